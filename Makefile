@@ -1,0 +1,34 @@
+# traingate — the two commands a fresh Debian 12 machine needs:
+#   make run    build and run the service on ./data (SQLite) with the compiled-in default policy
+#   make test   build and run the whole test suite
+# Both install missing system packages first (scripts/install-deps).
+
+SWIFT ?= swift
+
+.PHONY: run test build release deps policy-test bench clean
+
+run: deps
+	$(SWIFT) run traingate serve
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+policy-test: build
+	$(SWIFT) run traingate policy test config/policies/default.tests.yaml
+
+bench:
+	TRAINGATE_BENCH_DEPS=1 scripts/install-deps
+	bench/admissions
+
+deps:
+	@scripts/install-deps
+
+clean:
+	rm -rf .build

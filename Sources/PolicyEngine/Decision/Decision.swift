@@ -1,0 +1,12 @@
+/// The result of evaluating one admission's facts against a policy at a given time.
+public struct Decision: Hashable, Sendable {
+    public let verdict: Verdict
+    /// Every failed rule, in policy order; empty when admitted.
+    public let reasons: [Reason]
+    /// Restricted jurisdictions the subject's signals fall in, in the policy's order.
+    public let jurisdictions: [String]
+    public let policyID: String
+    public let policyVersion: String
+
+    public var reasonCodes: [ReasonCode] { reasons.map(\.code) }
+}

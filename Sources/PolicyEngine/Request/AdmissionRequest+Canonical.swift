@@ -1,0 +1,44 @@
+import Crypto
+import Foundation
+import StrictDocuments
+
+extension AdmissionRequest {
+    /// The request in normal form: defaults filled in, absent and default values alike, timestamps
+    /// in UTC, the image replaced by its SHA-256. Two bodies that mean the same have the same form,
+    /// whatever their key order, whitespace or time-zone offsets.
+    public var canonicalForm: JSONValue {
+        var subject: [String: JSONValue] = ["id": .string(subjectID)]
+        subject["account_country"] = accountCountry.map { .string($0.rawValue) }
+        subject["region"] = region.map { .string($0) }
+        subject["age"] = age.map { .number(Double($0)) }
+        var object: [String: JSONValue] = [
+            "image_id": .string(imageID), "source": .string(source), "subject": .object(subject),
+            "visibility": .string(visibility.rawValue),
+            "special_categories": .array(Set(specialCategories.map(\.rawValue)).sorted().map { .string($0) }),
+            "opt_outs": .object(["ai_training": .bool(optOutOfAITraining), "tdm_reservation": .bool(tdmReservation)]),
+        ]
+        if let basis = lawfulBasis {
+            var fields: [String: JSONValue] = [
+                "explicit": .bool(basis.explicit), "purposes": .array(Set(basis.purposes).sorted().map { .string($0) }),
+            ]
+            fields["basis"] = basis.basis.map { .string($0.rawValue) }
+            fields["given_at"] = basis.givenAt.map { .string(Timestamp.format($0)) }
+            fields["withdrawn_at"] = basis.withdrawnAt.map { .string(Timestamp.format($0)) }
+            fields["assessment_ref"] = basis.assessmentRef.map { .string($0) }
+            object["lawful_basis"] = .object(fields)
+        }
+        var signals: [String: JSONValue] = [:]
+        signals["upload_ip_country"] = uploadIPCountry.map { .string($0.rawValue) }
+        signals["declared_location_country"] = declaredLocationCountry.map { .string($0.rawValue) }
+        signals["gps"] = gps.map { .object(["lat": .number($0.latitude), "lon": .number($0.longitude)]) }
+        object["signals"] = .object(signals)
+        object["captured_at"] = capturedAt.map { .string(Timestamp.format($0)) }
+        object["image_sha256"] = image.map { .string(Hex.encode(SHA256.hash(data: $0))) }
+        return .object(object)
+    }
+
+    /// SHA-256 of the canonical form: the idempotency check compares this.
+    public var canonicalHash: String {
+        Hex.encode(SHA256.hash(data: CanonicalJSON.encode(canonicalForm)))
+    }
+}

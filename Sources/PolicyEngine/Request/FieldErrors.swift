@@ -1,0 +1,114 @@
+import Foundation
+import StrictDocuments
+
+/// Collects every validation problem of a request so the client hears of all of them at once.
+struct FieldErrors {
+    private(set) var all: [DocumentError] = []
+
+    mutating func add(_ field: String, _ message: String) {
+        all.append(DocumentError(path: field, message: message))
+    }
+
+    /// The object's members; unknown keys are reported (a typo must not silently drop a constraint).
+    mutating func object(_ value: JSONValue, at field: String, allowed: Set<String>) -> [String: JSONValue]? {
+        guard case .object(let members) = value else {
+            add(field.isEmpty ? "body" : field, "must be an object, got \(value.typeName)")
+            return nil
+        }
+        for key in members.keys.sorted() where !allowed.contains(key) {
+            add(join(field, key), "unknown field")
+        }
+        return members
+    }
+
+    mutating func string(_ value: JSONValue?, at field: String, length: ClosedRange<Int>) -> String? {
+        guard let value, value != .null else { return nil }
+        guard case .string(let text) = value else {
+            add(field, "must be a string, got \(value.typeName)")
+            return nil
+        }
+        guard length.contains(text.count) else {
+            add(field, "must be \(length.lowerBound)..\(length.upperBound) characters long, got \(text.count)")
+            return nil
+        }
+        return text
+    }
+
+    mutating func bool(_ value: JSONValue?, at field: String) -> Bool? {
+        guard let value, value != .null else { return nil }
+        guard case .bool(let flag) = value else {
+            add(field, "must be true or false, got \(value.typeName)")
+            return nil
+        }
+        return flag
+    }
+
+    mutating func number(_ value: JSONValue?, at field: String, range: ClosedRange<Double>) -> Double? {
+        guard let value, value != .null else { return nil }
+        guard case .number(let number) = value else {
+            add(field, "must be a number, got \(value.typeName)")
+            return nil
+        }
+        guard range.contains(number) else {
+            add(field, "must be between \(range.lowerBound) and \(range.upperBound), got \(number)")
+            return nil
+        }
+        return number
+    }
+
+    mutating func integer(_ value: JSONValue?, at field: String, range: ClosedRange<Int>) -> Int? {
+        guard let number = number(value, at: field, range: Double(range.lowerBound)...Double(range.upperBound)) else {
+            return nil
+        }
+        guard number.rounded() == number else {
+            add(field, "must be an integer, got \(number)")
+            return nil
+        }
+        return Int(number)
+    }
+
+    mutating func enumeration<T: RawRepresentable & CaseIterable>(_ value: JSONValue?, at field: String) -> T?
+    where T.RawValue == String {
+        guard let text = string(value, at: field, length: 1...64) else { return nil }
+        guard let result = T(rawValue: text) else {
+            add(field, "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+            return nil
+        }
+        return result
+    }
+
+    mutating func country(_ value: JSONValue?, at field: String) -> CountryCode? {
+        guard let text = string(value, at: field, length: 1...8) else { return nil }
+        guard let code = CountryCode(text) else {
+            add(field, "'\(text)' is not an officially assigned ISO 3166-1 alpha-2 country code in upper case (e.g. FR, GB)")
+            return nil
+        }
+        return code
+    }
+
+    mutating func timestamp(_ value: JSONValue?, at field: String) -> Date? {
+        guard let text = string(value, at: field, length: 1...64) else { return nil }
+        guard let date = Timestamp.parse(text) else {
+            add(field, "'\(text)' is not an RFC 3339 timestamp (e.g. 2026-11-28T12:00:00Z)")
+            return nil
+        }
+        return date
+    }
+
+    mutating func array(_ value: JSONValue?, at field: String, maxCount: Int) -> [JSONValue]? {
+        guard let value, value != .null else { return nil }
+        guard case .array(let items) = value else {
+            add(field, "must be an array, got \(value.typeName)")
+            return nil
+        }
+        guard items.count <= maxCount else {
+            add(field, "must have at most \(maxCount) items, got \(items.count)")
+            return nil
+        }
+        return items
+    }
+
+    func join(_ parent: String, _ key: String) -> String { parent.isEmpty ? key : "\(parent).\(key)" }
+}
+
+

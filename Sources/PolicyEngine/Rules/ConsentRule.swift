@@ -1,0 +1,29 @@
+import Foundation
+import StrictDocuments
+
+/// A consent that was withdrawn or does not name training is never used, wherever the subject is.
+enum ConsentRule {
+    static func evaluate(_ context: RuleContext) -> [Reason] {
+        guard let claim = context.facts.lawfulBasis else { return [] }
+        return failures(claim, context: context, rule: .consent)
+    }
+
+    static func failures(_ claim: LawfulBasisClaim, context: RuleContext, rule: RuleID) -> [Reason] {
+        guard claim.basis == .consent else { return [] }
+        var reasons: [Reason] = []
+        if claim.isWithdrawn(at: context.now), let withdrawnAt = claim.withdrawnAt {
+            reasons.append(
+                Reason(
+                    code: .consentWithdrawn, rule: rule,
+                    message: "Consent was withdrawn at \(Timestamp.format(withdrawnAt)); it can no longer be relied on."))
+        }
+        if !claim.coversTraining {
+            let listed = claim.purposes.isEmpty ? "none" : claim.purposes.joined(separator: ", ")
+            reasons.append(
+                Reason(
+                    code: .consentPurposeMismatch, rule: rule,
+                    message: "The consent's purposes (\(listed)) do not include model_training."))
+        }
+        return reasons
+    }
+}

@@ -1,0 +1,11 @@
+/// Content erased under Art. 17 must not come back through a re-upload.
+enum ErasedContentRule {
+    static func evaluate(_ context: RuleContext) -> [Reason] {
+        guard context.environment.contentErased else { return [] }
+        return [
+            Reason(
+                code: .erasedContent, rule: .erasedContent,
+                message: "The image matches content erased under Art. 17; it cannot be admitted again.")
+        ]
+    }
+}

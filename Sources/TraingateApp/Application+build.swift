@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import ServiceLifecycle
+import TraingateStore
+
+/// The assembled service: the Hummingbird application plus what tests and the CLI need to see.
+public struct Traingate: Sendable {
+    public let application: Application<RouterResponder<BasicRequestContext>>
+    public let database: AppDatabase
+    let catalog: RouteCatalog
+
+    /// Every registered route as (method, OpenAPI path).
+    public var routes: [(method: String, path: String)] { catalog.routes.map { ($0.method.rawValue, $0.path) } }
+}
+
+/// The composition root: opens storage, loads the policy and key, wires controllers and services.
+/// - Parameters:
+///   - configuration: the merged configuration.
+///   - registry: where metrics go (`/metrics` serves it); nil serves an empty page.
+///   - now: the clock the policy engine sees (injected so tests control time).
+///   - onListening: called with the bound address once the server accepts connections.
+public func buildApplication(
+    configuration: AppConfiguration, logger: Logger, registry: PrometheusCollectorRegistry? = nil,
+    now: @escaping @Sendable () -> Date = Date.init,
+    onListening: @escaping @Sendable (String) async -> Void = { _ in }
+) throws -> Traingate {
+    let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory)
+    let database = try AppDatabase.open(directory: dataDirectory)
+    let committer = GroupCommitWriter(writer: database.writer, maxBatchSize: configuration.groupCommitMaxBatch)
+    let store = AdmissionStore(database: database, committer: committer)
+    let policy = try PolicySource.load(path: configuration.policyPath)
+    let key = try SubjectPseudonymizer.loadKey(
+        configuredHex: configuration.masterKeyHex, dataDirectory: dataDirectory, logger: logger)
+    let service = AdmissionService(
+        policy: policy, store: store, positions: PositionResolver(), pseudonymizer: SubjectPseudonymizer(key: key), now: now)
+    let decoder = AdmissionRequestDecoder(
+        maxImageBytes: configuration.maxImageBytes, maxBodyBytes: configuration.maxAdmissionBodyBytes)
+
+    let catalog = RouteCatalog()
+    let router = Router()
+    router.add(middleware: ProblemDetailsMiddleware(catalog: catalog))
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    OperationsController(database: database, registry: registry).addRoutes(to: router, catalog: catalog)
+    AdmissionController(service: service, store: store, decoder: decoder, maxBatchLines: configuration.maxBatchLines)
+        .addRoutes(to: router, catalog: catalog)
+    PolicyController(service: service, decoder: decoder).addRoutes(to: router, catalog: catalog)
+    if configuration.benchmarkRoutes {
+        BenchmarkController(maxBodyBytes: configuration.maxAdmissionBodyBytes).addRoutes(to: router, catalog: catalog)
+    }
+
+    var application = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "traingate"),
+        onServerRunning: { channel in
+            let address = channel.localAddress
+            await onListening("http://\(address?.ipAddress ?? configuration.host):\(address?.port ?? configuration.port)")
+        },
+        logger: logger)
+    // Services stop in reverse order: the server drains first, then the writer commits what it
+    // holds, then the database closes.
+    application.addServices(DatabaseCloser(database: database), committer)
+    logger.info(
+        "traingate configured",
+        metadata: [
+            "data.dir": "\(dataDirectory.path)", "policy.id": "\(policy.id)", "policy.version": "\(policy.version)",
+        ])
+    return Traingate(application: application, database: database, catalog: catalog)
+}

@@ -1,0 +1,118 @@
+import Foundation
+import StrictDocuments
+
+/// Everything `traingate serve` can be told. Precedence, highest first: command-line flags,
+/// environment variables (`TRAINGATE_*`), the YAML config file, these defaults.
+/// Every key is documented in `config/traingate.yaml`.
+public struct AppConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var dataDirectory = "./data"
+    /// A policy YAML file; nil means the policy compiled into the binary.
+    public var policyPath: String?
+    /// Largest image accepted, in bytes (decoded size).
+    public var maxImageBytes = 20 * 1024 * 1024
+    /// Largest number of lines in one `POST /v1/admissions/batch`.
+    public var maxBatchLines = 1000
+    /// Most admissions committed in one transaction.
+    public var groupCommitMaxBatch = 512
+    /// Key for subject pseudonyms (64 hex characters); nil means a key file in the data directory.
+    public var masterKeyHex: String?
+    /// Adds `POST /_bench/noop`, used by bench/ as a baseline. Off in production.
+    public var benchmarkRoutes = false
+    public var logLevel = "info"
+
+    public init() {}
+
+    /// Environment variable → key, as documented in config/traingate.yaml.
+    static let environmentKeys: [(variable: String, key: String)] = [
+        ("TRAINGATE_HOST", "http.host"), ("TRAINGATE_PORT", "http.port"), ("TRAINGATE_DATA_DIR", "data.dir"),
+        ("TRAINGATE_POLICY", "policy.path"), ("TRAINGATE_MAX_IMAGE_BYTES", "limits.max_image_bytes"),
+        ("TRAINGATE_MAX_BATCH_LINES", "limits.max_batch_lines"), ("TRAINGATE_MASTER_KEY", "security.master_key"),
+        ("TRAINGATE_BENCHMARK_ROUTES", "http.benchmark_routes"), ("TRAINGATE_LOG_LEVEL", "log.level"),
+        ("TRAINGATE_GROUP_COMMIT_MAX_BATCH", "storage.group_commit_max_batch"),
+    ]
+
+    /// Builds the configuration from a YAML file (optional), the environment, and flag overrides.
+    /// - Throws: `DocumentError` naming the key (and line, for the file) of a bad value.
+    public static func load(
+        file: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+        overrides: [String: String] = [:]
+    ) throws -> AppConfiguration {
+        var configuration = AppConfiguration()
+        if let file {
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw DocumentError(path: "", message: "cannot read config file \(file): \(error.localizedDescription)")
+            }
+            try configuration.apply(yaml: YAMLValue.parse(text, documentName: "config file \(file)"))
+        }
+        for (variable, key) in environmentKeys {
+            if let value = environment[variable] { try configuration.set(key, to: value, origin: variable) }
+        }
+        for (key, value) in overrides.sorted(by: { $0.key < $1.key }) {
+            try configuration.set(key, to: value, origin: key)
+        }
+        return configuration
+    }
+
+    private mutating func apply(yaml root: YAMLValue) throws {
+        let sections = try root.mapping(allowed: ["http", "data", "policy", "limits", "security", "storage", "log"])
+        let known: [String: Set<String>] = [
+            "http": ["host", "port", "benchmark_routes"], "data": ["dir"], "policy": ["path"],
+            "limits": ["max_image_bytes", "max_batch_lines"], "security": ["master_key"],
+            "storage": ["group_commit_max_batch"], "log": ["level"],
+        ]
+        for (section, value) in sections {
+            for (name, field) in try value.mapping(allowed: known[section]!) {
+                if case .null = try field.json() { continue }
+                do {
+                    try set("\(section).\(name)", to: try field.string(), origin: field.path)
+                } catch let error as DocumentError {
+                    throw DocumentError(path: field.path, line: field.line, message: error.message)
+                }
+            }
+        }
+    }
+
+    mutating func set(_ key: String, to value: String, origin: String) throws {
+        func integer(_ range: ClosedRange<Int>) throws -> Int {
+            guard let number = Int(value), range.contains(number) else {
+                throw DocumentError(path: origin, message: "must be an integer in \(range.lowerBound)...\(range.upperBound), got '\(value)'")
+            }
+            return number
+        }
+        switch key {
+        case "http.host": host = value
+        case "http.port": port = try integer(0...65535)
+        case "http.benchmark_routes":
+            guard let flag = Bool(value.lowercased()) else {
+                throw DocumentError(path: origin, message: "must be true or false, got '\(value)'")
+            }
+            benchmarkRoutes = flag
+        case "data.dir": dataDirectory = value
+        case "policy.path": policyPath = value.isEmpty ? nil : value
+        case "limits.max_image_bytes": maxImageBytes = try integer(1...(1 << 30))
+        case "limits.max_batch_lines": maxBatchLines = try integer(1...100_000)
+        case "storage.group_commit_max_batch": groupCommitMaxBatch = try integer(1...10_000)
+        case "security.master_key":
+            guard Hex.decode(value)?.count == 32 else {
+                throw DocumentError(path: origin, message: "must be 64 hex characters (a 256-bit key)")
+            }
+            masterKeyHex = value
+        case "log.level":
+            let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+            guard levels.contains(value) else {
+                throw DocumentError(path: origin, message: "must be one of \(levels.joined(separator: ", "))")
+            }
+            logLevel = value
+        default:
+            throw DocumentError(path: origin, message: "unknown configuration key \(key)")
+        }
+    }
+
+    /// Largest admission body accepted: the image cap grown by base64 (4/3), plus room for metadata.
+    var maxAdmissionBodyBytes: Int { maxImageBytes / 3 * 4 + 4 + 1024 * 1024 }
+}

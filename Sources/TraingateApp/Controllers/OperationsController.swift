@@ -1,0 +1,29 @@
+import Hummingbird
+import Prometheus
+import TraingateStore
+
+/// `/healthz` (the process answers), `/readyz` (storage open and migrated), `/metrics` (Prometheus).
+struct OperationsController: Sendable {
+    let database: AppDatabase
+    let registry: PrometheusCollectorRegistry?
+
+    func addRoutes(to router: Router<BasicRequestContext>, catalog: RouteCatalog) {
+        router.route(.get, "/healthz", in: catalog) { _, _ in try JSONResponse.make(.ok, ["status": "ok"]) }
+        router.route(.get, "/readyz", in: catalog, use: ready)
+        router.route(.get, "/metrics", in: catalog, use: metrics)
+    }
+
+    @Sendable func ready(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let migrated = (try? await database.isMigrated()) ?? false
+        guard migrated else { throw ProblemDetails(.notReady, detail: "The database is not open or not migrated.") }
+        return try JSONResponse.make(.ok, ["status": "ready"])
+    }
+
+    @Sendable func metrics(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        var bytes: [UInt8] = []
+        registry?.emit(into: &bytes)
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

@@ -1,0 +1,92 @@
+import Hummingbird
+import NIOCore
+import MultipartKit
+import PolicyEngine
+import StrictDocuments
+
+/// Reads an admission request from JSON or multipart/form-data, bounded before parsing,
+/// and reports every problem as problem+json naming the field.
+struct AdmissionRequestDecoder: Sendable {
+    let maxImageBytes: Int
+    let maxBodyBytes: Int
+
+    func decode(_ request: Request) async throws -> AdmissionRequest {
+        let mediaType = MediaType(request.headers[.contentType])
+        switch mediaType?.essence {
+        case "application/json":
+            return try decodeJSON(try await collect(request).readableBytesView, allowImageField: true, imageField: "image_base64")
+        case "multipart/form-data":
+            guard let boundary = mediaType?.parameters["boundary"], !boundary.isEmpty else {
+                throw ProblemDetails(.malformedBody, detail: "multipart/form-data needs a boundary parameter.")
+            }
+            return try decodeMultipart(try await collect(request), boundary: boundary)
+        default:
+            throw ProblemDetails(
+                .unsupportedMediaType,
+                detail: "Content-Type '\(request.headers[.contentType] ?? "none")' is not supported; "
+                    + "send application/json or multipart/form-data.")
+        }
+    }
+
+    /// Decodes one JSON body (also one NDJSON line).
+    func decodeJSON(_ bytes: some Collection<UInt8>, allowImageField: Bool, imageField: String) throws -> AdmissionRequest {
+        let json: JSONValue
+        do {
+            json = try JSONValue.parse(bytes)
+        } catch let error as DocumentError {
+            throw ProblemDetails(.malformedBody, detail: error.message)
+        }
+        switch AdmissionRequestParser.parse(json, allowImageField: allowImageField) {
+        case .failure(let failure):
+            throw ProblemDetails(validation: failure.errors)
+        case .success(let request):
+            if let image = request.image { try check(image: image, field: imageField) }
+            return request
+        }
+    }
+
+    private func decodeMultipart(_ body: ByteBuffer, boundary: String) throws -> AdmissionRequest {
+        let parts = try MultipartParts.parse(body, boundary: boundary)
+        var errors: [DocumentError] = []
+        for name in parts.names where name != "metadata" && name != "image" {
+            errors.append(DocumentError(path: name, message: "unknown part; send 'metadata' and optionally 'image'"))
+        }
+        for name in ["metadata", "image"] where parts.count(named: name) > 1 {
+            errors.append(DocumentError(path: name, message: "part appears more than once"))
+        }
+        guard let metadata = parts.first(named: "metadata") else {
+            errors.append(DocumentError(path: "metadata", message: "part is required"))
+            throw ProblemDetails(validation: errors)
+        }
+        guard errors.isEmpty else { throw ProblemDetails(validation: errors) }
+        var request = try decodeJSON(metadata.readableBytesView, allowImageField: false, imageField: "image")
+        if let image = parts.first(named: "image") {
+            let bytes = Array(image.readableBytesView)
+            guard !bytes.isEmpty else { throw ProblemDetails(validation: [DocumentError(path: "image", message: "is empty")]) }
+            try check(image: bytes, field: "image")
+            request.image = bytes
+        }
+        return request
+    }
+
+    private func check(image: [UInt8], field: String) throws {
+        guard image.count <= maxImageBytes else {
+            throw ProblemDetails(
+                .payloadTooLarge, detail: "\(field) is \(image.count) bytes; the limit is \(maxImageBytes) bytes.",
+                errors: [.init(field: field, message: "larger than \(maxImageBytes) bytes")])
+        }
+        guard ImageFormat.detect(image) != nil else {
+            throw ProblemDetails(
+                .unsupportedMediaType, detail: "\(field) is not a JPEG, PNG or WebP image (checked by its leading bytes).",
+                errors: [.init(field: field, message: "not a JPEG, PNG or WebP image")])
+        }
+    }
+
+    private func collect(_ request: Request) async throws -> ByteBuffer {
+        do {
+            return try await request.body.collect(upTo: maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw ProblemDetails(.payloadTooLarge, detail: "The request body is larger than \(maxBodyBytes) bytes.")
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Hummingbird
+import StrictDocuments
+
+/// An RFC 9457 problem, the body of every error response (`application/problem+json`).
+struct ProblemDetails: HTTPResponseError, Encodable {
+    struct FieldProblem: Encodable, Equatable {
+        let field: String
+        let message: String
+    }
+
+    let type: String
+    let title: String
+    let status: HTTPResponse.Status
+    let detail: String
+    let errors: [FieldProblem]?
+    var extraHeaders: HTTPFields = [:]
+
+    init(_ kind: ProblemKind, detail: String, errors: [FieldProblem]? = nil) {
+        type = kind.typeURI
+        title = kind.title
+        status = kind.status
+        self.detail = detail
+        self.errors = errors
+    }
+
+    /// A 400 listing every field problem of a request.
+    init(validation: [DocumentError]) {
+        let fields = validation.map { FieldProblem(field: $0.path.isEmpty ? "body" : $0.path, message: $0.message) }
+        let summary = fields.prefix(3).map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+        self.init(
+            .validation, detail: fields.count == 1 ? summary : "\(fields.count) fields are invalid: \(summary)",
+            errors: fields)
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = extraHeaders
+        headers[.contentType] = "application/problem+json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: jsonBytes)))
+    }
+
+    /// The problem as JSON (also used for problem lines in NDJSON batches).
+    var jsonBytes: [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array((try? encoder.encode(self)) ?? Data())
+    }
+
+    enum CodingKeys: String, CodingKey { case type, title, status, detail, errors }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(type, forKey: .type)
+        try container.encode(title, forKey: .title)
+        try container.encode(status.code, forKey: .status)
+        try container.encode(detail, forKey: .detail)
+        try container.encodeIfPresent(errors, forKey: .errors)
+    }
+}

@@ -1,0 +1,59 @@
+import Hummingbird
+
+/// The catalogue of problem types: one place for their URIs, titles and statuses (docs/errors.md).
+enum ProblemKind {
+    case validation
+    case malformedBody
+    case notFound
+    case methodNotAllowed
+    case payloadTooLarge
+    case unsupportedMediaType
+    case storageUnavailable
+    case notReady
+    case internalError
+    case http(HTTPResponse.Status)
+
+    var typeURI: String {
+        let base = "https://traingate.dev/problems/"
+        return switch self {
+        case .validation: base + "validation"
+        case .malformedBody: base + "malformed-body"
+        case .notFound: base + "not-found"
+        case .methodNotAllowed: base + "method-not-allowed"
+        case .payloadTooLarge: base + "payload-too-large"
+        case .unsupportedMediaType: base + "unsupported-media-type"
+        case .storageUnavailable: base + "storage-unavailable"
+        case .notReady: base + "not-ready"
+        case .internalError: base + "internal-error"
+        case .http: "about:blank"
+        }
+    }
+
+    var title: String {
+        switch self {
+        case .validation: "The request has invalid fields"
+        case .malformedBody: "The request body could not be read"
+        case .notFound: "Not found"
+        case .methodNotAllowed: "Method not allowed"
+        case .payloadTooLarge: "Payload too large"
+        case .unsupportedMediaType: "Unsupported media type"
+        case .storageUnavailable: "Storage unavailable; nothing was recorded"
+        case .notReady: "Not ready"
+        case .internalError: "Internal server error"
+        case .http(let status): status.reasonPhrase
+        }
+    }
+
+    var status: HTTPResponse.Status {
+        switch self {
+        case .validation, .malformedBody: .badRequest
+        case .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
+        case .payloadTooLarge: .contentTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
+        case .storageUnavailable, .notReady: .serviceUnavailable
+        case .internalError: .internalServerError
+        case .http(let status): status
+        }
+    }
+}

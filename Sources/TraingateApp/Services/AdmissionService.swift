@@ -1,0 +1,63 @@
+import Crypto
+import Foundation
+import Metrics
+import PolicyEngine
+import StrictDocuments
+import TraingateStore
+
+/// Orchestrates one admission: facts → policy engine → one durable write.
+struct AdmissionService: Sendable {
+    let policy: Policy
+    let store: AdmissionStore
+    let positions: PositionResolver
+    let pseudonymizer: SubjectPseudonymizer
+    let now: @Sendable () -> Date
+
+    /// A decision together with what it was based on.
+    struct Evaluation: Sendable {
+        let decision: Decision
+        let signals: [CountrySignal]
+        let decidedAt: Date
+    }
+
+    /// Decides without recording anything (`POST /v1/policy/evaluate`, and step one of `admit`).
+    func evaluate(_ request: AdmissionRequest) async throws -> Evaluation {
+        let subjectRef = pseudonymizer.reference(source: request.source, subjectID: request.subjectID)
+        let standing = try await store.standing(subjectRef: subjectRef, contentSHA256: request.image.map(Self.sha256))
+        let decidedAt = now()
+        let positionSignals = request.gps.map {
+            positions.signals(for: $0, source: .gps, borderDistanceKm: policy.options.gpsBorderDistanceKm)
+        } ?? []
+        let facts = request.facts(positionSignals: positionSignals)
+        let environment = EvaluationEnvironment(
+            now: decidedAt, objectionRegistered: standing.objectionRegistered, contentErased: standing.contentErased)
+        return Evaluation(
+            decision: Evaluator.evaluate(policy, facts: facts, environment: environment), signals: facts.signals,
+            decidedAt: decidedAt)
+    }
+
+    /// Decides and records: the answer exists only once its audit entry is durable.
+    func admit(_ request: AdmissionRequest) async throws -> AdmissionOutcome {
+        let evaluation = try await evaluate(request)
+        let image = request.image.map {
+            ImageUpload(sha256: Self.sha256($0), contentType: ImageFormat.detect($0)?.mediaType ?? "application/octet-stream", bytes: $0)
+        }
+        let submission = AdmissionSubmission(
+            source: request.source, imageID: request.imageID,
+            subjectRef: pseudonymizer.reference(source: request.source, subjectID: request.subjectID),
+            requestHash: request.canonicalHash, decision: evaluation.decision,
+            signals: evaluation.signals.map {
+                StoredSignal(source: $0.source.rawValue, country: $0.country.rawValue, distanceKm: $0.distanceKm)
+            },
+            decidedAt: Timestamp.format(evaluation.decidedAt), image: image)
+        let outcome = try await store.record(submission)
+        if case .created(let admission) = outcome {
+            Counter(label: "traingate_admissions_total", dimensions: [("decision", admission.verdict.rawValue)]).increment()
+        }
+        return outcome
+    }
+
+    static func sha256(_ bytes: [UInt8]) -> String {
+        Hex.encode(SHA256.hash(data: bytes))
+    }
+}

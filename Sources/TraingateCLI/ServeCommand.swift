@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import TraingateApp
+
+/// `traingate serve`: run the HTTP service.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the HTTP service (SQLite under --data-dir, default policy compiled in).")
+
+    // Optional with no defaults, so that unset flags do not override the environment or the config file.
+    @Option(help: "Address to bind (default 127.0.0.1).") var host: String?
+    @Option(help: "Port to bind; 0 picks a free one (default 8080).") var port: Int?
+    @Option(help: "Directory for the database and keys (default ./data).") var dataDir: String?
+    @Option(help: "YAML config file (see config/traingate.yaml).") var config: String?
+    @Option(help: "Policy YAML file (default: the policy compiled into the binary).") var policy: String?
+
+    func run() async throws {
+        var overrides: [String: String] = [:]
+        overrides["http.host"] = host
+        overrides["http.port"] = port.map(String.init)
+        overrides["data.dir"] = dataDir
+        overrides["policy.path"] = policy
+        let configuration: AppConfiguration
+        do {
+            configuration = try AppConfiguration.load(file: config, overrides: overrides)
+        } catch {
+            throw ValidationError("configuration: \(error)")
+        }
+        let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = Logger(label: "traingate")
+        let traingate = try buildApplication(
+            configuration: configuration, logger: logger, registry: registry,
+            onListening: { address in
+                // Unbuffered, so scripts waiting for this line see it at once.
+                FileHandle.standardOutput.write(Data("traingate listening on \(address) (data: \(configuration.dataDirectory))\n".utf8))
+            })
+        try await traingate.application.runService()
+        logger.info("traingate stopped; database closed")
+    }
+}

@@ -1,0 +1,117 @@
+import Crypto
+import Foundation
+import GRDB
+import PolicyEngine
+import StrictDocuments
+
+/// Admissions: the decision row, its audit entry and its queue change, committed together.
+public struct AdmissionStore: Sendable {
+    private let database: AppDatabase
+    private let committer: GroupCommitWriter
+
+    public init(database: AppDatabase, committer: GroupCommitWriter) {
+        self.database = database
+        self.committer = committer
+    }
+
+    // MARK: - Writes
+
+    /// Records a decision, or finds that the same body was already decided.
+    ///
+    /// In one transaction: the previous decision for (`source`, `image_id`) is looked up; if its
+    /// request hash is the same, nothing is written. Otherwise the image is stored, an audit entry
+    /// appended, the admission inserted (superseding the previous one), and the queue updated: the
+    /// old item leaves, and a new one enters when the decision admits an image. Returns only after
+    /// the transaction is durable.
+    public func record(_ submission: AdmissionSubmission) async throws -> AdmissionOutcome {
+        try await committer.submit { db in try Self.record(submission, in: db) }
+    }
+
+    static func record(_ submission: AdmissionSubmission, in db: Database) throws -> AdmissionOutcome {
+        let current = try Row.fetchOne(
+            db, sql: StoredAdmission.selectSQL + " WHERE source = ? AND image_id = ? AND superseded_by IS NULL",
+            arguments: [submission.source, submission.imageID]
+        ).map(StoredAdmission.init(row:))
+        if let current, current.requestHash == submission.requestHash { return .unchanged(current) }
+
+        let id = newAdmissionID()
+        let decision = submission.decision
+        if let image = submission.image {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO image (sha256, content_type, byte_count, bytes) VALUES (?, ?, ?, ?)",
+                arguments: [image.sha256, image.contentType, image.bytes.count, Data(image.bytes)])
+        }
+        let audit = try AuditLog.append(
+            .decision, at: submission.decidedAt, admissionID: id, decision: decision.verdict.rawValue,
+            reasonCodes: decision.reasonCodes.map(\.rawValue), policyVersion: decision.policyVersion,
+            subjectRef: submission.subjectRef, in: db)
+        let queued = decision.verdict == .admitted && submission.image != nil
+        if let current {
+            // The old decision stops being current (before the insert, which the unique index on
+            // current keys requires; the foreign key to the new row is checked at commit) and its
+            // image leaves the queue. It re-enters below only if the new decision admits it.
+            try db.execute(
+                sql: "UPDATE admission SET superseded_by = ?, queued = 0 WHERE id = ?", arguments: [id, current.id])
+            try db.execute(
+                sql: "DELETE FROM queue_item WHERE source = ? AND image_id = ?",
+                arguments: [submission.source, submission.imageID])
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO admission (id, source, image_id, subject_ref, request_hash, decision, reasons, jurisdictions,
+                    signals, policy_id, policy_version, audit_seq, audit_hash, queued, decided_at, image_sha256)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                id, submission.source, submission.imageID, submission.subjectRef, submission.requestHash,
+                decision.verdict.rawValue, JSONText.encode(decision.reasons), JSONText.encode(decision.jurisdictions),
+                JSONText.encode(submission.signals), decision.policyID, decision.policyVersion, audit.seq, audit.hash,
+                queued, submission.decidedAt, submission.image?.sha256,
+            ])
+        if queued, let image = submission.image {
+            try db.execute(
+                sql: """
+                    INSERT INTO queue_item (admission_id, source, image_id, image_sha256, enqueued_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [id, submission.source, submission.imageID, image.sha256, submission.decidedAt])
+        }
+        let stored = try Row.fetchOne(db, sql: StoredAdmission.selectSQL + " WHERE admission.id = ?", arguments: [id])!
+        return .created(StoredAdmission(row: stored))
+    }
+
+    // MARK: - Reads
+
+    /// The decision with this id, current or superseded.
+    public func admission(id: String) async throws -> StoredAdmission? {
+        try await database.writer.read { db in
+            try Row.fetchOne(db, sql: StoredAdmission.selectSQL + " WHERE admission.id = ?", arguments: [id])
+                .map(StoredAdmission.init(row:))
+        }
+    }
+
+    /// What the policy engine needs to know from the store about a subject and a piece of content.
+    public func standing(subjectRef: String, contentSHA256: String?) async throws -> SubjectStanding {
+        try await database.writer.read { db in
+            let objected = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM objection WHERE subject_ref = ?)", arguments: [subjectRef]) ?? false
+            let erased = try contentSHA256.map {
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM erased_content WHERE sha256 = ?)", arguments: [$0])
+                    ?? false
+            } ?? false
+            return SubjectStanding(objectionRegistered: objected, contentErased: erased)
+        }
+    }
+
+    /// Queue rows, oldest first (for tests and later the trainer).
+    public func queuedAdmissionIDs() async throws -> [String] {
+        try await database.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT admission_id FROM queue_item ORDER BY enqueued_at, admission_id")
+        }
+    }
+
+    private static func newAdmissionID() -> String {
+        let bytes = SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) }
+        return "adm_" + Hex.encode(bytes)
+    }
+}

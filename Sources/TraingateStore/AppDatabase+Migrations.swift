@@ -1,0 +1,80 @@
+import GRDB
+
+extension AppDatabase {
+    /// Schema history. A migration is never edited once committed: add a new one instead.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-gate-core") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE image (
+                        sha256 TEXT PRIMARY KEY NOT NULL CHECK (length(sha256) = 64),
+                        content_type TEXT NOT NULL,
+                        byte_count INTEGER NOT NULL CHECK (byte_count > 0),
+                        bytes BLOB NOT NULL
+                    );
+                    CREATE TABLE admission (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        source TEXT NOT NULL,
+                        image_id TEXT NOT NULL,
+                        subject_ref TEXT NOT NULL,
+                        request_hash TEXT NOT NULL,
+                        decision TEXT NOT NULL CHECK (decision IN ('admitted', 'rejected')),
+                        reasons TEXT NOT NULL,
+                        jurisdictions TEXT NOT NULL,
+                        signals TEXT NOT NULL,
+                        policy_id TEXT NOT NULL,
+                        policy_version TEXT NOT NULL,
+                        audit_seq INTEGER NOT NULL UNIQUE REFERENCES audit_entry(seq),
+                        audit_hash TEXT NOT NULL,
+                        queued INTEGER NOT NULL CHECK (queued IN (0, 1)),
+                        decided_at TEXT NOT NULL,
+                        image_sha256 TEXT REFERENCES image(sha256),
+                        superseded_by TEXT REFERENCES admission(id) DEFERRABLE INITIALLY DEFERRED
+                    );
+                    -- At most one current decision per idempotency key.
+                    CREATE UNIQUE INDEX admission_current_key ON admission(source, image_id) WHERE superseded_by IS NULL;
+                    CREATE INDEX admission_subject ON admission(subject_ref);
+
+                    CREATE TABLE audit_entry (
+                        seq INTEGER PRIMARY KEY NOT NULL CHECK (seq > 0),
+                        at TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        admission_id TEXT,
+                        decision TEXT,
+                        reason_codes TEXT NOT NULL,
+                        policy_version TEXT,
+                        subject_ref TEXT,
+                        prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
+                        hash TEXT NOT NULL UNIQUE CHECK (length(hash) = 64)
+                    );
+                    -- The log is append-only; the schema says so too.
+                    CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry
+                        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+                    CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry
+                        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+
+                    CREATE TABLE queue_item (
+                        admission_id TEXT PRIMARY KEY NOT NULL REFERENCES admission(id),
+                        source TEXT NOT NULL,
+                        image_id TEXT NOT NULL,
+                        image_sha256 TEXT NOT NULL REFERENCES image(sha256),
+                        enqueued_at TEXT NOT NULL,
+                        UNIQUE (source, image_id)
+                    );
+
+                    -- Art. 17 suppression list: content that was erased must not be admitted again.
+                    CREATE TABLE erased_content (
+                        sha256 TEXT PRIMARY KEY NOT NULL,
+                        erased_at TEXT NOT NULL
+                    );
+                    -- Art. 21 objections by subject pseudonym.
+                    CREATE TABLE objection (
+                        subject_ref TEXT PRIMARY KEY NOT NULL,
+                        registered_at TEXT NOT NULL
+                    );
+                    """)
+        }
+        return migrator
+    }
+}

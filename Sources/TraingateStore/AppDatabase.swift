@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+
+/// The one SQLite database of a traingate instance (GRDB rule 1: connect to a file only once).
+public struct AppDatabase: Sendable {
+    public let writer: any DatabaseWriter
+    public let path: String
+
+    /// File name of the database inside the data directory.
+    public static let fileName = "traingate.sqlite"
+
+    /// Opens (creating if needed) `directory/traingate.sqlite` in WAL mode with `synchronous=FULL`,
+    /// and migrates it.
+    public static func open(directory: URL) throws -> AppDatabase {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent(fileName).path
+        let pool = try DatabasePool(path: path, configuration: makeConfiguration())
+        let database = AppDatabase(writer: pool, path: path)
+        try migrator.migrate(pool)
+        return database
+    }
+
+    /// Opens an existing database for reading only (CLI tools next to a running server).
+    public static func openReadOnly(directory: URL) throws -> AppDatabase {
+        let path = directory.appendingPathComponent(fileName).path
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.databaseMissing(path) }
+        var configuration = makeConfiguration()
+        configuration.readonly = true
+        return AppDatabase(writer: try DatabasePool(path: path, configuration: configuration), path: path)
+    }
+
+    static func makeConfiguration() -> Configuration {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // FULL: a commit is on disk (WAL fsynced) before the writer returns, so an acknowledged
+            // decision survives power loss, not only a process crash.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        return configuration
+    }
+
+    /// Whether every known migration has been applied.
+    public func isMigrated() async throws -> Bool {
+        try await writer.read { db in try Self.migrator.hasCompletedMigrations(db) }
+    }
+
+    /// Closes every connection; later use throws.
+    public func close() throws {
+        if let pool = writer as? DatabasePool { try pool.close() }
+    }
+}

@@ -1,0 +1,29 @@
+import PolicyEngine
+
+/// A decided admission on its way into the store.
+public struct AdmissionSubmission: Sendable {
+    public let source: String
+    public let imageID: String
+    public let subjectRef: String
+    /// Canonical hash of the request body; equal hashes for the same key mean "already decided".
+    public let requestHash: String
+    public let decision: Decision
+    public let signals: [StoredSignal]
+    /// RFC 3339 UTC.
+    public let decidedAt: String
+    public let image: ImageUpload?
+
+    public init(
+        source: String, imageID: String, subjectRef: String, requestHash: String, decision: Decision,
+        signals: [StoredSignal], decidedAt: String, image: ImageUpload?
+    ) {
+        self.source = source
+        self.imageID = imageID
+        self.subjectRef = subjectRef
+        self.requestHash = requestHash
+        self.decision = decision
+        self.signals = signals
+        self.decidedAt = decidedAt
+        self.image = image
+    }
+}

@@ -1,0 +1,54 @@
+import GRDB
+import PolicyEngine
+
+/// A recorded decision as the store holds it.
+public struct StoredAdmission: Hashable, Sendable {
+    public let id: String
+    public let source: String
+    public let imageID: String
+    public let subjectRef: String
+    public let requestHash: String
+    public let verdict: Verdict
+    public let reasons: [Reason]
+    public let jurisdictions: [String]
+    public let signals: [StoredSignal]
+    public let policyID: String
+    public let policyVersion: String
+    public let auditSeq: Int64
+    public let auditHash: String
+    public let queued: Bool
+    public let decidedAt: String
+    public let imageSHA256: String?
+    public let imageByteCount: Int?
+    public let imageContentType: String?
+    /// The newer decision for the same (source, image_id), if this one was superseded.
+    public let supersededBy: String?
+
+    init(row: Row) {
+        id = row["id"]
+        source = row["source"]
+        imageID = row["image_id"]
+        subjectRef = row["subject_ref"]
+        requestHash = row["request_hash"]
+        verdict = Verdict(rawValue: row["decision"]) ?? .rejected
+        reasons = JSONText.decode([Reason].self, from: row["reasons"]) ?? []
+        jurisdictions = JSONText.decode([String].self, from: row["jurisdictions"]) ?? []
+        signals = JSONText.decode([StoredSignal].self, from: row["signals"]) ?? []
+        policyID = row["policy_id"]
+        policyVersion = row["policy_version"]
+        auditSeq = row["audit_seq"]
+        auditHash = row["audit_hash"]
+        queued = row["queued"]
+        decidedAt = row["decided_at"]
+        imageSHA256 = row["image_sha256"]
+        imageByteCount = row["byte_count"]
+        imageContentType = row["content_type"]
+        supersededBy = row["superseded_by"]
+    }
+
+    /// Admission columns joined with the image's metadata (never its bytes).
+    static let selectSQL = """
+        SELECT admission.*, image.byte_count, image.content_type FROM admission
+        LEFT JOIN image ON image.sha256 = admission.image_sha256
+        """
+}

@@ -1,0 +1,24 @@
+/// Errors of the store, mapped to HTTP statuses only by the app.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public enum Code: Sendable, Equatable {
+        /// The database could not commit; nothing was recorded.
+        case writeFailed
+        /// The store is shutting down or closed and takes no more writes.
+        case unavailable
+        /// No database at the given path.
+        case databaseMissing
+    }
+
+    public let code: Code
+    public let description: String
+
+    static func writeFailed(_ underlying: any Error) -> StoreError {
+        StoreError(code: .writeFailed, description: "database write failed: \(underlying)")
+    }
+
+    static let unavailable = StoreError(code: .unavailable, description: "the store is shutting down")
+
+    static func databaseMissing(_ path: String) -> StoreError {
+        StoreError(code: .databaseMissing, description: "no traingate database at \(path)")
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import PolicyEngine
+import StrictDocuments
+import Testing
+
+@Suite struct AdmissionRequestParserTests {
+    private func parse(_ json: String) throws -> Result<AdmissionRequest, ValidationFailure> {
+        AdmissionRequestParser.parse(try JSONValue.parse(Array(json.utf8)))
+    }
+
+    private func fields(_ json: String) throws -> [String] {
+        guard case .failure(let failure) = try parse(json) else { return [] }
+        return failure.errors.map(\.path)
+    }
+
+    @Test func aCompleteRequestParses() throws {
+        let result = try parse(
+            """
+            {"image_id": "ig_1", "source": "instagram", "visibility": "public",
+             "subject": {"id": "u1", "account_country": "US", "region": "US-IL", "age": 30},
+             "lawful_basis": {"basis": "consent", "explicit": true, "purposes": ["model_training"],
+                              "given_at": "2026-01-01T00:00:00+01:00"},
+             "signals": {"upload_ip_country": "CA", "declared_location_country": "MX", "gps": {"lat": 40.7, "lon": -74}},
+             "special_categories": ["health"], "opt_outs": {"ai_training": false, "tdm_reservation": false},
+             "captured_at": "2026-11-01T10:00:00.5Z", "image_base64": "/9j/4AAQ"}
+            """)
+        let request = try result.get()
+        #expect(request.source == "instagram")
+        #expect(request.region == "US-IL")
+        #expect(request.lawfulBasis?.givenAt == Timestamp.parse("2025-12-31T23:00:00Z"))
+        #expect(request.gps == Coordinate(latitude: 40.7, longitude: -74))
+        #expect(request.image == [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10])
+        #expect(request.declaredSignals.map(\.country.rawValue) == ["US", "CA", "MX"])
+    }
+
+    @Test func sourceDefaultsToDefault() throws {
+        let request = try parse(#"{"image_id":"a","subject":{"id":"u"},"visibility":"public"}"#).get()
+        #expect(request.source == "default")
+    }
+
+    @Test func unknownFieldsAreRejectedAtEveryLevel() throws {
+        let paths = try fields(
+            """
+            {"image_id": "a", "subject": {"id": "u", "nationality": "FR"}, "visibility": "public", "visibilty": "x",
+             "lawful_basis": {"basis": "consent", "purpose": ["model_training"]},
+             "signals": {"gps": {"lat": 1, "lon": 2, "alt": 3}}, "opt_outs": {"noai": true}}
+            """)
+        #expect(paths == ["visibilty", "subject.nationality", "lawful_basis.purpose", "signals.gps.alt", "opt_outs.noai"])
+    }
+
+    @Test func everyProblemIsReportedAtOnce() throws {
+        let paths = try fields(
+            """
+            {"image_id": "", "subject": {"age": 17.5, "account_country": "UK"}, "visibility": "friends",
+             "lawful_basis": {"basis": "vibes", "given_at": "yesterday"}, "signals": {"upload_ip_country": "fr",
+             "declared_location_country": "XX", "gps": {"lat": 91, "lon": 0}}, "special_categories": ["hair_colour"],
+             "captured_at": "2026-02-30T00:00:00Z", "image_base64": "%%%"}
+            """)
+        #expect(
+            Set(paths)
+                == [
+                    "image_id", "visibility", "subject.id", "subject.account_country", "subject.age", "lawful_basis.basis",
+                    "lawful_basis.given_at", "signals.upload_ip_country", "signals.declared_location_country",
+                    "signals.gps.lat", "special_categories[0]", "captured_at", "image_base64",
+                ])
+    }
+
+    @Test(arguments: ["UK", "XX", "fr", "EU", "FRA", ""])
+    func invalidCountryCodesAreErrorsNotUnrestrictedCountries(code: String) throws {
+        #expect(
+            try fields(#"{"image_id":"a","subject":{"id":"u","account_country":"\#(code)"},"visibility":"public"}"#)
+                == ["subject.account_country"])
+    }
+
+    @Test func multipartMetadataMayNotCarryTheImage() throws {
+        let json = try JSONValue.parse(Array(#"{"image_id":"a","subject":{"id":"u"},"visibility":"public","image_base64":"AA=="}"#.utf8))
+        guard case .failure(let failure) = AdmissionRequestParser.parse(json, allowImageField: false) else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(failure.errors.map(\.path) == ["image_base64"])
+    }
+
+    @Test func theCanonicalHashIgnoresKeyOrderWhitespaceOffsetsAndDefaults() throws {
+        let a = try parse(
+            #"{"image_id":"a","subject":{"id":"u","account_country":"US"},"visibility":"public","lawful_basis":{"basis":"consent","purposes":["model_training","x"],"given_at":"2026-01-01T01:00:00+01:00"}}"#
+        ).get()
+        let b = try parse(
+            """
+            { "visibility" : "public", "source": "default", "opt_outs": {"ai_training": false},
+              "lawful_basis": {"given_at": "2026-01-01T00:00:00Z", "purposes": ["x", "model_training"], "basis": "consent",
+                               "explicit": false},
+              "subject": {"account_country": "US", "id": "u"}, "image_id": "a" }
+            """
+        ).get()
+        #expect(a.canonicalHash == b.canonicalHash)
+        var c = a
+        c.optOutOfAITraining = true
+        #expect(c.canonicalHash != a.canonicalHash)
+    }
+}

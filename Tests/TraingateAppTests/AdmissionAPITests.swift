@@ -1,0 +1,203 @@
+import Foundation
+import GRDB
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import PolicyEngine
+import Testing
+@testable import TraingateApp
+
+@Suite struct AdmissionAPITests {
+    @Test func aPublicNonEUPhotoIsAdmittedQueuedAndAudited() async throws {
+        try await TestApp.withClient { client, traingate in
+            let image = Data(Bodies.jpeg).base64EncodedString()
+            let response = try await client.postJSON(
+                "/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(image)""#))
+            #expect(response.status == .created)
+            let body = response.json
+            let id = try #require(body["admission_id"] as? String)
+            #expect(response.headers[.location] == "/v1/admissions/\(id)")
+            #expect(body["decision"] as? String == "admitted")
+            #expect(body["queued"] as? Bool == true)
+            #expect((body["reasons"] as? [Any])?.isEmpty == true)
+            #expect((body["policy"] as? [String: Any])?["version"] as? String == DefaultPolicy.policy.version)
+            let audit = try #require(body["audit"] as? [String: Any])
+            #expect(audit["seq"] as? Int == 1)
+            #expect((audit["hash"] as? String)?.count == 64)
+            #expect((body["image"] as? [String: Any])?["content_type"] as? String == "image/jpeg")
+
+            let fetched = try await client.execute(uri: "/v1/admissions/\(id)", method: .get)
+            #expect(fetched.status == .ok)
+            #expect(fetched.json["decision"] as? String == "admitted")
+            #expect(fetched.json["superseded_by"] is NSNull)
+            let rows = try await traingate.database.writer.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM queue_item")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry")!)
+            }
+            #expect(rows == (1, 1))
+        }
+    }
+
+    @Test func anEUPhotoWithoutConsentIsRejectedWithBothReasons() async throws {
+        try await TestApp.withClient { client, _ in
+            let response = try await client.postJSON("/v1/admissions", Bodies.admission(country: "FR"))
+            #expect(response.status == .created)
+            #expect(response.json["decision"] as? String == "rejected")
+            let codes = (response.json["reasons"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
+            #expect(codes == ["RESIDENCY_RESTRICTED", "LAWFUL_BASIS_MISSING"])
+            #expect(response.json["jurisdictions"] as? [String] == ["EU"])
+            #expect(response.json["queued"] as? Bool == false)
+        }
+    }
+
+    @Test func gpsIsResolvedOfflineAndCautiouslyAtBorders() async throws {
+        try await TestApp.withClient { client, _ in
+            let response = try await client.postJSON(
+                "/v1/admissions", Bodies.admission(extra: #","signals":{"gps":{"lat":43.7384,"lon":7.4246}}"#))
+            #expect(response.json["decision"] as? String == "rejected")
+            let signals = try #require(response.json["signals"] as? [[String: Any]])
+            #expect(signals.compactMap { $0["country"] as? String }.prefix(3) == ["US", "MC", "FR"])
+            #expect(signals[1]["source"] as? String == "gps")
+        }
+    }
+
+    @Test func theSameBodyAgainIsIdempotentWhateverItsFormatting() async throws {
+        try await TestApp.withClient { client, traingate in
+            let first = try await client.postJSON("/v1/admissions", Bodies.admission())
+            let reformatted = #"{ "visibility": "public", "subject": {"account_country": "US", "id": "user-1"}, "source": "instagram", "image_id": "ig_1", "opt_outs": {"ai_training": false} }"#
+            let second = try await client.postJSON("/v1/admissions", reformatted)
+            #expect(first.status == .created)
+            #expect(second.status == .ok)
+            #expect(second.json["admission_id"] as? String == first.json["admission_id"] as? String)
+            #expect(second.headers[.location] == first.headers[.location])
+            let entries = try await traingate.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry")! }
+            #expect(entries == 1)
+        }
+    }
+
+    @Test func aChangedBodySupersedesAndTheRejectedImageLeavesTheQueue() async throws {
+        try await TestApp.withClient { client, traingate in
+            let image = Data(Bodies.jpeg).base64EncodedString()
+            let first = try await client.postJSON("/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(image)""#))
+            #expect(first.json["queued"] as? Bool == true)
+            let second = try await client.postJSON(
+                "/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(image)","opt_outs":{"ai_training":true}"#))
+            #expect(second.status == .created)
+            #expect(second.json["decision"] as? String == "rejected")
+            #expect((second.json["audit"] as? [String: Any])?["seq"] as? Int == 2)
+            let firstID = try #require(first.json["admission_id"] as? String)
+            let old = try await client.execute(uri: "/v1/admissions/\(firstID)", method: .get)
+            #expect(old.json["superseded_by"] as? String == second.json["admission_id"] as? String)
+            #expect(old.json["queued"] as? Bool == false)
+            let queued = try await traingate.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM queue_item")! }
+            #expect(queued == 0)
+        }
+    }
+
+    @Test func multipartCarriesMetadataAndTheRawImage() async throws {
+        try await TestApp.withClient { client, _ in
+            let boundary = "traingate-boundary-42"
+            var body = ByteBuffer()
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"metadata\"\r\nContent-Type: application/json\r\n\r\n")
+            body.writeString(Bodies.admission(imageID: "mp_1"))
+            body.writeString("\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
+            body.writeBytes(Bodies.jpeg)
+            body.writeString("\r\n--\(boundary)--\r\n")
+            let response = try await client.execute(
+                uri: "/v1/admissions", method: .post,
+                headers: [.contentType: "multipart/form-data; boundary=\(boundary)"], body: body)
+            #expect(response.status == .created)
+            #expect(response.json["queued"] as? Bool == true)
+            #expect((response.json["image"] as? [String: Any])?["bytes"] as? Int == Bodies.jpeg.count)
+        }
+    }
+
+    @Test func multipartWithAnUnknownPartOrNoMetadataIsRejected() async throws {
+        try await TestApp.withClient { client, _ in
+            let boundary = "b"
+            let body = "--b\r\nContent-Disposition: form-data; name=\"meta\"\r\n\r\n{}\r\n--b--\r\n"
+            let response = try await client.execute(
+                uri: "/v1/admissions", method: .post, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"],
+                body: ByteBuffer(string: body))
+            #expect(response.status == .badRequest)
+            let fields = (response.json["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String }
+            #expect(fields == ["meta", "metadata"])
+        }
+    }
+
+    @Test func evaluateDecidesButRecordsNothing() async throws {
+        try await TestApp.withClient { client, traingate in
+            let response = try await client.postJSON("/v1/policy/evaluate", Bodies.admission(country: "DE"))
+            #expect(response.status == .ok)
+            #expect(response.json["decision"] as? String == "rejected")
+            #expect(response.json["admission_id"] == nil)
+            #expect(response.json["audit"] == nil)
+            let counts = try await traingate.database.writer.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry")!)
+            }
+            #expect(counts == (0, 0))
+        }
+    }
+
+    @Test func theActivePolicyIsPublished() async throws {
+        try await TestApp.withClient { client, _ in
+            let response = try await client.execute(uri: "/v1/policy", method: .get)
+            #expect(response.status == .ok)
+            #expect(response.json["version"] as? String == DefaultPolicy.policy.version)
+            #expect(response.json["restricted_jurisdictions"] as? [String] == ["EU", "EEA", "UK", "CH"])
+            let rules = try #require(response.json["rules"] as? [[String: Any]])
+            #expect(rules.compactMap { $0["id"] as? String } == DefaultPolicy.policy.rules.map(\.rawValue))
+            let eu = (response.json["jurisdictions"] as? [String: Any])?["EU"] as? [String: Any]
+            #expect((eu?["countries"] as? [String])?.contains("RE") == true)
+        }
+    }
+
+    @Test func anObjectionOrErasedContentStopsAnOtherwiseAdmissiblePhoto() async throws {
+        try await TestApp.withClient { client, traingate in
+            // Rows that the objection and erasure endpoints (a later issue) will write.
+            let image = Data(Bodies.jpeg).base64EncodedString()
+            let imageHash = AdmissionService.sha256(Bodies.jpeg)
+            try await traingate.database.writer.write { db in
+                try db.execute(sql: "INSERT INTO erased_content (sha256, erased_at) VALUES (?, '2026-01-01T00:00:00Z')", arguments: [imageHash])
+            }
+            let erased = try await client.postJSON("/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(image)""#))
+            #expect((erased.json["reasons"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == ["ERASED_CONTENT"])
+        }
+    }
+
+    @Test func aBatchIsDecidedLineByLineInInputOrder() async throws {
+        try await TestApp.withClient { client, traingate in
+            let lines = [
+                Bodies.admission(imageID: "b1"), Bodies.admission(imageID: "b2", country: "FR"), #"{"image_id": 5}"#,
+                "not json", Bodies.admission(imageID: "b1"),
+            ]
+            let response = try await client.execute(
+                uri: "/v1/admissions/batch", method: .post, headers: [.contentType: "application/x-ndjson"],
+                body: ByteBuffer(string: lines.joined(separator: "\n") + "\n"))
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "application/x-ndjson")
+            let results = String(buffer: response.body).split(separator: "\n").map {
+                try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+            }
+            #expect(results.count == 5)
+            #expect(results.map { $0["status"] as? Int } == [201, 201, 400, 400, 200] || results.map { $0["status"] as? Int } == [200, 201, 400, 400, 201])
+            #expect(results[1]["decision"] as? String == "rejected")
+            #expect(results[2]["line"] as? Int == 3)
+            #expect(results[0]["admission_id"] as? String == results[4]["admission_id"] as? String)
+            let admissions = try await traingate.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")! }
+            #expect(admissions == 2)
+        }
+    }
+
+    @Test func aBatchOverTheLineLimitIsRefusedWhole() async throws {
+        try await TestApp.withClient({ $0.maxBatchLines = 2 }) { client, traingate in
+            let body = (1...3).map { Bodies.admission(imageID: "l\($0)") }.joined(separator: "\n")
+            let response = try await client.execute(
+                uri: "/v1/admissions/batch", method: .post, headers: [.contentType: "application/x-ndjson"],
+                body: ByteBuffer(string: body))
+            #expect(response.status == .contentTooLarge)
+            #expect(response.headers[.contentType] == "application/problem+json")
+            let admissions = try await traingate.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")! }
+            #expect(admissions == 0)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import StrictDocuments
+import Testing
+@testable import TraingateApp
+
+@Suite struct ConfigurationTests {
+    private func writeTemporary(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString).yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func theShippedConfigFileLoadsAndMatchesTheDefaults() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let configuration = try AppConfiguration.load(
+            file: root.appendingPathComponent("config/traingate.yaml").path, environment: [:])
+        let defaults = AppConfiguration()
+        #expect(configuration.port == defaults.port)
+        #expect(configuration.host == defaults.host)
+        #expect(configuration.dataDirectory == defaults.dataDirectory)
+        #expect(configuration.maxImageBytes == 20 * 1024 * 1024)
+        #expect(configuration.policyPath == nil)
+    }
+
+    @Test func flagsBeatEnvironmentWhichBeatsTheFile() throws {
+        let path = try writeTemporary("http:\n  port: 9000\n  host: 0.0.0.0\ndata:\n  dir: /tmp/from-file\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let configuration = try AppConfiguration.load(
+            file: path, environment: ["TRAINGATE_PORT": "9100", "TRAINGATE_DATA_DIR": "/tmp/from-env"],
+            overrides: ["http.port": "9200"])
+        #expect(configuration.port == 9200)
+        #expect(configuration.dataDirectory == "/tmp/from-env")
+        #expect(configuration.host == "0.0.0.0")
+    }
+
+    @Test func badValuesAndUnknownKeysNameWhereTheyAre() throws {
+        let path = try writeTemporary("http:\n  port: 8080\nlimits:\n  max_image_bytez: 5\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect {
+            try AppConfiguration.load(file: path, environment: [:])
+        } throws: { error in
+            (error as? DocumentError)?.path == "limits.max_image_bytez" && (error as? DocumentError)?.line == 4
+        }
+        #expect {
+            try AppConfiguration.load(file: nil, environment: ["TRAINGATE_PORT": "eighty"])
+        } throws: { error in
+            (error as? DocumentError)?.path == "TRAINGATE_PORT"
+        }
+        #expect(throws: DocumentError.self) {
+            try AppConfiguration.load(file: nil, environment: ["TRAINGATE_MASTER_KEY": "too-short"])
+        }
+    }
+
+    @Test func aGeneratedKeyFileIsPrivateAndStable() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (first, _) = try TestApp.make { $0.masterKeyHex = nil; $0.dataDirectory = directory.path }
+        let keyFile = directory.appendingPathComponent("keys/master.key").path
+        let permissions = try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? Int
+        #expect(permissions == 0o600)
+        let key = try String(contentsOfFile: keyFile, encoding: .utf8)
+        try first.database.close()
+        let (second, _) = try TestApp.make { $0.masterKeyHex = nil; $0.dataDirectory = directory.path }
+        #expect(try String(contentsOfFile: keyFile, encoding: .utf8) == key)
+        try second.database.close()
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Testing
+@testable import TraingateApp
+import TraingateStore
+
+/// The real server on a real socket: bytes in, bytes out, and a graceful shutdown.
+@Suite struct LiveServerTests {
+    /// Starts the server on a free port, runs `body` with the port, then shuts down gracefully.
+    private func withLiveServer(
+        _ body: @escaping @Sendable (Int, Traingate, _ shutdown: @escaping @Sendable () async -> Void) async throws -> Void,
+        afterShutdown: (URL) async throws -> Void = { _ in }
+    ) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-live-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var configuration = AppConfiguration()
+        configuration.dataDirectory = directory.path
+        configuration.port = 0
+        configuration.masterKeyHex = TestApp.masterKey
+        let (addresses, announce) = AsyncStream.makeStream(of: String.self)
+        var logger = Logger(label: "live")
+        logger.logLevel = .warning
+        let traingate = try buildApplication(
+            configuration: configuration, logger: logger, onListening: { announce.yield($0) })
+        let group = ServiceGroup(services: [traingate.application], gracefulShutdownSignals: [], logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = addresses.makeAsyncIterator()
+            let address = try #require(await iterator.next())
+            let port = try #require(Int(address.split(separator: ":").last!))
+            try await body(port, traingate, { await group.triggerGracefulShutdown() })
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        try await afterShutdown(directory)
+    }
+
+    @Test func rawHTTPAdmissionAndProblemResponses() async throws {
+        try await withLiveServer { port, _, _ in
+            let created = try await RawHTTP.post(
+                port: port, path: "/v1/admissions", contentType: "application/json", body: Bodies.admission())
+            #expect(created.hasPrefix("HTTP/1.1 201 Created\r\n"))
+            #expect(created.contains("\r\nLocation: /v1/admissions/adm_"))
+            #expect(created.contains("\"decision\":\"admitted\""))
+
+            let invalid = try await RawHTTP.post(port: port, path: "/v1/admissions", contentType: "application/json", body: "{\"nope\":1}")
+            #expect(invalid.hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
+            #expect(invalid.contains("Content-Type: application/problem+json"))
+            #expect(invalid.contains("\"field\":\"nope\""))
+
+            let wrongMethod = try await RawHTTP.exchange(
+                port: port, Array("PUT /v1/policy HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8))
+            #expect(wrongMethod.hasPrefix("HTTP/1.1 405 Method Not Allowed\r\n"))
+            #expect(wrongMethod.contains("Allow: GET"))
+        }
+    }
+
+    @Test func gracefulShutdownFinishesInFlightAdmissionsThenClosesTheDatabase() async throws {
+        let acknowledged = AcknowledgedCounter()
+        try await withLiveServer { port, traingate, shutdown in
+            try await withThrowingTaskGroup(of: Void.self) { requests in
+                for index in 0..<60 {
+                    requests.addTask {
+                        // A connection refused or closed unanswered after shutdown began is fine;
+                        // every answer that did come must be true.
+                        let answer = try? await RawHTTP.post(
+                            port: port, path: "/v1/admissions", contentType: "application/json",
+                            body: Bodies.admission(imageID: "shutdown-\(index)"))
+                        if let answer, answer.hasPrefix("HTTP/1.1 201") { acknowledged.add(answer) }
+                    }
+                }
+                requests.addTask {
+                    while acknowledged.ids.count < 10 { try await Task.sleep(for: .milliseconds(1)) }
+                    await shutdown()
+                }
+                try await requests.waitForAll()
+            }
+            #expect(acknowledged.ids.count >= 10)
+            // Once the group has stopped, the pool is closed: reads fail.
+            _ = traingate
+        } afterShutdown: { directory in
+            let reopened = try AppDatabase.openReadOnly(directory: directory)
+            let stored = try await reopened.writer.read { db in try String.fetchSet(db, sql: "SELECT id FROM admission") }
+            #expect(acknowledged.ids.isSubset(of: stored))
+            #expect(try await AuditStore(database: reopened).verify().ok)
+            let journal = try await reopened.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+            #expect(journal == "wal")
+        }
+    }
+
+    @Test func afterShutdownTheDatabaseIsClosed() async throws {
+        let holder = Mutex<AppDatabase?>(nil)
+        try await withLiveServer { _, traingate, _ in holder.withLock { $0 = traingate.database } }
+        let database = try #require(holder.withLock { $0 })
+        await #expect(throws: (any Error).self) { try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") } }
+    }
+}
+
+/// Counts acknowledged requests across tasks.
+final class AcknowledgedCounter: Sendable {
+    private let storage = Mutex<Set<String>>([])
+    var ids: Set<String> { storage.withLock { $0 } }
+
+    /// Records the admission id named in a raw 201 response's Location header.
+    func add(_ rawResponse: String) {
+        guard let range = rawResponse.range(of: "Location: /v1/admissions/") else { return }
+        let id = rawResponse[range.upperBound...].prefix { !$0.isWhitespace }
+        storage.withLock { _ = $0.insert(String(id)) }
+    }
+}
+
+import Synchronization

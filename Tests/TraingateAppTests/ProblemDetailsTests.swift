@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+@testable import TraingateApp
+
+@Suite struct ProblemDetailsTests {
+    private func expectProblem(_ response: TestResponse, _ status: HTTPResponse.Status, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(response.status == status, sourceLocation: sourceLocation)
+        #expect(response.headers[.contentType] == "application/problem+json", sourceLocation: sourceLocation)
+        let body = response.json
+        #expect(body["status"] as? Int == Int(status.code), sourceLocation: sourceLocation)
+        #expect((body["type"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
+        #expect((body["title"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
+        #expect((body["detail"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
+    }
+
+    @Test func validationErrorsNameEveryField() async throws {
+        try await TestApp.withClient { client, _ in
+            let response = try await client.postJSON(
+                "/v1/admissions", #"{"image_id":"a","subject":{"id":"u","account_country":"UK","age":-1},"visibilty":"public"}"#)
+            expectProblem(response, .badRequest)
+            let fields = (response.json["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String }
+            #expect(Set(fields ?? []) == ["visibilty", "visibility", "subject.account_country", "subject.age"])
+        }
+    }
+
+    @Test func malformedJSONIs400() async throws {
+        try await TestApp.withClient { client, _ in
+            expectProblem(try await client.postJSON("/v1/admissions", #"{"image_id": "#), .badRequest)
+            expectProblem(try await client.postJSON("/v1/admissions", "[1, 2]"), .badRequest)
+        }
+    }
+
+    @Test func unknownPathsAre404AndWrongMethods405WithAllow() async throws {
+        try await TestApp.withClient { client, _ in
+            expectProblem(try await client.execute(uri: "/v1/nothing-here", method: .get), .notFound)
+            expectProblem(try await client.execute(uri: "/v1/admissions/adm_missing", method: .get), .notFound)
+            let wrong = try await client.execute(uri: "/v1/admissions", method: .get)
+            expectProblem(wrong, .methodNotAllowed)
+            #expect(wrong.headers[.allow] == "POST")
+            let wrongParameterised = try await client.execute(uri: "/v1/admissions/adm_1", method: .delete)
+            #expect(wrongParameterised.headers[.allow] == "GET")
+        }
+    }
+
+    @Test func unsupportedMediaTypesAre415() async throws {
+        try await TestApp.withClient { client, _ in
+            expectProblem(
+                try await client.execute(
+                    uri: "/v1/admissions", method: .post, headers: [.contentType: "text/plain"],
+                    body: ByteBuffer(string: Bodies.admission())), .unsupportedMediaType)
+            let notAnImage = Data("GIF89a-not-accepted".utf8).base64EncodedString()
+            let response = try await client.postJSON("/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(notAnImage)""#))
+            expectProblem(response, .unsupportedMediaType)
+            #expect((response.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "image_base64")
+        }
+    }
+
+    @Test func imagesOverTheCapAre413AndNothingIsRecorded() async throws {
+        try await TestApp.withClient({ $0.maxImageBytes = 1024 }) { client, traingate in
+            let big = Data(Bodies.jpeg + Array(repeating: 0, count: 2000)).base64EncodedString()
+            let response = try await client.postJSON("/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(big)""#))
+            expectProblem(response, .contentTooLarge)
+            #expect((response.json["detail"] as? String)?.contains("1024") == true)
+            let small = Data(Bodies.jpeg).base64EncodedString()
+            #expect(try await client.postJSON("/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(small)""#)).status == .created)
+            let admissions = try await traingate.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")! }
+            #expect(admissions == 1)
+        }
+    }
+
+    @Test func bodiesOverTheCapAre413() async throws {
+        try await TestApp.withClient({ $0.maxImageBytes = 1024 }) { client, _ in
+            let padding = String(repeating: " ", count: 2 * 1024 * 1024)
+            expectProblem(try await client.postJSON("/v1/admissions", padding + Bodies.admission()), .contentTooLarge)
+        }
+    }
+
+    @Test func aStorageFailureIs503AndAdmitsNothing() async throws {
+        try await TestApp.withClient { client, traingate in
+            try await traingate.database.writer.write { db in
+                try db.execute(sql: "CREATE TRIGGER fail BEFORE INSERT ON audit_entry BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+            }
+            let image = Data(Bodies.jpeg).base64EncodedString()
+            let response = try await client.postJSON("/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(image)""#))
+            expectProblem(response, .serviceUnavailable)
+            let counts = try await traingate.database.writer.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM queue_item")!,
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM image")!)
+            }
+            #expect(counts == (0, 0, 0))
+        }
+    }
+
+    @Test func unexpectedErrorsAre500ProblemsWithoutInternals() async throws {
+        struct Boom: Error {}
+        let catalog = RouteCatalog()
+        let router = Router()
+        router.add(middleware: ProblemDetailsMiddleware(catalog: catalog))
+        router.route(.get, "/boom", in: catalog) { _, _ in throw Boom() }
+        let app = Application(router: router, logger: Logger(label: "test"))
+        try await app.test(.router) { client in
+            let response = try await client.execute(uri: "/boom", method: .get)
+            expectProblem(response, .internalServerError)
+            #expect(String(buffer: response.body).contains("Boom") == false)
+        }
+    }
+}

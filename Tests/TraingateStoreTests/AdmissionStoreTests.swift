@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import PolicyEngine
+import Testing
+@testable import TraingateStore
+
+@Suite struct AdmissionStoreTests {
+    @Test func theDatabaseIsWALWithFullSynchronousCommits() async throws {
+        try await StoreFixture.withStore { fixture in
+            let (mode, synchronous) = try await fixture.database.writer.read { db in
+                (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+            }
+            #expect(mode == "wal")
+            #expect(synchronous == 2)  // FULL
+            #expect(try await fixture.database.isMigrated())
+        }
+    }
+
+    @Test func anAdmissionItsAuditEntryAndItsQueueRowCommitTogether() async throws {
+        try await StoreFixture.withStore { fixture in
+            let outcome = try await fixture.store.record(StoreFixture.submission())
+            guard case .created(let admission) = outcome else { throw TestFailure("expected a new decision") }
+            #expect(admission.queued)
+            #expect(admission.auditSeq == 1)
+            #expect(try await fixture.store.queuedAdmissionIDs() == [admission.id])
+            let entries = try await AuditStore(database: fixture.database).entries()
+            #expect(entries.map(\.admissionID) == [admission.id])
+            #expect(entries[0].hash == admission.auditHash)
+            #expect(entries[0].subjectRef == admission.subjectRef)
+            #expect(try await AuditStore(database: fixture.database).verify().ok)
+        }
+    }
+
+    @Test func theSameBodyAgainWritesNothing() async throws {
+        try await StoreFixture.withStore { fixture in
+            let first = try await fixture.store.record(StoreFixture.submission())
+            let second = try await fixture.store.record(StoreFixture.submission())
+            guard case .unchanged(let stored) = second else { throw TestFailure("expected unchanged") }
+            #expect(stored.id == first.admission.id)
+            #expect(try await AuditStore(database: fixture.database).entries().count == 1)
+        }
+    }
+
+    @Test func aChangedBodyIsDecidedAgainAndARejectionLeavesTheQueue() async throws {
+        try await StoreFixture.withStore { fixture in
+            let first = try await fixture.store.record(StoreFixture.submission()).admission
+            let second = try await fixture.store.record(StoreFixture.submission(verdict: .rejected, requestHash: "h2")).admission
+            #expect(second.id != first.id)
+            #expect(second.auditSeq == 2)
+            #expect(try await fixture.store.queuedAdmissionIDs().isEmpty)
+            let old = try #require(try await fixture.store.admission(id: first.id))
+            #expect(old.supersededBy == second.id)
+            #expect(old.queued == false)
+            let third = try await fixture.store.record(StoreFixture.submission(requestHash: "h3")).admission
+            #expect(try await fixture.store.queuedAdmissionIDs() == [third.id])
+        }
+    }
+
+    @Test func theAuditLogRefusesUpdatesAndDeletes() async throws {
+        try await StoreFixture.withStore { fixture in
+            _ = try await fixture.store.record(StoreFixture.submission())
+            await #expect(throws: DatabaseError.self) {
+                try await fixture.database.writer.write { db in try db.execute(sql: "UPDATE audit_entry SET decision = 'x'") }
+            }
+            await #expect(throws: DatabaseError.self) {
+                try await fixture.database.writer.write { db in try db.execute(sql: "DELETE FROM audit_entry") }
+            }
+        }
+    }
+
+    @Test func verifyFindsTheFirstTamperedEntry() async throws {
+        try await StoreFixture.withStore { fixture in
+            for index in 1...5 { _ = try await fixture.store.record(StoreFixture.submission(imageID: "img-\(index)")) }
+            try await fixture.database.writer.write { db in
+                try db.execute(sql: "DROP TRIGGER audit_entry_no_update")
+                try db.execute(sql: "UPDATE audit_entry SET decision = 'rejected' WHERE seq = 3")
+            }
+            let result = try await AuditStore(database: fixture.database).verify()
+            #expect(result.ok == false)
+            #expect(result.firstBadSeq == 3)
+            #expect(result.entries == 2)
+        }
+    }
+
+    @Test func aFailedWriteRecordsNothingAndReportsAStorageError() async throws {
+        try await StoreFixture.withStore { fixture in
+            try await fixture.database.writer.write { db in
+                try db.execute(sql: "CREATE TRIGGER fail_queue BEFORE INSERT ON queue_item BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
+            }
+            await #expect {
+                try await fixture.store.record(StoreFixture.submission())
+            } throws: { error in
+                (error as? StoreError)?.code == .writeFailed
+            }
+            let counts = try await fixture.database.writer.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")!,
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry")!,
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM image")!)
+            }
+            #expect(counts == (0, 0, 0))
+        }
+    }
+
+    @Test func concurrentAdmissionsShareTransactionsAndKeepOneUnbrokenChain() async throws {
+        try await StoreFixture.withStore { fixture in
+            let count = 300
+            let seqs = try await withThrowingTaskGroup(of: Int64.self) { group in
+                for index in 0..<count {
+                    group.addTask { try await fixture.store.record(StoreFixture.submission(imageID: "img-\(index)")).admission.auditSeq }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(seqs.sorted() == (1...Int64(count)).map { $0 })
+            #expect(fixture.committer.committedTransactions < count)
+            let verification = try await AuditStore(database: fixture.database).verify()
+            #expect(verification.ok && verification.entries == count)
+            #expect(try await fixture.store.queuedAdmissionIDs().count == count)
+        }
+    }
+
+    @Test func afterShutdownTheWriterRefusesNewWork() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-store-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try AppDatabase.open(directory: directory)
+        let committer = GroupCommitWriter(writer: database.writer)
+        let store = AdmissionStore(database: database, committer: committer)
+        let run = Task { try await committer.run() }
+        _ = try await store.record(StoreFixture.submission())
+        run.cancel()
+        _ = try? await run.value
+        await #expect {
+            try await store.record(StoreFixture.submission(imageID: "late"))
+        } throws: { error in
+            (error as? StoreError)?.code == .unavailable
+        }
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

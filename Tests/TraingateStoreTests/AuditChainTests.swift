@@ -1,0 +1,56 @@
+import Foundation
+import StrictDocuments
+import Testing
+@testable import TraingateStore
+
+@Suite struct AuditChainTests {
+    /// The worked example of docs/audit-format.md, rebuilt from its fields.
+    private static let documentedEntries = [
+        AuditChain.Content(
+            seq: 1, at: "2026-11-28T12:00:00Z", kind: .decision, admissionID: "adm_5f0c6f1d2a8b4e3c9d7a1b2c3d4e5f60",
+            decision: "rejected", reasonCodes: ["RESIDENCY_RESTRICTED", "LAWFUL_BASIS_MISSING"],
+            policyVersion: "sha256:abc138c60d60c06bd51bfbc72a5aebd7bfacdb71c72cd6bc78c94c3b1f96d6c5",
+            subjectRef: "b280b4e1031fccba6f1e4c1a9f0b7d5e2c8a4f6b1d3e5a7c9b0d2f4e6a8c0b1d"),
+        AuditChain.Content(
+            seq: 2, at: "2026-11-28T12:00:00.250Z", kind: .decision, admissionID: "adm_0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+            decision: "admitted", reasonCodes: [],
+            policyVersion: "sha256:abc138c60d60c06bd51bfbc72a5aebd7bfacdb71c72cd6bc78c94c3b1f96d6c5",
+            subjectRef: "4d4920f010e812d07c2b9e8f1a3c5e7d9b1f3a5c7e9d0b2f4a6c8e0d2b4f6a8c"),
+    ]
+
+    @Test func theWorkedExampleInTheDocsIsWhatTheCodeComputes() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/audit-format.md"), encoding: .utf8)
+        var documented: [String: String] = [:]
+        for line in doc.split(separator: "\n") where line.hasPrefix("seq ") {
+            let parts = line.split(separator: ": ", maxSplits: 1)
+            documented[String(parts[0])] = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        }
+        var head: (seq: Int64, hash: String)?
+        for content in Self.documentedEntries {
+            let entry = AuditChain.entry(after: head, content: content)
+            #expect(String(decoding: AuditChain.canonicalBytes(content), as: UTF8.self) == documented["seq \(content.seq) canonical"])
+            #expect(entry.hash == documented["seq \(content.seq) hash"])
+            #expect(entry.prevHash == (head?.hash ?? String(repeating: "0", count: 64)))
+            head = (entry.seq, entry.hash)
+        }
+    }
+
+    @Test func everyFieldIsCoveredByTheHash() {
+        let base = Self.documentedEntries[0]
+        let original = AuditChain.hash(prevHash: AuditChain.genesisHash, content: base)
+        var variants: [AuditChain.Content] = []
+        var changed = base
+        changed.seq = 2; variants.append(changed); changed = base
+        changed.at = "2026-11-28T12:00:01Z"; variants.append(changed); changed = base
+        changed.kind = .erasure; variants.append(changed); changed = base
+        changed.admissionID = nil; variants.append(changed); changed = base
+        changed.decision = "admitted"; variants.append(changed); changed = base
+        changed.reasonCodes.reverse(); variants.append(changed); changed = base
+        changed.policyVersion = "sha256:00"; variants.append(changed); changed = base
+        changed.subjectRef = "ff"; variants.append(changed)
+        for variant in variants { #expect(AuditChain.hash(prevHash: AuditChain.genesisHash, content: variant) != original) }
+        #expect(AuditChain.hash(prevHash: String(repeating: "1", count: 64), content: base) != original)
+    }
+}

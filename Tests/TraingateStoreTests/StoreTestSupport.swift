@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+import PolicyEngine
+import ServiceLifecycle
+import StrictDocuments
+@testable import TraingateStore
+
+/// A store on a real SQLite file in a fresh temporary directory, with its group-commit writer running.
+struct StoreFixture {
+    let directory: URL
+    let database: AppDatabase
+    let committer: GroupCommitWriter
+    let store: AdmissionStore
+
+    static func withStore<T>(_ body: (StoreFixture) async throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-store-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try AppDatabase.open(directory: directory)
+        let committer = GroupCommitWriter(writer: database.writer)
+        let fixture = StoreFixture(
+            directory: directory, database: database, committer: committer,
+            store: AdmissionStore(database: database, committer: committer))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await committer.run() }
+            defer { group.cancelAll() }
+            return try await body(fixture)
+        }
+    }
+
+    static func submission(
+        imageID: String = "img-1", source: String = "test", verdict: Verdict = .admitted, requestHash: String = "h1",
+        image: [UInt8]? = [0xFF, 0xD8, 0xFF, 0x00]
+    ) -> AdmissionSubmission {
+        let reasons = verdict == .admitted ? [] : [Reason(code: .visibilityNotPublic, rule: .visibility, message: "not public")]
+        let decision = Evaluator.evaluate(
+            DefaultPolicy.policy,
+            facts: AdmissionFacts(
+                visibility: verdict == .admitted ? .public : .private,
+                signals: [CountrySignal(source: .accountCountry, country: CountryCode("US")!)]),
+            environment: EvaluationEnvironment(now: Date()))
+        precondition(decision.reasons.map(\.code) == reasons.map(\.code))
+        return AdmissionSubmission(
+            source: source, imageID: imageID, subjectRef: String(repeating: "ab", count: 32), requestHash: requestHash,
+            decision: decision, signals: [StoredSignal(source: "account_country", country: "US", distanceKm: nil)],
+            decidedAt: Timestamp.format(Date()),
+            image: image.map { ImageUpload(sha256: Hex.encode(SHA256Digest.of($0)), contentType: "image/jpeg", bytes: $0) })
+    }
+}
+
+import Crypto
+
+enum SHA256Digest {
+    static func of(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
+}
