@@ -74,6 +74,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Benchmarks (run by bench/*, not by the tests).
+        .executableTarget(
+            name: "GeocodeBenchmark", dependencies: ["Geocoding"], path: "Benchmarks/GeocodeBenchmark",
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "PolicyEngineTests",
             dependencies: ["PolicyEngine", "StrictDocuments"],

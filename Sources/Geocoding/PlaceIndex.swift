@@ -1,4 +1,5 @@
 import CGeoNamesData
+import Foundation
 
 /// A static k-d tree over the compiled-in GeoNames places, built once, answering "which countries
 /// have a place near this point" in microseconds without any network or file access.
@@ -12,6 +13,14 @@ public final class PlaceIndex: Sendable {
     private let order: [Int32]
 
     public var count: Int { points.count }
+
+    /// A second index over the compiled-in table, built now (to time the build).
+    public static func compiledInCopy() -> PlaceIndex { PlaceIndex() }
+
+    /// Every place's (latitude, longitude), in table order.
+    public var coordinates: [(Double, Double)] {
+        points.map { (asin($0.z) * 180 / .pi, atan2($0.y, $0.x) * 180 / .pi) }
+    }
 
     private convenience init() {
         let count = Int(tg_city_count())
@@ -58,6 +67,27 @@ public final class PlaceIndex: Sendable {
             if best[country].map({ squared < $0 }) ?? true { best[country] = squared }
         }
         if best.isEmpty, let (index, squared) = nearest(to: target), squared.squareRoot() <= GeoPoint.chord(forKm: landKm) {
+            best[countries[index]] = squared
+        }
+        return best.map { (country: $0.key, distanceKm: GeoPoint.km(forChord: $0.value.squareRoot())) }
+            .sorted { ($0.distanceKm, $0.country) < ($1.distanceKm, $1.country) }
+    }
+
+    /// The same answer as `countries(nearLatitude:longitude:radiusKm:landKm:)` by checking every
+    /// place: the baseline the benchmark compares the tree against.
+    public func countriesByLinearScan(
+        nearLatitude latitude: Double, longitude: Double, radiusKm: Double, landKm: Double = 200
+    ) -> [(country: String, distanceKm: Double)] {
+        let target = GeoPoint(latitude: latitude, longitude: longitude)
+        let limit = GeoPoint.chord(forKm: radiusKm)
+        var best: [String: Double] = [:]
+        var nearest: (Int, Double)?
+        for (index, point) in points.enumerated() {
+            let squared = point.squaredChord(to: target)
+            if squared <= limit * limit, best[countries[index]].map({ squared < $0 }) ?? true { best[countries[index]] = squared }
+            if nearest.map({ squared < $0.1 }) ?? true { nearest = (index, squared) }
+        }
+        if best.isEmpty, let (index, squared) = nearest, squared.squareRoot() <= GeoPoint.chord(forKm: landKm) {
             best[countries[index]] = squared
         }
         return best.map { (country: $0.key, distanceKm: GeoPoint.km(forChord: $0.value.squareRoot())) }
