@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import HummingbirdTesting
+import Testing
+@testable import TraingateApp
+import TraingateStore
+
+/// The `traingate` executable itself, as an operator runs it (built next to the test bundle).
+@Suite struct CommandLineTests {
+    private static let executable: URL = {
+        // .build/<triple>/debug/traingatePackageTests.xctest → .build/<triple>/debug/traingate
+        let bundle = Bundle.main.bundleURL
+        let candidates = [
+            bundle.deletingLastPathComponent().appendingPathComponent("traingate"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("traingate"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }()
+
+    private func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
+    @Test func policyTestPassesTheShippedCasesAndFailsWithADiff() throws {
+        let shipped = try run(["policy", "test", PolicyCasesTests.casesFile])
+        #expect(shipped.status == 0)
+        #expect(shipped.output.contains("0 failed"))
+
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cli-cases-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try """
+            cases:
+              - name: an EU subject without consent
+                now: 2026-11-28T12:00:00Z
+                input: {image_id: a, subject: {id: u, account_country: "DE"}, visibility: public}
+                expect: {decision: admitted}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let failing = try run(["policy", "test", file.path])
+        #expect(failing.status == 1)
+        #expect(failing.output.contains("FAIL an EU subject without consent"))
+        #expect(failing.output.contains("decision: expected admitted, got rejected"))
+    }
+
+    @Test func versionNamesTheEmbeddedPolicy() throws {
+        let result = try run(["version"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("sha256:"))
+    }
+
+    @Test func auditVerifyExitsZeroWhenIntactAndOneWhenTampered() async throws {
+        let (traingate, directory) = try TestApp.make()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await traingate.application.test(.router) { client in
+            for index in 0..<3 { try await client.postJSON("/v1/admissions", Bodies.admission(imageID: "cli-\(index)")) }
+        }
+        let intact = try run(["audit", "verify", "--data-dir", directory.path])
+        #expect(intact.status == 0)
+        #expect(intact.output.contains("3 entries"))
+
+        let pool = try DatabasePool(path: directory.appendingPathComponent(AppDatabase.fileName).path)
+        try await pool.write { db in
+            try db.execute(sql: "DROP TRIGGER audit_entry_no_update")
+            try db.execute(sql: "UPDATE audit_entry SET decision = 'rejected' WHERE seq = 2")
+        }
+        try pool.close()
+        let broken = try run(["audit", "verify", "--data-dir", directory.path])
+        #expect(broken.status == 1)
+        #expect(broken.output.contains("seq 2"))
+    }
+}
