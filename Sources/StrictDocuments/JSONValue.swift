@@ -34,19 +34,21 @@ public enum JSONValue: Sendable, Hashable {
 
 extension JSONValue: Decodable {
     public init(from decoder: any Decoder) throws {
+        // Codable cannot ask a value for its type, so each kind is tried in turn and a mismatch
+        // costs a thrown error: try the kinds in the order admission bodies use them most.
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([String: JSONValue].self) {
+            self = .object(value)
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
         } else if let value = try? container.decode(Double.self) {
             self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .array(try container.decode([JSONValue].self))
         }
     }
 }

@@ -28,18 +28,19 @@ public struct AdmissionStore: Sendable {
     }
 
     static func record(_ submission: AdmissionSubmission, in db: Database) throws -> AdmissionOutcome {
+        // Hot path: statements are prepared once per connection (cachedStatement).
         let current = try Row.fetchOne(
-            db, sql: StoredAdmission.selectSQL + " WHERE source = ? AND image_id = ? AND superseded_by IS NULL",
+            db.cachedStatement(sql: StoredAdmission.selectSQL + " WHERE source = ? AND image_id = ? AND superseded_by IS NULL"),
             arguments: [submission.source, submission.imageID]
         ).map(StoredAdmission.init(row:))
         if let current, current.requestHash == submission.requestHash { return .unchanged(current) }
 
+        let standing = try standing(subjectRef: submission.subjectRef, contentSHA256: submission.image?.sha256, in: db)
+        let decision = standing == .clear ? submission.decision : submission.redecide(standing)
         let id = newAdmissionID()
-        let decision = submission.decision
         if let image = submission.image {
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO image (sha256, content_type, byte_count, bytes) VALUES (?, ?, ?, ?)",
-                arguments: [image.sha256, image.contentType, image.bytes.count, Data(image.bytes)])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO image (sha256, content_type, byte_count, bytes) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [image.sha256, image.contentType, image.bytes.count, Data(image.bytes)])
         }
         let audit = try AuditLog.append(
             .decision, at: submission.decidedAt, admissionID: id, decision: decision.verdict.rawValue,
@@ -56,12 +57,13 @@ public struct AdmissionStore: Sendable {
                 sql: "DELETE FROM queue_item WHERE source = ? AND image_id = ?",
                 arguments: [submission.source, submission.imageID])
         }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO admission (id, source, image_id, subject_ref, request_hash, decision, reasons, jurisdictions,
                     signals, policy_id, policy_version, audit_seq, audit_hash, queued, decided_at, image_sha256)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 id, submission.source, submission.imageID, submission.subjectRef, submission.requestHash,
                 decision.verdict.rawValue, JSONText.encode(decision.reasons), JSONText.encode(decision.jurisdictions),
@@ -69,15 +71,22 @@ public struct AdmissionStore: Sendable {
                 queued, submission.decidedAt, submission.image?.sha256,
             ])
         if queued, let image = submission.image {
-            try db.execute(
-                sql: """
-                    INSERT INTO queue_item (admission_id, source, image_id, image_sha256, enqueued_at)
-                    VALUES (?, ?, ?, ?, ?)
-                    """,
-                arguments: [id, submission.source, submission.imageID, image.sha256, submission.decidedAt])
+            try db.cachedStatement(
+                sql: "INSERT INTO queue_item (admission_id, source, image_id, image_sha256, enqueued_at) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [id, submission.source, submission.imageID, image.sha256, submission.decidedAt])
         }
-        let stored = try Row.fetchOne(db, sql: StoredAdmission.selectSQL + " WHERE admission.id = ?", arguments: [id])!
-        return .created(StoredAdmission(row: stored))
+        return .created(
+            StoredAdmission(
+                id: id, submission: submission, decision: decision, audit: audit, queued: queued))
+    }
+
+    static func standing(subjectRef: String, contentSHA256: String?, in db: Database) throws -> SubjectStanding {
+        let objected = try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM objection WHERE subject_ref = ?)"), arguments: [subjectRef])
+        let erased = try contentSHA256.map {
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM erased_content WHERE sha256 = ?)"), arguments: [$0])
+        } ?? false
+        return SubjectStanding(objectionRegistered: objected ?? false, contentErased: erased ?? false)
     }
 
     // MARK: - Reads
@@ -92,15 +101,7 @@ public struct AdmissionStore: Sendable {
 
     /// What the policy engine needs to know from the store about a subject and a piece of content.
     public func standing(subjectRef: String, contentSHA256: String?) async throws -> SubjectStanding {
-        try await database.writer.read { db in
-            let objected = try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM objection WHERE subject_ref = ?)", arguments: [subjectRef]) ?? false
-            let erased = try contentSHA256.map {
-                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM erased_content WHERE sha256 = ?)", arguments: [$0])
-                    ?? false
-            } ?? false
-            return SubjectStanding(objectionRegistered: objected, contentErased: erased)
-        }
+        try await database.writer.read { db in try Self.standing(subjectRef: subjectRef, contentSHA256: contentSHA256, in: db) }
     }
 
     /// Queue rows, oldest first (for tests and later the trainer).

@@ -2,4 +2,12 @@
 public struct SubjectStanding: Hashable, Sendable {
     public let objectionRegistered: Bool
     public let contentErased: Bool
+
+    /// No objection, content not erased.
+    public static let clear = SubjectStanding(objectionRegistered: false, contentErased: false)
+
+    public init(objectionRegistered: Bool, contentErased: Bool) {
+        self.objectionRegistered = objectionRegistered
+        self.contentErased = contentErased
+    }
 }

@@ -41,7 +41,7 @@ struct StoreFixture {
         precondition(decision.reasons.map(\.code) == reasons.map(\.code))
         return AdmissionSubmission(
             source: source, imageID: imageID, subjectRef: String(repeating: "ab", count: 32), requestHash: requestHash,
-            decision: decision, signals: [StoredSignal(source: "account_country", country: "US", distanceKm: nil)],
+            decision: decision, redecide: { _ in decision }, signals: [StoredSignal(source: "account_country", country: "US", distanceKm: nil)],
             decidedAt: Timestamp.format(Date()),
             image: image.map { ImageUpload(sha256: Hex.encode(SHA256Digest.of($0)), contentType: "image/jpeg", bytes: $0) })
     }

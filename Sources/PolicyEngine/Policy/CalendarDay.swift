@@ -1,4 +1,5 @@
 import Foundation
+import StrictDocuments
 
 /// A UTC calendar day (`YYYY-MM-DD`), the granularity of reference-data effective dates.
 public struct CalendarDay: Hashable, Comparable, Sendable, Encodable, CustomStringConvertible {
@@ -16,10 +17,7 @@ public struct CalendarDay: Hashable, Comparable, Sendable, Encodable, CustomStri
 
     /// The UTC day that contains `date`.
     public init(containing date: Date) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        text = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        text = String(Timestamp.format(date).prefix(10))
     }
 
     public var description: String { text }

@@ -16,6 +16,9 @@ public struct Policy: Sendable, Encodable {
     public let consentAges: [ConsentAgeRow]
     /// `sha256:` of `canonicalJSON`.
     public private(set) var version: String
+    /// For each country, the restricted jurisdictions it belongs to and when, in the options' order:
+    /// evaluation looks countries up here instead of rebuilding sets for every decision.
+    private var restrictedMembership: [CountryCode: [(jurisdiction: String, period: EffectivePeriod)]] = [:]
 
     public init(
         id: String, description: String, options: PolicyOptions, rules: [RuleID],
@@ -29,6 +32,11 @@ public struct Policy: Sendable, Encodable {
         self.consentAges = consentAges
         self.version = ""
         self.version = Self.computeVersion(of: self)
+        for name in options.restrictedJurisdictions {
+            for row in jurisdictions[name]?.members ?? [] {
+                restrictedMembership[row.country, default: []].append((name, row.period))
+            }
+        }
     }
 
     /// The same policy with other options (and therefore another version).
@@ -40,12 +48,10 @@ public struct Policy: Sendable, Encodable {
 
     /// The restricted jurisdictions `country` belongs to on `day`, in the order of `options`.
     public func restrictedJurisdictions(of country: CountryCode, on day: CalendarDay) -> [String] {
-        options.restrictedJurisdictions.filter { jurisdictions[$0]?.countries(on: day).contains(country) ?? false }
-    }
-
-    /// Every country inside a restricted jurisdiction on `day`.
-    public func restrictedCountries(on day: CalendarDay) -> Set<CountryCode> {
-        options.restrictedJurisdictions.reduce(into: Set()) { $0.formUnion(jurisdictions[$1]?.countries(on: day) ?? []) }
+        guard let rows = restrictedMembership[country] else { return [] }
+        return rows.filter { $0.period.contains(day) }.map(\.jurisdiction).reduce(into: []) {
+            if !$0.contains($1) { $0.append($1) }
+        }
     }
 
     /// The Art. 8 age of digital consent of `country` on `day`, if the reference data has one.

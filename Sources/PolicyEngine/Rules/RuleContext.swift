@@ -16,11 +16,13 @@ struct RuleContext {
         self.facts = facts
         self.environment = environment
         day = CalendarDay(containing: environment.now)
-        let restricted = policy.restrictedCountries(on: day)
-        let signals = facts.signals.filter { restricted.contains($0.country) }
         let today = day
-        let hit = Set(signals.flatMap { policy.restrictedJurisdictions(of: $0.country, on: today) })
-        restrictedSignals = signals
+        var hit: [String] = []
+        restrictedSignals = facts.signals.filter { signal in
+            let names = policy.restrictedJurisdictions(of: signal.country, on: today)
+            hit += names
+            return !names.isEmpty
+        }
         jurisdictions = policy.options.restrictedJurisdictions.filter(hit.contains)
     }
 

@@ -20,11 +20,14 @@ struct AdmissionService: Sendable {
         let decidedAt: Date
     }
 
-    /// Decides without recording anything (`POST /v1/policy/evaluate`, and step one of `admit`).
+    /// Decides without recording anything (`POST /v1/policy/evaluate`).
     func evaluate(_ request: AdmissionRequest) async throws -> Evaluation {
         let subjectRef = pseudonymizer.reference(source: request.source, subjectID: request.subjectID)
         let standing = try await store.standing(subjectRef: subjectRef, contentSHA256: request.image.map(Self.sha256))
-        let decidedAt = now()
+        return evaluate(request, standing: standing, at: now())
+    }
+
+    private func evaluate(_ request: AdmissionRequest, standing: SubjectStanding, at decidedAt: Date) -> Evaluation {
         let positionSignals = request.gps.map {
             positions.signals(for: $0, source: .gps, borderDistanceKm: policy.options.gpsBorderDistanceKm)
         } ?? []
@@ -37,8 +40,13 @@ struct AdmissionService: Sendable {
     }
 
     /// Decides and records: the answer exists only once its audit entry is durable.
+    ///
+    /// The decision is made here for the common case (no objection, content not erased); the
+    /// write transaction reads the subject's standing and decides again if it is not clear, so
+    /// the check and the record cannot drift apart.
     func admit(_ request: AdmissionRequest) async throws -> AdmissionOutcome {
-        let evaluation = try await evaluate(request)
+        let decidedAt = now()
+        let evaluation = evaluate(request, standing: .clear, at: decidedAt)
         let image = request.image.map {
             ImageUpload(sha256: Self.sha256($0), contentType: ImageFormat.detect($0)?.mediaType ?? "application/octet-stream", bytes: $0)
         }
@@ -46,6 +54,7 @@ struct AdmissionService: Sendable {
             source: request.source, imageID: request.imageID,
             subjectRef: pseudonymizer.reference(source: request.source, subjectID: request.subjectID),
             requestHash: request.canonicalHash, decision: evaluation.decision,
+            redecide: { [self] standing in evaluate(request, standing: standing, at: decidedAt).decision },
             signals: evaluation.signals.map {
                 StoredSignal(source: $0.source.rawValue, country: $0.country.rawValue, distanceKm: $0.distanceKm)
             },

@@ -10,17 +10,18 @@ public enum AuditLog {
         _ kind: AuditEntry.Kind, at: String, admissionID: String? = nil, decision: String? = nil,
         reasonCodes: [String] = [], policyVersion: String? = nil, subjectRef: String? = nil, in db: Database
     ) throws -> AuditEntry {
-        let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1")
+        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"))
             .map { (seq: $0["seq"] as Int64, hash: $0["hash"] as String) }
         let content = AuditChain.Content(
             seq: (head?.seq ?? 0) + 1, at: at, kind: kind, admissionID: admissionID, decision: decision,
             reasonCodes: reasonCodes, policyVersion: policyVersion, subjectRef: subjectRef)
         let entry = AuditChain.entry(after: head, content: content)
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO audit_entry (seq, at, kind, admission_id, decision, reason_codes, policy_version,
                     subject_ref, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 entry.seq, entry.at, entry.kind.rawValue, entry.admissionID, entry.decision,
                 JSONText.encode(entry.reasonCodes), entry.policyVersion, entry.subjectRef, entry.prevHash, entry.hash,

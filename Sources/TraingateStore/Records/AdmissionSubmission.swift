@@ -7,7 +7,11 @@ public struct AdmissionSubmission: Sendable {
     public let subjectRef: String
     /// Canonical hash of the request body; equal hashes for the same key mean "already decided".
     public let requestHash: String
+    /// The decision for a subject with no objection and content not erased (the common case).
     public let decision: Decision
+    /// Decides again when the transaction finds an objection or erased content: the standing is
+    /// read inside the write, so an objection registered a moment earlier is never missed.
+    public let redecide: @Sendable (SubjectStanding) -> Decision
     public let signals: [StoredSignal]
     /// RFC 3339 UTC.
     public let decidedAt: String
@@ -15,8 +19,10 @@ public struct AdmissionSubmission: Sendable {
 
     public init(
         source: String, imageID: String, subjectRef: String, requestHash: String, decision: Decision,
-        signals: [StoredSignal], decidedAt: String, image: ImageUpload?
+        redecide: @escaping @Sendable (SubjectStanding) -> Decision, signals: [StoredSignal], decidedAt: String,
+        image: ImageUpload?
     ) {
+        self.redecide = redecide
         self.source = source
         self.imageID = imageID
         self.subjectRef = subjectRef

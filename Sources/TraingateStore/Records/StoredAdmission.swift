@@ -24,6 +24,29 @@ public struct StoredAdmission: Hashable, Sendable {
     /// The newer decision for the same (source, image_id), if this one was superseded.
     public let supersededBy: String?
 
+    /// The row `AdmissionStore.record` has just inserted, without reading it back.
+    init(id: String, submission: AdmissionSubmission, decision: Decision, audit: AuditEntry, queued: Bool) {
+        self.id = id
+        source = submission.source
+        imageID = submission.imageID
+        subjectRef = submission.subjectRef
+        requestHash = submission.requestHash
+        verdict = decision.verdict
+        reasons = decision.reasons
+        jurisdictions = decision.jurisdictions
+        signals = submission.signals
+        policyID = decision.policyID
+        policyVersion = decision.policyVersion
+        auditSeq = audit.seq
+        auditHash = audit.hash
+        self.queued = queued
+        decidedAt = submission.decidedAt
+        imageSHA256 = submission.image?.sha256
+        imageByteCount = submission.image?.bytes.count
+        imageContentType = submission.image?.contentType
+        supersededBy = nil
+    }
+
     init(row: Row) {
         id = row["id"]
         source = row["source"]
