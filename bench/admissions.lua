@@ -15,7 +15,7 @@ local templates = {
 }
 
 local counter = 0
-local thread_id = 0
+thread_id = 0  -- set per thread by setup() (a global: thread:set cannot reach locals)
 local path = os.getenv("BENCH_PATH") or "/v1/admissions"
 local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
 local threads = {}

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import PolicyEngine
+import StrictDocuments
 import TraingateStore
 
 /// `POST /v1/admissions`, `POST /v1/admissions/batch`, `GET /v1/admissions/{admission_id}`.
@@ -27,8 +28,8 @@ struct AdmissionController: Sendable {
                 "admission.id": "\(stored.id)", "decision": "\(stored.verdict.rawValue)", "audit.seq": "\(stored.auditSeq)",
                 "subject.ref": "\(stored.subjectRef.prefix(16))",
             ])
-        return try JSONResponse.make(
-            outcome.isNew ? .created : .ok, AdmissionBody(stored), headers: [.location: "/v1/admissions/\(stored.id)"])
+        return JSONResponse.make(
+            outcome.isNew ? .created : .ok, json: AdmissionBody(stored).json, headers: [.location: "/v1/admissions/\(stored.id)"])
     }
 
     @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {
@@ -36,7 +37,7 @@ struct AdmissionController: Sendable {
         guard let admission = try await store.admission(id: id) else {
             throw ProblemDetails(.notFound, detail: "No admission with id '\(id)'.")
         }
-        return try JSONResponse.make(.ok, AdmissionBody(admission, includeSupersededBy: true))
+        return JSONResponse.make(.ok, json: AdmissionBody(admission, includeSupersededBy: true).json)
     }
 
     /// Each line is decided, audited and queued as if posted alone; lines run concurrently so
@@ -79,8 +80,9 @@ struct AdmissionController: Sendable {
         do {
             let admission = try decoder.decodeJSON(line, allowImageField: true, imageField: "image_base64")
             let outcome = try await service.admit(admission)
-            return (try? JSONResponse.encode(
-                BatchLine(status: outcome.isNew ? 201 : 200, line: nil, body: AdmissionBody(outcome.admission)))) ?? []
+            guard case .object(var line) = AdmissionBody(outcome.admission).json else { return [] }
+            line["status"] = .number(outcome.isNew ? 201 : 200)
+            return CanonicalJSON.encode(.object(line))
         } catch let problem as ProblemDetails {
             return (try? JSONResponse.encode(BatchLine(status: problem.status.code, line: lineNumber, body: problem))) ?? []
         } catch {

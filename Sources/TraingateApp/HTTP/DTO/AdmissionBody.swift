@@ -1,7 +1,8 @@
+import StrictDocuments
 import TraingateStore
 
 /// The response of `POST /v1/admissions` and `GET /v1/admissions/{admission_id}`.
-struct AdmissionBody: Encodable {
+struct AdmissionBody {
     struct PolicyRef: Encodable {
         let id: String
         let version: String
@@ -56,28 +57,22 @@ struct AdmissionBody: Encodable {
         supersededBy = includeSupersededBy ? .some(admission.supersededBy) : .none
     }
 
-    enum CodingKeys: String, CodingKey {
-        case source, decision, reasons, jurisdictions, signals, policy, audit, queued, image
-        case admissionID = "admission_id"
-        case imageID = "image_id"
-        case decidedAt = "decided_at"
-        case supersededBy = "superseded_by"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(admissionID, forKey: .admissionID)
-        try container.encode(source, forKey: .source)
-        try container.encode(imageID, forKey: .imageID)
-        try container.encode(decision, forKey: .decision)
-        try container.encode(reasons, forKey: .reasons)
-        try container.encode(jurisdictions, forKey: .jurisdictions)
-        try container.encode(signals, forKey: .signals)
-        try container.encode(policy, forKey: .policy)
-        try container.encode(audit, forKey: .audit)
-        try container.encode(queued, forKey: .queued)
-        try container.encode(decidedAt, forKey: .decidedAt)
-        try container.encode(image, forKey: .image)
-        if let supersededBy { try container.encode(supersededBy, forKey: .supersededBy) }
+    /// The body as a JSON value (the hot path writes it with `CanonicalJSON`).
+    var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "admission_id": .string(admissionID), "source": .string(source), "image_id": .string(imageID),
+            "decision": .string(decision), "reasons": .array(reasons.map(\.json)),
+            "jurisdictions": .array(jurisdictions.map(JSONValue.string)), "signals": .array(signals.map(\.json)),
+            "policy": .object(["id": .string(policy.id), "version": .string(policy.version)]),
+            "audit": .object(["seq": .number(Double(audit.seq)), "hash": .string(audit.hash)]),
+            "queued": .bool(queued), "decided_at": .string(decidedAt),
+            "image": image.map {
+                .object([
+                    "sha256": .string($0.sha256), "bytes": .number(Double($0.bytes)), "content_type": .string($0.contentType),
+                ])
+            } ?? .null,
+        ]
+        if let supersededBy { object["superseded_by"] = supersededBy.map(JSONValue.string) ?? .null }
+        return .object(object)
     }
 }

@@ -1,4 +1,5 @@
 import PolicyEngine
+import StrictDocuments
 
 /// A reason as the API shows it.
 struct ReasonBody: Encodable {
@@ -6,6 +7,10 @@ struct ReasonBody: Encodable {
     let rule: String
     let article: String
     let message: String
+
+    var json: JSONValue {
+        .object(["code": .string(code), "rule": .string(rule), "article": .string(article), "message": .string(message)])
+    }
 
     init(_ reason: Reason) {
         code = reason.code.rawValue

@@ -1,4 +1,5 @@
 import PolicyEngine
+import StrictDocuments
 import TraingateStore
 
 /// A country signal as the API shows it: which input placed the subject where.
@@ -6,6 +7,12 @@ struct SignalBody: Encodable {
     let source: String
     let country: String
     let distanceKm: Double?
+
+    var json: JSONValue {
+        var object: [String: JSONValue] = ["source": .string(source), "country": .string(country)]
+        if let distanceKm { object["distance_km"] = .number(distanceKm) }
+        return .object(object)
+    }
 
     init(_ signal: StoredSignal) {
         source = signal.source
