@@ -27,7 +27,7 @@ public func buildApplication(
     onListening: @escaping @Sendable (String) async -> Void = { _ in }
 ) throws -> Traingate {
     let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory)
-    let database = try AppDatabase.open(directory: dataDirectory)
+    let database = try AppDatabase.open(directory: dataDirectory, backgroundCheckpoints: true)
     let committer = GroupCommitWriter(writer: database.writer, maxBatchSize: configuration.groupCommitMaxBatch)
     let store = AdmissionStore(database: database, committer: committer)
     let policy = try PolicySource.load(path: configuration.policyPath)
@@ -60,8 +60,8 @@ public func buildApplication(
         },
         logger: logger)
     // Services stop in reverse order: the server drains first, then the writer commits what it
-    // holds, then the database closes.
-    application.addServices(DatabaseCloser(database: database), committer)
+    // holds, then the checkpointer stops, then the database closes (SQLite checkpoints on close).
+    application.addServices(DatabaseCloser(database: database), WALCheckpointer(database: database), committer)
     logger.info(
         "traingate configured",
         metadata: [

@@ -11,10 +11,16 @@ public struct AppDatabase: Sendable {
 
     /// Opens (creating if needed) `directory/traingate.sqlite` in WAL mode with `synchronous=FULL`,
     /// and migrates it.
-    public static func open(directory: URL) throws -> AppDatabase {
+    /// - Parameter backgroundCheckpoints: turn SQLite's automatic checkpoint off because a
+    ///   `WALCheckpointer` runs; without one the log would grow without bound.
+    public static func open(directory: URL, backgroundCheckpoints: Bool = false) throws -> AppDatabase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent(fileName).path
-        let pool = try DatabasePool(path: path, configuration: makeConfiguration())
+        var configuration = makeConfiguration()
+        if backgroundCheckpoints {
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
         let database = AppDatabase(writer: pool, path: path)
         try migrator.migrate(pool)
         return database

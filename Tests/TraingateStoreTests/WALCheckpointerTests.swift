@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+import Testing
+@testable import TraingateStore
+
+@Suite struct WALCheckpointerTests {
+    private func fileSize(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+    }
+
+    @Test func writesStayInTheLogUntilTheCheckpointerCopiesThemBack() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-wal-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try AppDatabase.open(directory: directory, backgroundCheckpoints: true)
+        let autocheckpoint = try await database.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        #expect(autocheckpoint == 0)
+
+        let committer = GroupCommitWriter(writer: database.writer)
+        let store = AdmissionStore(database: database, committer: committer)
+        let writer = Task { try await committer.run() }
+        for index in 0..<400 { _ = try await store.record(StoreFixture.submission(imageID: "wal-\(index)", image: nil)) }
+        let before = fileSize(database.path)
+        #expect(fileSize(database.path + "-wal") > before)  // the log holds what the file does not
+
+        let checkpointer = Task { try await WALCheckpointer(database: database, interval: .milliseconds(10)).run() }
+        var after = before
+        for _ in 0..<300 where after <= before {
+            try await Task.sleep(for: .milliseconds(10))
+            after = fileSize(database.path)
+        }
+        checkpointer.cancel()
+        writer.cancel()
+        _ = try? await checkpointer.value
+        _ = try? await writer.value
+        #expect(after > before)
+        #expect(try await AuditStore(database: database).verify().entries == 400)
+    }
+}
