@@ -11,11 +11,32 @@ public enum JSONValue: Sendable, Hashable {
     case object([String: JSONValue])
 
     /// Parses UTF-8 JSON bytes; throws `DocumentError` with the parser's explanation.
+    ///
+    /// Uses `JSONSerialization` rather than `JSONDecoder`: Codable cannot ask a value for its
+    /// type, so decoding an untyped document costs a thrown error per guess, about 5× the time
+    /// (32 µs against 6 µs for a typical admission body on this machine).
     public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
+        let object: Any
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw DocumentError(path: "", message: "body is not valid JSON: \(error.plainDescription)")
+            object = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "unreadable"
+            throw DocumentError(path: "", message: "body is not valid JSON: \(detail)")
+        }
+        return JSONValue(foundation: object)
+    }
+
+    private static let booleanType = type(of: NSNumber(value: true))
+
+    /// Converts what `JSONSerialization` returns; booleans are told from numbers by their class.
+    private init(foundation value: Any) {
+        switch value {
+        case let text as String: self = .string(text)
+        case let object as [String: Any]: self = .object(object.mapValues(JSONValue.init(foundation:)))
+        case let array as [Any]: self = .array(array.map(JSONValue.init(foundation:)))
+        case let number as NSNumber:
+            self = type(of: number) == Self.booleanType ? .bool(number.boolValue) : .number(number.doubleValue)
+        default: self = .null
         }
     }
 
@@ -28,41 +49,6 @@ public enum JSONValue: Sendable, Hashable {
         case .string: "string"
         case .array: "array"
         case .object: "object"
-        }
-    }
-}
-
-extension JSONValue: Decodable {
-    public init(from decoder: any Decoder) throws {
-        // Codable cannot ask a value for its type, so each kind is tried in turn and a mismatch
-        // costs a thrown error: try the kinds in the order admission bodies use them most.
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([String: JSONValue].self) {
-            self = .object(value)
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else {
-            self = .array(try container.decode([JSONValue].self))
-        }
-    }
-}
-
-extension DecodingError {
-    /// The debug description of the failure without Swift type names.
-    var plainDescription: String {
-        switch self {
-        case .dataCorrupted(let context), .keyNotFound(_, let context), .typeMismatch(_, let context),
-            .valueNotFound(_, let context):
-            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        @unknown default:
-            return "unreadable"
         }
     }
 }

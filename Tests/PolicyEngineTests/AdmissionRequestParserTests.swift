@@ -65,6 +65,14 @@ import Testing
                 ])
     }
 
+    @Test func numbersAndBooleansAreNotInterchangeable() throws {
+        let paths = try fields(
+            #"{"image_id":"a","subject":{"id":"u","age":true},"visibility":"public","opt_outs":{"ai_training":1,"tdm_reservation":0}}"#)
+        #expect(paths == ["subject.age", "opt_outs.ai_training", "opt_outs.tdm_reservation"])
+        let request = try parse(#"{"image_id":"a","subject":{"id":"u","age":1},"visibility":"public","opt_outs":{"ai_training":true}}"#).get()
+        #expect(request.age == 1 && request.optOutOfAITraining)
+    }
+
     @Test(arguments: ["UK", "XX", "fr", "EU", "FRA", ""])
     func invalidCountryCodesAreErrorsNotUnrestrictedCountries(code: String) throws {
         #expect(
