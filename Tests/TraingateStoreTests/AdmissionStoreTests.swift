@@ -56,6 +56,15 @@ import Testing
         }
     }
 
+    @Test func admissionIDsAreUnguessableButOrderedByTime() {
+        let start = Date(timeIntervalSince1970: 1_795_867_200)
+        let ids = (0..<50).map { AdmissionStore.newAdmissionID(now: start.addingTimeInterval(Double($0) * 0.002)) }
+        #expect(ids == ids.sorted())
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { $0.hasPrefix("adm_") && $0.count == 4 + 32 })
+        #expect(AdmissionStore.newAdmissionID(now: start) != AdmissionStore.newAdmissionID(now: start))
+    }
+
     @Test func theAuditLogRefusesUpdatesAndDeletes() async throws {
         try await StoreFixture.withStore { fixture in
             _ = try await fixture.store.record(StoreFixture.submission())
