@@ -1,0 +1,40 @@
+import Foundation
+import GRDB
+import Testing
+@testable import TraingateStore
+
+@Suite struct MigrationTests {
+    /// A database created by the first schema keeps its audit log, intact and append-only,
+    /// through the later migrations.
+    @Test func anExistingLogSurvivesTheAuditTableRebuild() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-migrate-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent(AppDatabase.fileName).path
+        let old = try DatabasePool(path: path)
+        try AppDatabase.migrator.migrate(old, upTo: "v1-gate-core")
+        try await old.write { db in
+            var head: (seq: Int64, hash: String)?
+            for seq in Int64(1)...3 {
+                let entry = AuditChain.entry(after: head, content: .init(seq: seq, at: "2026-11-28T12:00:00Z", kind: .decision))
+                try db.execute(
+                    sql: "INSERT INTO audit_entry (seq, at, kind, reason_codes, prev_hash, hash) VALUES (?, ?, ?, '[]', ?, ?)",
+                    arguments: [entry.seq, entry.at, entry.kind.rawValue, entry.prevHash, entry.hash])
+                head = (entry.seq, entry.hash)
+            }
+        }
+        try old.close()
+
+        let database = try AppDatabase.open(directory: directory)
+        #expect(try await database.isMigrated())
+        let verification = try await AuditStore(database: database).verify()
+        #expect(verification.ok && verification.entries == 3)
+        let hashIndexes = try await database.writer.read { db in
+            try db.indexes(on: "audit_entry").filter { $0.columns == ["hash"] }.count
+        }
+        #expect(hashIndexes == 0)
+        await #expect(throws: DatabaseError.self) {
+            try await database.writer.write { db in try db.execute(sql: "DELETE FROM audit_entry WHERE seq = 3") }
+        }
+    }
+}
