@@ -66,8 +66,9 @@ public struct AdmissionStore: Sendable {
         ).execute(
             arguments: [
                 id, submission.source, submission.imageID, submission.subjectRef, submission.requestHash,
-                decision.verdict.rawValue, JSONText.encode(decision.reasons), JSONText.encode(decision.jurisdictions),
-                JSONText.encode(submission.signals), decision.policyID, decision.policyVersion, audit.seq, audit.hash,
+                decision.verdict.rawValue, JSONText.encode(.array(decision.reasons.map(\.json))),
+                JSONText.encode(.array(decision.jurisdictions.map(JSONValue.string))),
+                JSONText.encode(.array(submission.signals.map(\.json))), decision.policyID, decision.policyVersion, audit.seq, audit.hash,
                 queued, submission.decidedAt, submission.image?.sha256,
             ])
         if queued, let image = submission.image {

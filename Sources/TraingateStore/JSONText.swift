@@ -1,7 +1,13 @@
 import Foundation
+import StrictDocuments
 
 /// JSON-in-a-TEXT-column helpers for list and object columns.
 enum JSONText {
+    /// For the hot path: canonical JSON, without `JSONEncoder`'s reflection.
+    static func encode(_ value: JSONValue) -> String {
+        String(decoding: CanonicalJSON.encode(value), as: UTF8.self)
+    }
+
     static func encode(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -1,9 +1,19 @@
+import StrictDocuments
+
 /// One failed rule of a decision: what failed, under which article, and what a person can do about it.
 public struct Reason: Hashable, Sendable, Codable {
     public let code: ReasonCode
     public let rule: RuleID
     public let article: String
     public let message: String
+
+    /// The reason as JSON, as the API and the admission rows show it.
+    public var json: JSONValue {
+        .object([
+            "code": .string(code.rawValue), "rule": .string(rule.rawValue), "article": .string(article),
+            "message": .string(message),
+        ])
+    }
 
     public init(code: ReasonCode, rule: RuleID, message: String) {
         self.code = code

@@ -19,6 +19,6 @@ struct PolicyController: Sendable {
     @Sendable func evaluate(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let admission = try await decoder.decode(request)
         let evaluation = try await service.evaluate(admission)
-        return try JSONResponse.make(.ok, EvaluationBody(request: admission, evaluation: evaluation))
+        return JSONResponse.make(.ok, json: EvaluationBody(request: admission, evaluation: evaluation).json)
     }
 }

@@ -7,6 +7,11 @@ struct MediaType {
 
     init?(_ header: String?) {
         guard let header else { return nil }
+        if header == "application/json" {  // the common case, without splitting and lowercasing
+            essence = header
+            parameters = [:]
+            return
+        }
         let pieces = header.split(separator: ";")
         guard let first = pieces.first else { return nil }
         essence = first.trimmingCharacters(in: .whitespaces).lowercased()

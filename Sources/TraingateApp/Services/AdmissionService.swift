@@ -55,16 +55,18 @@ struct AdmissionService: Sendable {
             subjectRef: pseudonymizer.reference(source: request.source, subjectID: request.subjectID),
             requestHash: request.canonicalHash, decision: evaluation.decision,
             redecide: { [self] standing in evaluate(request, standing: standing, at: decidedAt).decision },
-            signals: evaluation.signals.map {
-                StoredSignal(source: $0.source.rawValue, country: $0.country.rawValue, distanceKm: $0.distanceKm)
-            },
+            signals: evaluation.signals.map(StoredSignal.init),
             decidedAt: Timestamp.format(evaluation.decidedAt), image: image)
         let outcome = try await store.record(submission)
         if case .created(let admission) = outcome {
-            Counter(label: "traingate_admissions_total", dimensions: [("decision", admission.verdict.rawValue)]).increment()
+            (admission.verdict == .admitted ? Self.admittedCounter : Self.rejectedCounter).increment()
         }
         return outcome
     }
+
+    // Created once: making a counter is a registry lookup under a lock.
+    private static let admittedCounter = Counter(label: "traingate_admissions_total", dimensions: [("decision", "admitted")])
+    private static let rejectedCounter = Counter(label: "traingate_admissions_total", dimensions: [("decision", "rejected")])
 
     static func sha256(_ bytes: [UInt8]) -> String {
         Hex.encode(SHA256.hash(data: bytes))

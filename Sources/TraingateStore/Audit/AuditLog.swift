@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import StrictDocuments
 
 /// Appends to and reads the audit chain. Appends happen inside the caller's write transaction,
 /// so an entry commits together with the state change it records.
@@ -24,7 +25,7 @@ public enum AuditLog {
         ).execute(
             arguments: [
                 entry.seq, entry.at, entry.kind.rawValue, entry.admissionID, entry.decision,
-                JSONText.encode(entry.reasonCodes), entry.policyVersion, entry.subjectRef, entry.prevHash, entry.hash,
+                JSONText.encode(.array(entry.reasonCodes.map(JSONValue.string))), entry.policyVersion, entry.subjectRef, entry.prevHash, entry.hash,
             ])
         return entry
     }

@@ -1,31 +1,22 @@
 import PolicyEngine
 import StrictDocuments
+import TraingateStore
 
-/// The response of `POST /v1/policy/evaluate`: a decision that was not recorded.
-struct EvaluationBody: Encodable {
-    let source: String
-    let imageID: String
-    let decision: String
-    let reasons: [ReasonBody]
-    let jurisdictions: [String]
-    let signals: [SignalBody]
-    let policy: AdmissionBody.PolicyRef
-    let decidedAt: String
+/// The response of `POST /v1/policy/evaluate`: a decision that was not recorded, so it has no
+/// `admission_id`, `audit` or `queued`.
+struct EvaluationBody {
+    let request: AdmissionRequest
+    let evaluation: AdmissionService.Evaluation
 
-    init(request: AdmissionRequest, evaluation: AdmissionService.Evaluation) {
-        source = request.source
-        imageID = request.imageID
-        decision = evaluation.decision.verdict.rawValue
-        reasons = evaluation.decision.reasons.map(ReasonBody.init)
-        jurisdictions = evaluation.decision.jurisdictions
-        signals = evaluation.signals.map(SignalBody.init)
-        policy = .init(id: evaluation.decision.policyID, version: evaluation.decision.policyVersion)
-        decidedAt = Timestamp.format(evaluation.decidedAt)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case source, decision, reasons, jurisdictions, signals, policy
-        case imageID = "image_id"
-        case decidedAt = "decided_at"
+    var json: JSONValue {
+        let decision = evaluation.decision
+        return .object([
+            "source": .string(request.source), "image_id": .string(request.imageID),
+            "decision": .string(decision.verdict.rawValue), "reasons": .array(decision.reasons.map(\.json)),
+            "jurisdictions": .array(decision.jurisdictions.map(JSONValue.string)),
+            "signals": .array(evaluation.signals.map { StoredSignal($0).json }),
+            "policy": .object(["id": .string(decision.policyID), "version": .string(decision.policyVersion)]),
+            "decided_at": .string(Timestamp.format(evaluation.decidedAt)),
+        ])
     }
 }
