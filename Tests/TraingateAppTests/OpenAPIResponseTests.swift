@@ -1,0 +1,97 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+@testable import TraingateApp
+
+/// Real responses of every kind must match the schemas of openapi.yaml (checked by
+/// scripts/check_openapi_responses.py with a JSON Schema 2020-12 validator).
+@Suite struct OpenAPIResponseTests {
+    private struct Sample: Encodable {
+        let schema: String
+        let note: String
+        let body: JSONBody
+    }
+
+    /// Raw JSON passed through unchanged.
+    private struct JSONBody: Encodable {
+        let bytes: Data
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(try JSONDecoder().decode(AnyJSON.self, from: bytes))
+        }
+    }
+
+    private indirect enum AnyJSON: Codable {
+        case null, bool(Bool), number(Double), string(String), array([AnyJSON]), object([String: AnyJSON])
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if c.decodeNil() { self = .null } else if let v = try? c.decode(Bool.self) { self = .bool(v) }
+            else if let v = try? c.decode(Double.self) { self = .number(v) } else if let v = try? c.decode(String.self) { self = .string(v) }
+            else if let v = try? c.decode([AnyJSON].self) { self = .array(v) } else { self = .object(try c.decode([String: AnyJSON].self)) }
+        }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .null: try c.encodeNil()
+            case .bool(let v): try c.encode(v)
+            case .number(let v): if v.rounded() == v, abs(v) < 1e15 { try c.encode(Int64(v)) } else { try c.encode(v) }
+            case .string(let v): try c.encode(v)
+            case .array(let v): try c.encode(v)
+            case .object(let v): try c.encode(v)
+            }
+        }
+    }
+
+    @Test func everyKindOfResponseMatchesItsSchema() async throws {
+        let samples = Mutex<[Sample]>([])
+        try await TestApp.withClient { client, _ in
+            func record(_ schema: String, _ note: String, _ response: TestResponse) {
+                samples.withLock { $0.append(Sample(schema: schema, note: note, body: JSONBody(bytes: Data(buffer: response.body)))) }
+            }
+            let image = Data(Bodies.jpeg).base64EncodedString()
+            let admitted = try await client.postJSON("/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(image)""#))
+            record("AdmissionDecision", "admitted with image", admitted)
+            record("AdmissionDecision", "rejected, EU with GPS", try await client.postJSON(
+                "/v1/admissions", Bodies.admission(imageID: "x2", country: "FR", extra: #","signals":{"gps":{"lat":43.7384,"lon":7.4246}},"lawful_basis":{"basis":"consent","purposes":["ads"]}"#)))
+            let id = try #require(admitted.json["admission_id"] as? String)
+            record("StoredAdmission", "GET", try await client.execute(uri: "/v1/admissions/\(id)", method: .get))
+            record("PolicyEvaluation", "dry run", try await client.postJSON("/v1/policy/evaluate", Bodies.admission(country: "DE")))
+            record("ActivePolicy", "GET /v1/policy", try await client.execute(uri: "/v1/policy", method: .get))
+            record("HealthStatus", "healthz", try await client.execute(uri: "/healthz", method: .get))
+            record("ReadinessStatus", "readyz", try await client.execute(uri: "/readyz", method: .get))
+            record("Problem", "400", try await client.postJSON("/v1/admissions", #"{"nope": 1}"#))
+            record("Problem", "404", try await client.execute(uri: "/nowhere", method: .get))
+            record("Problem", "405", try await client.execute(uri: "/v1/policy", method: .delete))
+            record("Problem", "415", try await client.execute(
+                uri: "/v1/admissions", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "x")))
+            let batch = try await client.execute(
+                uri: "/v1/admissions/batch", method: .post, headers: [.contentType: "application/x-ndjson"],
+                body: ByteBuffer(string: Bodies.admission(imageID: "b1") + "\n{\"nope\":1}\n"))
+            for line in String(buffer: batch.body).split(separator: "\n") {
+                samples.withLock { $0.append(Sample(schema: "BatchResultLine", note: "batch line", body: JSONBody(bytes: Data(line.utf8)))) }
+            }
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("openapi-samples-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try JSONEncoder().encode(samples.withLock { $0 }).write(to: file)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", PolicyCasesTests.root.appendingPathComponent("scripts/check_openapi_responses.py").path,
+            PolicyCasesTests.root.appendingPathComponent("openapi.yaml").path, file.path,
+        ]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(output.split(separator: "\n").filter { $0.hasPrefix("ok") }.count >= 14, "\(output)")
+    }
+}
+
+import Synchronization
