@@ -60,7 +60,7 @@ import TraingateStore
 
     @Test func gracefulShutdownFinishesInFlightAdmissionsThenClosesTheDatabase() async throws {
         let acknowledged = AcknowledgedCounter()
-        try await withLiveServer { port, traingate, shutdown in
+        try await withLiveServer { port, _, shutdown in
             try await withThrowingTaskGroup(of: Void.self) { requests in
                 for index in 0..<60 {
                     requests.addTask {
@@ -73,14 +73,16 @@ import TraingateStore
                     }
                 }
                 requests.addTask {
-                    while acknowledged.ids.count < 10 { try await Task.sleep(for: .milliseconds(1)) }
+                    // Shut down while requests are in flight: after the tenth answer (or 10 s at most).
+                    let deadline = ContinuousClock.now + .seconds(10)
+                    while acknowledged.ids.count < 10 && ContinuousClock.now < deadline {
+                        try await Task.sleep(for: .milliseconds(1))
+                    }
                     await shutdown()
                 }
                 try await requests.waitForAll()
             }
             #expect(acknowledged.ids.count >= 10)
-            // Once the group has stopped, the pool is closed: reads fail.
-            _ = traingate
         } afterShutdown: { directory in
             let reopened = try AppDatabase.openReadOnly(directory: directory)
             let stored = try await reopened.writer.read { db in try String.fetchSet(db, sql: "SELECT id FROM admission") }
