@@ -13,13 +13,13 @@ public enum CanonicalJSON {
 
     private static func write(_ value: JSONValue, into output: inout [UInt8]) {
         switch value {
-        case .null: output += Array("null".utf8)
-        case .bool(let flag): output += Array((flag ? "true" : "false").utf8)
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
         case .number(let number):
             if number.rounded() == number, abs(number) < 9.007_199_254_740_992e15 {
-                output += Array(String(Int64(number)).utf8)
+                output.append(contentsOf: String(Int64(number)).utf8)
             } else {
-                output += Array(String(number).utf8)
+                output.append(contentsOf: String(number).utf8)
             }
         case .string(let text): writeString(text, into: &output)
         case .array(let items):
@@ -45,6 +45,12 @@ public enum CanonicalJSON {
 
     private static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        // Most strings need no escaping: copy them whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            output.append(contentsOf: text.utf8)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output += [0x5C, 0x22]
