@@ -44,8 +44,10 @@ public func buildApplication(
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     OperationsController(database: database, registry: registry).addRoutes(to: router, catalog: catalog)
-    AdmissionController(service: service, store: store, decoder: decoder, maxBatchLines: configuration.maxBatchLines)
-        .addRoutes(to: router, catalog: catalog)
+    AdmissionController(
+        service: service, store: store, decoder: decoder, maxBatchLines: configuration.maxBatchLines,
+        maxBatchBytes: configuration.maxBatchBytes
+    ).addRoutes(to: router, catalog: catalog)
     PolicyController(service: service, decoder: decoder).addRoutes(to: router, catalog: catalog)
     if configuration.benchmarkRoutes {
         BenchmarkController(maxBodyBytes: configuration.maxAdmissionBodyBytes).addRoutes(to: router, catalog: catalog)

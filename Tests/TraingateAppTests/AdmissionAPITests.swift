@@ -188,6 +188,20 @@ import Testing
         }
     }
 
+    @Test func aBatchOverTheByteLimitIsRefusedWhole() async throws {
+        try await TestApp.withClient({ $0.maxBatchBytes = 1024 }) { client, traingate in
+            let body = (1...10).map { Bodies.admission(imageID: "big\($0)") }.joined(separator: "\n")
+            #expect(body.utf8.count > 1024)
+            let response = try await client.execute(
+                uri: "/v1/admissions/batch", method: .post, headers: [.contentType: "application/x-ndjson"],
+                body: ByteBuffer(string: body))
+            #expect(response.status == .contentTooLarge)
+            #expect((response.json["detail"] as? String)?.contains("1024") == true)
+            let admissions = try await traingate.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")! }
+            #expect(admissions == 0)
+        }
+    }
+
     @Test func aBatchOverTheLineLimitIsRefusedWhole() async throws {
         try await TestApp.withClient({ $0.maxBatchLines = 2 }) { client, traingate in
             let body = (1...3).map { Bodies.admission(imageID: "l\($0)") }.joined(separator: "\n")

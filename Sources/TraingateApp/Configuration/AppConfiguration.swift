@@ -14,6 +14,8 @@ public struct AppConfiguration: Sendable {
     public var maxImageBytes = 20 * 1024 * 1024
     /// Largest number of lines in one `POST /v1/admissions/batch`.
     public var maxBatchLines = 1000
+    /// Largest body of one `POST /v1/admissions/batch`, in bytes.
+    public var maxBatchBytes = 64 * 1024 * 1024
     /// Most admissions committed in one transaction.
     public var groupCommitMaxBatch = 512
     /// Key for subject pseudonyms (64 hex characters); nil means a key file in the data directory.
@@ -28,7 +30,7 @@ public struct AppConfiguration: Sendable {
     static let environmentKeys: [(variable: String, key: String)] = [
         ("TRAINGATE_HOST", "http.host"), ("TRAINGATE_PORT", "http.port"), ("TRAINGATE_DATA_DIR", "data.dir"),
         ("TRAINGATE_POLICY", "policy.path"), ("TRAINGATE_MAX_IMAGE_BYTES", "limits.max_image_bytes"),
-        ("TRAINGATE_MAX_BATCH_LINES", "limits.max_batch_lines"), ("TRAINGATE_MASTER_KEY", "security.master_key"),
+        ("TRAINGATE_MAX_BATCH_LINES", "limits.max_batch_lines"), ("TRAINGATE_MAX_BATCH_BYTES", "limits.max_batch_bytes"), ("TRAINGATE_MASTER_KEY", "security.master_key"),
         ("TRAINGATE_BENCHMARK_ROUTES", "http.benchmark_routes"), ("TRAINGATE_LOG_LEVEL", "log.level"),
         ("TRAINGATE_GROUP_COMMIT_MAX_BATCH", "storage.group_commit_max_batch"),
     ]
@@ -62,7 +64,7 @@ public struct AppConfiguration: Sendable {
         let sections = try root.mapping(allowed: ["http", "data", "policy", "limits", "security", "storage", "log"])
         let known: [String: Set<String>] = [
             "http": ["host", "port", "benchmark_routes"], "data": ["dir"], "policy": ["path"],
-            "limits": ["max_image_bytes", "max_batch_lines"], "security": ["master_key"],
+            "limits": ["max_image_bytes", "max_batch_lines", "max_batch_bytes"], "security": ["master_key"],
             "storage": ["group_commit_max_batch"], "log": ["level"],
         ]
         for (section, value) in sections {
@@ -96,6 +98,7 @@ public struct AppConfiguration: Sendable {
         case "policy.path": policyPath = value.isEmpty ? nil : value
         case "limits.max_image_bytes": maxImageBytes = try integer(1...(1 << 30))
         case "limits.max_batch_lines": maxBatchLines = try integer(1...100_000)
+        case "limits.max_batch_bytes": maxBatchBytes = try integer(1...(1 << 34))
         case "storage.group_commit_max_batch": groupCommitMaxBatch = try integer(1...10_000)
         case "security.master_key":
             guard Hex.decode(value)?.count == 32 else {

@@ -11,6 +11,7 @@ struct AdmissionController: Sendable {
     let store: AdmissionStore
     let decoder: AdmissionRequestDecoder
     let maxBatchLines: Int
+    let maxBatchBytes: Int
 
     func addRoutes(to router: Router<BasicRequestContext>, catalog: RouteCatalog) {
         router.route(.post, "/v1/admissions", in: catalog, use: create)
@@ -46,7 +47,7 @@ struct AdmissionController: Sendable {
         guard MediaType(request.headers[.contentType])?.essence == "application/x-ndjson" else {
             throw ProblemDetails(.unsupportedMediaType, detail: "Send application/x-ndjson, one admission per line.")
         }
-        let limit = maxBatchLines * decoder.maxBodyBytes
+        let limit = maxBatchBytes
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: limit)
