@@ -28,6 +28,19 @@ import Testing
         }
     }
 
+    @Test func hostileShapesAreBoundedProblemsAndTheServerKeepsServing() async throws {
+        try await TestApp.withClient { client, _ in
+            let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+            expectProblem(try await client.postJSON("/v1/admissions", deep), .badRequest)
+            let manyKeys = "{" + (0..<5000).map { "\"k\($0)\": 1" }.joined(separator: ",") + "}"
+            let response = try await client.postJSON("/v1/admissions", manyKeys)
+            expectProblem(response, .badRequest)
+            #expect((response.json["errors"] as? [Any])?.count == ProblemDetails.maxListedErrors)
+            #expect((response.json["detail"] as? String)?.hasPrefix("5003 fields are invalid (the first 100 are listed)") == true)
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+        }
+    }
+
     @Test func malformedJSONIs400() async throws {
         try await TestApp.withClient { client, _ in
             expectProblem(try await client.postJSON("/v1/admissions", #"{"image_id": "#), .badRequest)

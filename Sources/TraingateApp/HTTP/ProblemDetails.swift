@@ -24,13 +24,21 @@ struct ProblemDetails: HTTPResponseError, Encodable {
         self.errors = errors
     }
 
-    /// A 400 listing every field problem of a request.
+    /// Most field problems listed in one response: a hostile body with a million unknown keys
+    /// must not produce a response a million entries long.
+    static let maxListedErrors = 100
+
+    /// A 400 listing every field problem of a request (the first `maxListedErrors` of them).
     init(validation: [DocumentError]) {
-        let fields = validation.map { FieldProblem(field: $0.path.isEmpty ? "body" : $0.path, message: $0.message) }
+        let fields = validation.prefix(Self.maxListedErrors).map {
+            FieldProblem(field: $0.path.isEmpty ? "body" : $0.path, message: $0.message)
+        }
         let summary = fields.prefix(3).map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+        let unlisted = validation.count > fields.count ? " (the first \(fields.count) are listed)" : ""
         self.init(
-            .validation, detail: fields.count == 1 ? summary : "\(fields.count) fields are invalid: \(summary)",
-            errors: fields)
+            .validation,
+            detail: validation.count == 1 ? summary : "\(validation.count) fields are invalid\(unlisted): \(summary)",
+            errors: Array(fields))
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
