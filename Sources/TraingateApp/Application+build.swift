@@ -27,12 +27,12 @@ public func buildApplication(
     onListening: @escaping @Sendable (String) async -> Void = { _ in }
 ) throws -> Traingate {
     let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory)
+    let key = try SubjectPseudonymizer.loadKey(
+        configuredHex: configuration.masterKeyHex, dataDirectory: dataDirectory, logger: logger)
     let database = try AppDatabase.open(directory: dataDirectory, backgroundCheckpoints: true)
     let committer = GroupCommitWriter(writer: database.writer, maxBatchSize: configuration.groupCommitMaxBatch)
     let store = AdmissionStore(database: database, committer: committer)
     let policy = try PolicySource.load(path: configuration.policyPath)
-    let key = try SubjectPseudonymizer.loadKey(
-        configuredHex: configuration.masterKeyHex, dataDirectory: dataDirectory, logger: logger)
     let service = AdmissionService(
         policy: policy, store: store, positions: PositionResolver(), pseudonymizer: SubjectPseudonymizer(key: key), now: now)
     let decoder = AdmissionRequestDecoder(

@@ -14,7 +14,9 @@ public struct AppDatabase: Sendable {
     /// - Parameter backgroundCheckpoints: turn SQLite's automatic checkpoint off because a
     ///   `WALCheckpointer` runs; without one the log would grow without bound.
     public static func open(directory: URL, backgroundCheckpoints: Bool = false) throws -> AppDatabase {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Owner-only: the directory holds personal data and the key file.
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let path = directory.appendingPathComponent(fileName).path
         var configuration = makeConfiguration()
         if backgroundCheckpoints {

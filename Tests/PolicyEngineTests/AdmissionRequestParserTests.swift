@@ -101,9 +101,12 @@ import Testing
               "subject": {"account_country": "US", "id": "u"}, "image_id": "a" }
             """
         ).get()
-        #expect(a.canonicalHash == b.canonicalHash)
+        #expect(a.canonicalHash(subjectRef: "r1") == b.canonicalHash(subjectRef: "r1"))
         var c = a
         c.optOutOfAITraining = true
-        #expect(c.canonicalHash != a.canonicalHash)
+        #expect(c.canonicalHash(subjectRef: "r1") != a.canonicalHash(subjectRef: "r1"))
+        #expect(a.canonicalHash(subjectRef: "r2") != a.canonicalHash(subjectRef: "r1"))
+        let form = String(decoding: CanonicalJSON.encode(a.canonicalForm(subjectRef: "r1")), as: UTF8.self)
+        #expect(!form.contains("\"u\""), "the raw subject id must not enter the stored hash")
     }
 }

@@ -4,10 +4,13 @@ import StrictDocuments
 
 extension AdmissionRequest {
     /// The request in normal form: defaults filled in, absent and default values alike, timestamps
-    /// in UTC, the image replaced by its SHA-256. Two bodies that mean the same have the same form,
-    /// whatever their key order, whitespace or time-zone offsets.
-    public var canonicalForm: JSONValue {
-        var subject: [String: JSONValue] = ["id": .string(subjectID)]
+    /// in UTC, the image replaced by its SHA-256 and the subject id by its keyed pseudonym. Two
+    /// bodies that mean the same have the same form, whatever their key order, whitespace or
+    /// time-zone offsets.
+    /// - Parameter subjectRef: the subject's pseudonym; the raw id never enters a stored hash,
+    ///   where guessed ids could be tested against it.
+    public func canonicalForm(subjectRef: String) -> JSONValue {
+        var subject: [String: JSONValue] = ["ref": .string(subjectRef)]
         subject["account_country"] = accountCountry.map { .string($0.rawValue) }
         subject["region"] = region.map { .string($0) }
         subject["age"] = age.map { .number(Double($0)) }
@@ -38,7 +41,7 @@ extension AdmissionRequest {
     }
 
     /// SHA-256 of the canonical form: the idempotency check compares this.
-    public var canonicalHash: String {
-        Hex.encode(SHA256.hash(data: CanonicalJSON.encode(canonicalForm)))
+    public func canonicalHash(subjectRef: String) -> String {
+        Hex.encode(SHA256.hash(data: CanonicalJSON.encode(canonicalForm(subjectRef: subjectRef))))
     }
 }

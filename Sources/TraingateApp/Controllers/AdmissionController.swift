@@ -41,18 +41,20 @@ struct AdmissionController: Sendable {
         return JSONResponse.make(.ok, json: AdmissionBody(admission, includeSupersededBy: true).json)
     }
 
-    /// Each line is decided, audited and queued as if posted alone; lines run concurrently so
-    /// they share group commits, and the answer keeps input order.
+    /// Each line is decided, audited and queued as if posted alone, and the answer keeps input order.
+    ///
+    /// Lines with different (`source`, `image_id`) run concurrently, so they share group commits;
+    /// lines with the same key run one after the other in input order, so a later line always
+    /// supersedes an earlier one, as it would if they were posted one by one.
     @Sendable func batch(_ request: Request, context: BasicRequestContext) async throws -> Response {
         guard MediaType(request.headers[.contentType])?.essence == "application/x-ndjson" else {
             throw ProblemDetails(.unsupportedMediaType, detail: "Send application/x-ndjson, one admission per line.")
         }
-        let limit = maxBatchBytes
         let body: ByteBuffer
         do {
-            body = try await request.body.collect(upTo: limit)
+            body = try await request.body.collect(upTo: maxBatchBytes)
         } catch is NIOTooManyBytesError {
-            throw ProblemDetails(.payloadTooLarge, detail: "The batch body is larger than \(limit) bytes.")
+            throw ProblemDetails(.payloadTooLarge, detail: "The batch body is larger than \(maxBatchBytes) bytes.")
         }
         let lines = body.readableBytesView.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
             .enumerated().filter { !$0.element.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") } }
@@ -60,60 +62,74 @@ struct AdmissionController: Sendable {
             throw ProblemDetails(
                 .payloadTooLarge, detail: "The batch has \(lines.count) lines; the limit is \(maxBatchLines).")
         }
-        let results = await withTaskGroup(of: (Int, [UInt8]).self) { group in
-            for (position, (index, line)) in lines.enumerated() {
-                let bytes = Array(line)
-                group.addTask { (position, await self.decideLine(bytes, lineNumber: index + 1)) }
+        var output = [[UInt8]](repeating: [], count: lines.count)
+        var linesByKey: [String: [(position: Int, request: AdmissionRequest)]] = [:]
+        var keyOrder: [String] = []
+        for (position, (index, line)) in lines.enumerated() {
+            do {
+                guard line.count <= decoder.maxBodyBytes else {
+                    throw ProblemDetails(.payloadTooLarge, detail: "The line is larger than \(decoder.maxBodyBytes) bytes.")
+                }
+                let admission = try decoder.decodeJSON(line, allowImageField: true, imageField: "image_base64")
+                let key = admission.source + "\u{0}" + admission.imageID
+                if linesByKey[key] == nil { keyOrder.append(key) }
+                linesByKey[key, default: []].append((position, admission))
+            } catch {
+                output[position] = Self.problemLine(error, lineNumber: index + 1)
             }
-            var output = [[UInt8]](repeating: [], count: lines.count)
-            for await (position, encoded) in group { output[position] = encoded }
-            return output
+        }
+        let lineNumbers = lines.map { $0.offset + 1 }
+        await withTaskGroup(of: [(Int, [UInt8])].self) { group in
+            var pending = keyOrder.makeIterator()
+            func startNext() -> Bool {
+                guard let key = pending.next(), let sameKey = linesByKey[key] else { return false }
+                group.addTask {
+                    var answers: [(Int, [UInt8])] = []
+                    for (position, admission) in sameKey {
+                        answers.append((position, await self.admitLine(admission, lineNumber: lineNumbers[position])))
+                    }
+                    return answers
+                }
+                return true
+            }
+            // At most this many keys in flight: enough to fill group commits, bounded in memory.
+            for _ in 0..<Self.concurrentBatchKeys where startNext() {}
+            for await answers in group {
+                for (position, encoded) in answers { output[position] = encoded }
+                _ = startNext()
+            }
         }
         var buffer = ByteBuffer()
-        for line in results {
+        for line in output {
             buffer.writeBytes(line)
             buffer.writeInteger(UInt8(ascii: "\n"))
         }
         return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: .init(byteBuffer: buffer))
     }
 
-    private func decideLine(_ line: [UInt8], lineNumber: Int) async -> [UInt8] {
+    private static let concurrentBatchKeys = 64
+
+    private func admitLine(_ admission: AdmissionRequest, lineNumber: Int) async -> [UInt8] {
         do {
-            let admission = try decoder.decodeJSON(line, allowImageField: true, imageField: "image_base64")
             let outcome = try await service.admit(admission)
             guard case .object(var line) = AdmissionBody(outcome.admission).json else { return [] }
             line["status"] = .number(outcome.isNew ? 201 : 200)
             return CanonicalJSON.encode(.object(line))
-        } catch let problem as ProblemDetails {
-            return (try? JSONResponse.encode(BatchLine(status: problem.status.code, line: lineNumber, body: problem))) ?? []
         } catch {
-            let problem = error is StoreError
-                ? ProblemDetails(.storageUnavailable, detail: "The database could not record this line; retry it.")
-                : ProblemDetails(.internalError, detail: "An unexpected error occurred; it has been logged.")
-            return (try? JSONResponse.encode(BatchLine(status: problem.status.code, line: lineNumber, body: problem))) ?? []
+            return Self.problemLine(error, lineNumber: lineNumber)
         }
     }
-}
 
-/// One NDJSON answer line: the decision or problem, plus its HTTP-like status (and line number for problems).
-private struct BatchLine<Body: Encodable>: Encodable {
-    let status: Int
-    let line: Int?
-    let body: Body
-
-    enum CodingKeys: String, CodingKey { case status, line }
-
-    func encode(to encoder: any Encoder) throws {
-        try body.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(status, forKey: .status)
-        try container.encodeIfPresent(line, forKey: .line)
-    }
-}
-
-extension AdmissionOutcome {
-    var isNew: Bool {
-        if case .created = self { return true }
-        return false
+    /// A problem as an NDJSON answer line: the problem object plus its 1-based `line`.
+    private static func problemLine(_ error: any Error, lineNumber: Int) -> [UInt8] {
+        let problem: ProblemDetails
+        switch error {
+        case let known as ProblemDetails: problem = known
+        case is StoreError: problem = ProblemDetails(.storageUnavailable, detail: "The database could not record this line; retry it.")
+        default: problem = ProblemDetails(.internalError, detail: "An unexpected error occurred; it has been logged.")
+        }
+        guard case .object(var object) = problem.json else { return [] }
+        object["line"] = .number(Double(lineNumber))
+        return CanonicalJSON.encode(.object(object))
     }
 }

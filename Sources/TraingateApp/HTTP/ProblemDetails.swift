@@ -3,8 +3,8 @@ import Hummingbird
 import StrictDocuments
 
 /// An RFC 9457 problem, the body of every error response (`application/problem+json`).
-struct ProblemDetails: HTTPResponseError, Encodable {
-    struct FieldProblem: Encodable, Equatable {
+struct ProblemDetails: HTTPResponseError {
+    struct FieldProblem: Equatable {
         let field: String
         let message: String
     }
@@ -48,20 +48,15 @@ struct ProblemDetails: HTTPResponseError, Encodable {
     }
 
     /// The problem as JSON (also used for problem lines in NDJSON batches).
-    var jsonBytes: [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(self)) ?? Data())
+    var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "type": .string(type), "title": .string(title), "status": .number(Double(status.code)), "detail": .string(detail),
+        ]
+        if let errors {
+            object["errors"] = .array(errors.map { .object(["field": .string($0.field), "message": .string($0.message)]) })
+        }
+        return .object(object)
     }
 
-    enum CodingKeys: String, CodingKey { case type, title, status, detail, errors }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(type, forKey: .type)
-        try container.encode(title, forKey: .title)
-        try container.encode(status.code, forKey: .status)
-        try container.encode(detail, forKey: .detail)
-        try container.encodeIfPresent(errors, forKey: .errors)
-    }
+    var jsonBytes: [UInt8] { CanonicalJSON.encode(json) }
 }

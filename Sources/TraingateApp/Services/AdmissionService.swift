@@ -50,10 +50,10 @@ struct AdmissionService: Sendable {
         let image = request.image.map {
             ImageUpload(sha256: Self.sha256($0), contentType: ImageFormat.detect($0)?.mediaType ?? "application/octet-stream", bytes: $0)
         }
+        let subjectRef = pseudonymizer.reference(source: request.source, subjectID: request.subjectID)
         let submission = AdmissionSubmission(
-            source: request.source, imageID: request.imageID,
-            subjectRef: pseudonymizer.reference(source: request.source, subjectID: request.subjectID),
-            requestHash: request.canonicalHash, decision: evaluation.decision,
+            source: request.source, imageID: request.imageID, subjectRef: subjectRef,
+            requestHash: request.canonicalHash(subjectRef: subjectRef), decision: evaluation.decision,
             redecide: { [self] standing in evaluate(request, standing: standing, at: decidedAt).decision },
             signals: evaluation.signals.map(StoredSignal.init),
             decidedAt: Timestamp.format(evaluation.decidedAt), image: image)

@@ -5,6 +5,12 @@ public enum AdmissionOutcome: Sendable {
     /// The same body was already decided; nothing was written.
     case unchanged(StoredAdmission)
 
+    /// Whether a new decision was recorded (201) rather than an earlier one returned (200).
+    public var isNew: Bool {
+        if case .created = self { return true }
+        return false
+    }
+
     public var admission: StoredAdmission {
         switch self {
         case .created(let admission), .unchanged(let admission): admission
