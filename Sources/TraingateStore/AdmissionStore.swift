@@ -38,7 +38,9 @@ public struct AdmissionStore: Sendable {
         let standing = try standing(subjectRef: submission.subjectRef, contentSHA256: submission.image?.sha256, in: db)
         let decision = standing == .clear ? submission.decision : submission.redecide(standing)
         let id = newAdmissionID()
-        if let image = submission.image {
+        // Data minimisation (Art. 5(1)(c)): the pixels of a rejected photo are never kept.
+        let keptImage = decision.verdict == .admitted ? submission.image : nil
+        if let image = keptImage {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO image (sha256, content_type, byte_count, bytes) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [image.sha256, image.contentType, image.bytes.count, Data(image.bytes)])
         }
@@ -46,7 +48,7 @@ public struct AdmissionStore: Sendable {
             .decision, at: submission.decidedAt, admissionID: id, decision: decision.verdict.rawValue,
             reasonCodes: decision.reasonCodes.map(\.rawValue), policyVersion: decision.policyVersion,
             subjectRef: submission.subjectRef, in: db)
-        let queued = decision.verdict == .admitted && submission.image != nil
+        let queued = keptImage != nil
         if let current {
             // The old decision stops being current (before the insert, which the unique index on
             // current keys requires; the foreign key to the new row is checked at commit) and its
@@ -69,16 +71,16 @@ public struct AdmissionStore: Sendable {
                 decision.verdict.rawValue, JSONText.encode(.array(decision.reasons.map(\.json))),
                 JSONText.encode(.array(decision.jurisdictions.map(JSONValue.string))),
                 JSONText.encode(.array(submission.signals.map(\.json))), decision.policyID, decision.policyVersion, audit.seq, audit.hash,
-                queued, submission.decidedAt, submission.image?.sha256,
+                queued, submission.decidedAt, keptImage?.sha256,
             ])
-        if queued, let image = submission.image {
+        if let image = keptImage {
             try db.cachedStatement(
                 sql: "INSERT INTO queue_item (admission_id, source, image_id, image_sha256, enqueued_at) VALUES (?, ?, ?, ?, ?)"
             ).execute(arguments: [id, submission.source, submission.imageID, image.sha256, submission.decidedAt])
         }
         return .created(
             StoredAdmission(
-                id: id, submission: submission, decision: decision, audit: audit, queued: queued))
+                id: id, submission: submission, decision: decision, audit: audit, keptImage: keptImage))
     }
 
     static func standing(subjectRef: String, contentSHA256: String?, in db: Database) throws -> SubjectStanding {

@@ -25,7 +25,7 @@ public struct StoredAdmission: Hashable, Sendable {
     public let supersededBy: String?
 
     /// The row `AdmissionStore.record` has just inserted, without reading it back.
-    init(id: String, submission: AdmissionSubmission, decision: Decision, audit: AuditEntry, queued: Bool) {
+    init(id: String, submission: AdmissionSubmission, decision: Decision, audit: AuditEntry, keptImage: ImageUpload?) {
         self.id = id
         source = submission.source
         imageID = submission.imageID
@@ -39,11 +39,11 @@ public struct StoredAdmission: Hashable, Sendable {
         policyVersion = decision.policyVersion
         auditSeq = audit.seq
         auditHash = audit.hash
-        self.queued = queued
+        queued = keptImage != nil
         decidedAt = submission.decidedAt
-        imageSHA256 = submission.image?.sha256
-        imageByteCount = submission.image?.bytes.count
-        imageContentType = submission.image?.contentType
+        imageSHA256 = keptImage?.sha256
+        imageByteCount = keptImage?.bytes.count
+        imageContentType = keptImage?.contentType
         supersededBy = nil
     }
 
