@@ -65,6 +65,14 @@ import Testing
                 ])
     }
 
+    @Test func lengthsCountUnicodeScalarsAndControlCharactersAreRefused() throws {
+        let combining = "e" + String(repeating: "\u{0301}", count: 300)  // one grapheme, 301 scalars
+        #expect(try fields(#"{"image_id":"\#(combining)","subject":{"id":"u"},"visibility":"public"}"#) == ["image_id"])
+        #expect(try fields(#"{"image_id":"a\u0000b","subject":{"id":"u\n"},"visibility":"public"}"#) == ["image_id", "subject.id"])
+        let longest = String(repeating: "é", count: 256)
+        #expect(try fields(#"{"image_id":"\#(longest)","subject":{"id":"u"},"visibility":"public"}"#) == [])
+    }
+
     @Test func numbersAndBooleansAreNotInterchangeable() throws {
         let paths = try fields(
             #"{"image_id":"a","subject":{"id":"u","age":true},"visibility":"public","opt_outs":{"ai_training":1,"tdm_reservation":0}}"#)

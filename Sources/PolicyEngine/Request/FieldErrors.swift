@@ -27,8 +27,15 @@ struct FieldErrors {
             add(field, "must be a string, got \(value.typeName)")
             return nil
         }
-        guard length.contains(text.count) else {
-            add(field, "must be \(length.lowerBound)..\(length.upperBound) characters long, got \(text.count)")
+        // Unicode scalars, not grapheme clusters: one letter followed by megabytes of combining
+        // marks is one "character" but must not pass a 256-character limit.
+        let scalars = text.unicodeScalars.count
+        guard length.contains(scalars) else {
+            add(field, "must be \(length.lowerBound)..\(length.upperBound) characters long, got \(scalars)")
+            return nil
+        }
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            add(field, "must not contain control characters")
             return nil
         }
         return text
