@@ -54,23 +54,34 @@ public final class PlaceIndex: Sendable {
     }
 
     /// Countries with a place within `radiusKm` of the position, each with the distance to its
-    /// nearest such place, nearest first. When none is that close, the single nearest place's
-    /// country if it lies within `landKm`; far out at sea the answer is empty.
+    /// nearest such place, nearest first.
+    ///
+    /// Places are towns, not borders, so where no town is that close (forest, mountains) the
+    /// radius grows by the distance to the nearest place: every country with a town within
+    /// `nearest + radiusKm` counts, so a point deep inside a sparsely settled restricted
+    /// territory is not handed to its neighbour alone. Beyond `landKm` from any place (open
+    /// sea) the answer is empty.
     public func countries(
         nearLatitude latitude: Double, longitude: Double, radiusKm: Double, landKm: Double = 200
     ) -> [(country: String, distanceKm: Double)] {
         let target = GeoPoint(latitude: latitude, longitude: longitude)
+        var best = countries(around: target, radiusKm: radiusKm)
+        if best.isEmpty, let (_, squared) = nearest(to: target), squared.squareRoot() <= GeoPoint.chord(forKm: landKm) {
+            best = countries(around: target, radiusKm: GeoPoint.km(forChord: squared.squareRoot()) + radiusKm)
+        }
+        return best.map { (country: $0.key, distanceKm: GeoPoint.km(forChord: $0.value.squareRoot())) }
+            .sorted { ($0.distanceKm, $0.country) < ($1.distanceKm, $1.country) }
+    }
+
+    /// Each country with a place within `radiusKm`, with its smallest squared chord distance.
+    private func countries(around target: GeoPoint, radiusKm: Double) -> [String: Double] {
         var best: [String: Double] = [:]
         let limit = GeoPoint.chord(forKm: radiusKm)
         within(target, squaredLimit: limit * limit, lo: 0, hi: order.count, depth: 0) { index, squared in
             let country = countries[index]
             if best[country].map({ squared < $0 }) ?? true { best[country] = squared }
         }
-        if best.isEmpty, let (index, squared) = nearest(to: target), squared.squareRoot() <= GeoPoint.chord(forKm: landKm) {
-            best[countries[index]] = squared
-        }
-        return best.map { (country: $0.key, distanceKm: GeoPoint.km(forChord: $0.value.squareRoot())) }
-            .sorted { ($0.distanceKm, $0.country) < ($1.distanceKm, $1.country) }
+        return best
     }
 
     /// The same answer as `countries(nearLatitude:longitude:radiusKm:landKm:)` by checking every
@@ -79,16 +90,18 @@ public final class PlaceIndex: Sendable {
         nearLatitude latitude: Double, longitude: Double, radiusKm: Double, landKm: Double = 200
     ) -> [(country: String, distanceKm: Double)] {
         let target = GeoPoint(latitude: latitude, longitude: longitude)
-        let limit = GeoPoint.chord(forKm: radiusKm)
-        var best: [String: Double] = [:]
-        var nearest: (Int, Double)?
-        for (index, point) in points.enumerated() {
-            let squared = point.squaredChord(to: target)
-            if squared <= limit * limit, best[countries[index]].map({ squared < $0 }) ?? true { best[countries[index]] = squared }
-            if nearest.map({ squared < $0.1 }) ?? true { nearest = (index, squared) }
+        let squaredDistances = points.map { $0.squaredChord(to: target) }
+        func scan(_ radiusKm: Double) -> [String: Double] {
+            let limit = GeoPoint.chord(forKm: radiusKm)
+            var best: [String: Double] = [:]
+            for (index, squared) in squaredDistances.enumerated() where squared <= limit * limit {
+                if best[countries[index]].map({ squared < $0 }) ?? true { best[countries[index]] = squared }
+            }
+            return best
         }
-        if best.isEmpty, let (index, squared) = nearest, squared.squareRoot() <= GeoPoint.chord(forKm: landKm) {
-            best[countries[index]] = squared
+        var best = scan(radiusKm)
+        if best.isEmpty, let nearest = squaredDistances.min(), nearest.squareRoot() <= GeoPoint.chord(forKm: landKm) {
+            best = scan(GeoPoint.km(forChord: nearest.squareRoot()) + radiusKm)
         }
         return best.map { (country: $0.key, distanceKm: GeoPoint.km(forChord: $0.value.squareRoot())) }
             .sorted { ($0.distanceKm, $0.country) < ($1.distanceKm, $1.country) }

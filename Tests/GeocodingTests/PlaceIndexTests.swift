@@ -45,6 +45,13 @@ import Testing
         #expect(!countries(43.7384, 7.4246, radiusKm: 5).contains("IT"))
     }
 
+    @Test func withNoTownNearbyTheRadiusGrowsByTheDistanceToTheNearestTown() {
+        // One degree of latitude is 111.2 km: AA's town 0.3° away (33 km), BB's 0.45° (50 km), CC's 1° (111 km).
+        let small = PlaceIndex(latitudes: [10.3, 9.55, 11], longitudes: [20, 20, 20], countries: ["AA", "BB", "CC"])
+        let found = small.countries(nearLatitude: 10, longitude: 20, radiusKm: 25).map(\.country)
+        #expect(found == ["AA", "BB"])
+    }
+
     @Test func farFromAnyLandThereIsNoSignal() {
         #expect(countries(35.0, -40.0).isEmpty)
         #expect(countries(-50.0, -120.0).isEmpty)
