@@ -4,6 +4,8 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import PolicyEngine
+import Crypto
+import StrictDocuments
 import Testing
 @testable import TraingateApp
 
@@ -151,16 +153,40 @@ import Testing
         }
     }
 
-    @Test func anObjectionOrErasedContentStopsAnOtherwiseAdmissiblePhoto() async throws {
+    @Test func erasedContentStopsAnOtherwiseAdmissiblePhoto() async throws {
         try await TestApp.withClient { client, traingate in
-            // Rows that the objection and erasure endpoints (a later issue) will write.
+            // A row the erasure endpoint (a later issue) will write.
             let image = Data(Bodies.jpeg).base64EncodedString()
-            let imageHash = AdmissionService.sha256(Bodies.jpeg)
             try await traingate.database.writer.write { db in
-                try db.execute(sql: "INSERT INTO erased_content (sha256, erased_at) VALUES (?, '2026-01-01T00:00:00Z')", arguments: [imageHash])
+                try db.execute(
+                    sql: "INSERT INTO erased_content (sha256, erased_at) VALUES (?, '2026-01-01T00:00:00Z')",
+                    arguments: [AdmissionService.sha256(Bodies.jpeg)])
             }
             let erased = try await client.postJSON("/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(image)""#))
             #expect((erased.json["reasons"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == ["ERASED_CONTENT"])
+            #expect(erased.json["queued"] as? Bool == false)
+        }
+    }
+
+    @Test func aRegisteredObjectionIsSeenInsideTheWriteAndRejectsWithOptedOut() async throws {
+        try await TestApp.withClient { client, traingate in
+            // The row the objection endpoint (a later issue) will write, keyed by the subject's pseudonym.
+            let pseudonymizer = SubjectPseudonymizer(key: SymmetricKey(data: Hex.decode(TestApp.masterKey)!))
+            let subjectRef = pseudonymizer.reference(source: "instagram", subjectID: "user-1")
+            try await traingate.database.writer.write { db in
+                try db.execute(
+                    sql: "INSERT INTO objection (subject_ref, registered_at) VALUES (?, '2026-01-01T00:00:00Z')",
+                    arguments: [subjectRef])
+            }
+            let objected = try await client.postJSON("/v1/admissions", Bodies.admission())
+            #expect(objected.json["decision"] as? String == "rejected")
+            let reasons = try #require(objected.json["reasons"] as? [[String: Any]])
+            #expect(reasons.compactMap { $0["code"] as? String } == ["OPTED_OUT"])
+            #expect((reasons.first?["message"] as? String)?.contains("Art. 21") == true)
+            // Another subject of the same source is not affected.
+            let other = try await client.postJSON(
+                "/v1/admissions", #"{"image_id":"o2","source":"instagram","subject":{"id":"user-2","account_country":"US"},"visibility":"public"}"#)
+            #expect(other.json["decision"] as? String == "admitted")
         }
     }
 
