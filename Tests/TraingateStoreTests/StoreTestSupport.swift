@@ -46,9 +46,3 @@ struct StoreFixture {
             image: image.map { ImageUpload(sha256: Hex.encode(SHA256Digest.of($0)), contentType: "image/jpeg", bytes: $0) })
     }
 }
-
-import Crypto
-
-enum SHA256Digest {
-    static func of(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
-}
