@@ -8,6 +8,8 @@ import StrictDocuments
 public struct PolicyTestRunner {
     public struct Outcome: Sendable {
         public let name: String
+        /// The reason codes the case expects, in order.
+        public let expectedReasons: [String]
         /// Lines describing each mismatch; empty when the case passed.
         public let differences: [String]
         public var passed: Bool { differences.isEmpty }
@@ -56,7 +58,8 @@ public struct PolicyTestRunner {
         let request: AdmissionRequest
         switch AdmissionRequestParser.parse(try fields["input"]!.json(), allowImageField: false) {
         case .failure(let failure):
-            return Outcome(name: name, differences: failure.errors.map { "input is invalid: \($0)" })
+            return Outcome(
+                name: name, expectedReasons: expectedReasons, differences: failure.errors.map { "input is invalid: \($0)" })
         case .success(let parsed):
             request = parsed
         }
@@ -77,6 +80,6 @@ public struct PolicyTestRunner {
         if let expectedJurisdictions, expectedJurisdictions != decision.jurisdictions {
             differences.append("jurisdictions: expected \(expectedJurisdictions), got \(decision.jurisdictions)")
         }
-        return Outcome(name: name, differences: differences)
+        return Outcome(name: name, expectedReasons: expectedReasons, differences: differences)
     }
 }
