@@ -32,7 +32,7 @@ public struct AdmissionStore: Sendable {
         let current = try Row.fetchOne(
             db.cachedStatement(sql: StoredAdmission.selectSQL + " WHERE source = ? AND image_id = ? AND superseded_by IS NULL"),
             arguments: [submission.source, submission.imageID]
-        ).map(StoredAdmission.init(row:))
+        ).map { try StoredAdmission(row: $0) }
         if let current, current.requestHash == submission.requestHash { return .unchanged(current) }
 
         let standing = try standing(subjectRef: submission.subjectRef, contentSHA256: submission.image?.sha256, in: db)
@@ -98,7 +98,7 @@ public struct AdmissionStore: Sendable {
     public func admission(id: String) async throws -> StoredAdmission? {
         try await database.writer.read { db in
             try Row.fetchOne(db, sql: StoredAdmission.selectSQL + " WHERE admission.id = ?", arguments: [id])
-                .map(StoredAdmission.init(row:))
+                .map { try StoredAdmission(row: $0) }
         }
     }
 

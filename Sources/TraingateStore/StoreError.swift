@@ -7,6 +7,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         case unavailable
         /// No database at the given path.
         case databaseMissing
+        /// A stored row does not decode: the database was changed outside traingate.
+        case corruptRecord
     }
 
     public let code: Code
@@ -17,6 +19,10 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     }
 
     static let unavailable = StoreError(code: .unavailable, description: "the store is shutting down")
+
+    static func corruptRecord(id: String, column: String) -> StoreError {
+        StoreError(code: .corruptRecord, description: "stored admission \(id) has an unreadable \(column) column")
+    }
 
     static func databaseMissing(_ path: String) -> StoreError {
         StoreError(code: .databaseMissing, description: "no traingate database at \(path)")

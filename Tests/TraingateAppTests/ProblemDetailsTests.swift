@@ -109,6 +109,18 @@ import Testing
         }
     }
 
+    @Test func aRowChangedOutsideTraingateIsA500NotAnEmptiedDecision() async throws {
+        try await TestApp.withClient { client, traingate in
+            let created = try await client.postJSON("/v1/admissions", Bodies.admission(country: "FR"))
+            let id = try #require(created.json["admission_id"] as? String)
+            try await traingate.database.writer.write { db in
+                try db.execute(sql: "UPDATE admission SET reasons = 'not json' WHERE id = ?", arguments: [id])
+            }
+            let response = try await client.execute(uri: "/v1/admissions/\(id)", method: .get)
+            expectProblem(response, .internalServerError)
+        }
+    }
+
     @Test func unexpectedErrorsAre500ProblemsWithoutInternals() async throws {
         struct Boom: Error {}
         let catalog = RouteCatalog()

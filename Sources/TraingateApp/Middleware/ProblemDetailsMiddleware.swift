@@ -17,6 +17,10 @@ struct ProblemDetailsMiddleware<Context: RequestContext>: RouterMiddleware {
             return try problem.response(from: request, context: context)
         } catch let error as any HTTPResponseError {
             return try problem(for: error, request: request).response(from: request, context: context)
+        } catch let error as StoreError where error.code == .corruptRecord {
+            context.logger.error("corrupt record", metadata: ["error": "\(error)"])
+            return try ProblemDetails(.internalError, detail: "A stored record could not be read; it has been logged.")
+                .response(from: request, context: context)
         } catch let error as StoreError {
             context.logger.error("storage failure", metadata: ["error": "\(error)"])
             return try ProblemDetails(.storageUnavailable, detail: "The database could not record the request; retry later.")

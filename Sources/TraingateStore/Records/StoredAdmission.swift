@@ -47,16 +47,25 @@ public struct StoredAdmission: Hashable, Sendable {
         supersededBy = nil
     }
 
-    init(row: Row) {
-        id = row["id"]
+    /// Reads a stored row. A row whose JSON columns or decision do not decode is reported, never
+    /// served with silently emptied reasons.
+    /// - Throws: `StoreError` with code `.corruptRecord`.
+    init(row: Row) throws {
+        let id: String = row["id"]
+        func decoded<T: Decodable>(_ type: T.Type, _ column: String) throws -> T {
+            guard let value = JSONText.decode(type, from: row[column]) else { throw StoreError.corruptRecord(id: id, column: column) }
+            return value
+        }
+        guard let verdict = Verdict(rawValue: row["decision"]) else { throw StoreError.corruptRecord(id: id, column: "decision") }
+        self.id = id
         source = row["source"]
         imageID = row["image_id"]
         subjectRef = row["subject_ref"]
         requestHash = row["request_hash"]
-        verdict = Verdict(rawValue: row["decision"]) ?? .rejected
-        reasons = JSONText.decode([Reason].self, from: row["reasons"]) ?? []
-        jurisdictions = JSONText.decode([String].self, from: row["jurisdictions"]) ?? []
-        signals = JSONText.decode([StoredSignal].self, from: row["signals"]) ?? []
+        self.verdict = verdict
+        reasons = try decoded([Reason].self, "reasons")
+        jurisdictions = try decoded([String].self, "jurisdictions")
+        signals = try decoded([StoredSignal].self, "signals")
         policyID = row["policy_id"]
         policyVersion = row["policy_version"]
         auditSeq = row["audit_seq"]
