@@ -22,6 +22,7 @@ public final class GroupCommitWriter: Service, Sendable {
 
     private let writer: any DatabaseWriter
     private let maxBatchSize: Int
+    private let maxPendingJobs: Int
     private let state = Mutex(State())
     private let transactions = Atomic<Int>(0)
     private let wakeups: AsyncStream<Void>
@@ -30,9 +31,12 @@ public final class GroupCommitWriter: Service, Sendable {
     /// - Parameters:
     ///   - writer: the database to write to.
     ///   - maxBatchSize: the most jobs one transaction takes; bounds the latency a job can add to others.
-    public init(writer: any DatabaseWriter, maxBatchSize: Int = 512) {
+    ///   - maxPendingJobs: the most jobs waiting for a transaction; beyond it submissions fail at
+    ///     once with `StoreError.overloaded` instead of queueing without bound.
+    public init(writer: any DatabaseWriter, maxBatchSize: Int = 512, maxPendingJobs: Int = 10_000) {
         self.writer = writer
         self.maxBatchSize = maxBatchSize
+        self.maxPendingJobs = maxPendingJobs
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -40,17 +44,18 @@ public final class GroupCommitWriter: Service, Sendable {
     public var committedTransactions: Int { transactions.load(ordering: .relaxed) }
 
     /// Runs `work` inside the next group transaction and returns its result once that transaction is durable.
-    /// - Throws: the job's own error, `StoreError.writeFailed` when the commit fails, or
-    ///   `StoreError.unavailable` after shutdown began.
+    /// - Throws: the job's own error, `StoreError.writeFailed` when the commit fails,
+    ///   `StoreError.overloaded` when too many jobs wait, or `StoreError.unavailable` after shutdown began.
     public func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
             let job = Job(work: { try work($0) }, continuation: continuation)
-            let accepted = state.withLock { state in
-                guard state.accepting else { return false }
+            let refusal = state.withLock { state -> StoreError? in
+                guard state.accepting else { return .unavailable }
+                guard state.pending.count < maxPendingJobs else { return .overloaded }
                 state.pending.append(job)
-                return true
+                return nil
             }
-            if accepted { wake.yield() } else { continuation.resume(throwing: StoreError.unavailable) }
+            if let refusal { continuation.resume(throwing: refusal) } else { wake.yield() }
         }
         return value as! T  // the job closure above returns exactly a T
     }

@@ -5,6 +5,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         case writeFailed
         /// The store is shutting down or closed and takes no more writes.
         case unavailable
+        /// Too many writes are waiting; retry later.
+        case overloaded
         /// No database at the given path.
         case databaseMissing
         /// A stored row does not decode: the database was changed outside traingate.
@@ -19,6 +21,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     }
 
     static let unavailable = StoreError(code: .unavailable, description: "the store is shutting down")
+
+    static let overloaded = StoreError(code: .overloaded, description: "too many writes are waiting")
 
     static func corruptRecord(id: String, column: String) -> StoreError {
         StoreError(code: .corruptRecord, description: "stored admission \(id) has an unreadable \(column) column")

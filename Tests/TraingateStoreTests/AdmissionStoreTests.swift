@@ -137,6 +137,26 @@ import Testing
         }
     }
 
+    @Test func aFullWriteQueueRefusesAtOnceInsteadOfGrowing() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-store-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try AppDatabase.open(directory: directory)
+        // Not running: nothing drains, so the queue fills up.
+        let committer = GroupCommitWriter(writer: database.writer, maxPendingJobs: 3)
+        let store = AdmissionStore(database: database, committer: committer)
+        let waiting = (0..<3).map { index in Task { try await store.record(StoreFixture.submission(imageID: "q\(index)")) } }
+        try await Task.sleep(for: .milliseconds(200))
+        await #expect {
+            try await store.record(StoreFixture.submission(imageID: "one-too-many"))
+        } throws: { error in
+            (error as? StoreError)?.code == .overloaded
+        }
+        let run = Task { try await committer.run() }
+        for task in waiting { #expect(try await task.value.admission.auditSeq > 0) }
+        run.cancel()
+        _ = try? await run.value
+    }
+
     @Test func afterShutdownTheWriterRefusesNewWork() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-store-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
