@@ -39,7 +39,8 @@ public func buildApplication(
         maxImageBytes: configuration.maxImageBytes, maxBodyBytes: configuration.maxAdmissionBodyBytes)
 
     let catalog = RouteCatalog()
-    let router = Router()
+    // HEAD works wherever GET does (RFC 9110).
+    let router = Router(options: .autoGenerateHeadEndpoints)
     router.add(middleware: ProblemDetailsMiddleware(catalog: catalog))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))

@@ -73,6 +73,17 @@ import Testing
         #expect(try fields(#"{"image_id":"\#(longest)","subject":{"id":"u"},"visibility":"public"}"#) == [])
     }
 
+    @Test func nullsNeverSilentlyDropAConstraint() throws {
+        #expect(
+            try fields(
+                #"{"image_id":"a","subject":{"id":"u","account_country":"US"},"visibility":"public","signals":{"gps":{"lat":48.85,"lon":null}}}"#)
+                == ["signals.gps.lon"])
+        #expect(
+            try fields(
+                #"{"image_id":"a","subject":{"id":"u"},"visibility":"public","special_categories":[null],"lawful_basis":{"basis":"consent","purposes":[null,"model_training"]}}"#)
+                == ["lawful_basis.purposes[0]", "special_categories[0]"])
+    }
+
     @Test func numbersAndBooleansAreNotInterchangeable() throws {
         let paths = try fields(
             #"{"image_id":"a","subject":{"id":"u","age":true},"visibility":"public","opt_outs":{"ai_training":1,"tdm_reservation":0}}"#)

@@ -13,6 +13,8 @@ import Testing
             let ready = try await client.execute(uri: "/readyz", method: .get)
             #expect(ready.status == .ok)
             #expect(ready.json["status"] as? String == "ready")
+            let head = try await client.execute(uri: "/healthz", method: .head)
+            #expect(head.status == .ok)
         }
     }
 

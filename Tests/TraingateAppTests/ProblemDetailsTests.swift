@@ -57,6 +57,9 @@ import Testing
             #expect(wrong.headers[.allow] == "POST")
             let wrongParameterised = try await client.execute(uri: "/v1/admissions/adm_1", method: .delete)
             #expect(wrongParameterised.headers[.allow] == "GET")
+            let batch = try await client.execute(uri: "/v1/admissions/batch", method: .get)
+            expectProblem(batch, .methodNotAllowed)
+            #expect(batch.headers[.allow] == "POST")
         }
     }
 

@@ -57,8 +57,9 @@ public enum AdmissionRequestParser {
             {
                 let lat = errors.number(position["lat"], at: "signals.gps.lat", range: -90...90)
                 let lon = errors.number(position["lon"], at: "signals.gps.lon", range: -180...180)
-                if position["lat"] == nil { errors.add("signals.gps.lat", "is required") }
-                if position["lon"] == nil { errors.add("signals.gps.lon", "is required") }
+                // A null coordinate must not silently drop the position (and with it a signal).
+                if position["lat"] == nil || position["lat"] == .null { errors.add("signals.gps.lat", "is required") }
+                if position["lon"] == nil || position["lon"] == .null { errors.add("signals.gps.lon", "is required") }
                 if let lat, let lon { gps = Coordinate(latitude: lat, longitude: lon) }
             }
         }
@@ -66,6 +67,7 @@ public enum AdmissionRequestParser {
         var categories: [AdmissionFacts.SpecialCategory] = []
         if let items = errors.array(body["special_categories"], at: "special_categories", maxCount: 8) {
             for (index, item) in items.enumerated() {
+                if item == .null { errors.add("special_categories[\(index)]", "must not be null") }
                 if let category: AdmissionFacts.SpecialCategory = errors.enumeration(item, at: "special_categories[\(index)]") {
                     if !categories.contains(category) { categories.append(category) }
                 }
@@ -126,7 +128,8 @@ public enum AdmissionRequestParser {
         claim.explicit = errors.bool(fields["explicit"], at: "lawful_basis.explicit") ?? false
         if let items = errors.array(fields["purposes"], at: "lawful_basis.purposes", maxCount: maxPurposes) {
             claim.purposes = items.enumerated().compactMap { index, item in
-                errors.string(item, at: "lawful_basis.purposes[\(index)]", length: 1...64)
+                if item == .null { errors.add("lawful_basis.purposes[\(index)]", "must not be null") }
+                return errors.string(item, at: "lawful_basis.purposes[\(index)]", length: 1...64)
             }
         }
         claim.givenAt = errors.timestamp(fields["given_at"], at: "lawful_basis.given_at")

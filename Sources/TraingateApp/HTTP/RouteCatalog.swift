@@ -19,13 +19,19 @@ final class RouteCatalog: Sendable {
     }
 
     /// Methods registered for a concrete request path, empty if the path is unknown.
+    ///
+    /// Like the router, a literal segment beats a parameter: `/v1/admissions/batch` is the batch
+    /// route only, not also `/v1/admissions/{admission_id}`.
     func methods(matching requestPath: String) -> [HTTPRequest.Method] {
         let segments = requestPath.split(separator: "/", omittingEmptySubsequences: true)
-        return routes.filter { route in
+        let matching = routes.compactMap { route -> (route: Route, literals: Int)? in
             let pattern = route.path.split(separator: "/", omittingEmptySubsequences: true)
-            return pattern.count == segments.count
-                && zip(pattern, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
-        }.map(\.method)
+            guard pattern.count == segments.count, zip(pattern, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 })
+            else { return nil }
+            return (route, pattern.filter { !$0.hasPrefix("{") }.count)
+        }
+        let mostSpecific = matching.map(\.literals).max()
+        return matching.filter { $0.literals == mostSpecific }.map(\.route.method)
     }
 }
 
