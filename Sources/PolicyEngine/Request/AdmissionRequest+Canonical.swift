@@ -7,9 +7,11 @@ extension AdmissionRequest {
     /// in UTC, the image replaced by its SHA-256 and the subject id by its keyed pseudonym. Two
     /// bodies that mean the same have the same form, whatever their key order, whitespace or
     /// time-zone offsets.
-    /// - Parameter subjectRef: the subject's pseudonym; the raw id never enters a stored hash,
-    ///   where guessed ids could be tested against it.
-    public func canonicalForm(subjectRef: String) -> JSONValue {
+    /// - Parameters:
+    ///   - subjectRef: the subject's pseudonym; the raw id never enters a stored hash, where
+    ///     guessed ids could be tested against it.
+    ///   - imageSHA256: the image's digest when the caller has it already (images can be 20 MiB).
+    public func canonicalForm(subjectRef: String, imageSHA256: String? = nil) -> JSONValue {
         var subject: [String: JSONValue] = ["ref": .string(subjectRef)]
         subject["account_country"] = accountCountry.map { .string($0.rawValue) }
         subject["region"] = region.map { .string($0) }
@@ -36,12 +38,12 @@ extension AdmissionRequest {
         signals["gps"] = gps.map { .object(["lat": .number($0.latitude), "lon": .number($0.longitude)]) }
         object["signals"] = .object(signals)
         object["captured_at"] = capturedAt.map { .string(Timestamp.format($0)) }
-        object["image_sha256"] = image.map { .string(Hex.encode(SHA256.hash(data: $0))) }
+        object["image_sha256"] = image.map { .string(imageSHA256 ?? Hex.encode(SHA256.hash(data: $0))) }
         return .object(object)
     }
 
     /// SHA-256 of the canonical form: the idempotency check compares this.
-    public func canonicalHash(subjectRef: String) -> String {
-        Hex.encode(SHA256.hash(data: CanonicalJSON.encode(canonicalForm(subjectRef: subjectRef))))
+    public func canonicalHash(subjectRef: String, imageSHA256: String? = nil) -> String {
+        Hex.encode(SHA256.hash(data: CanonicalJSON.encode(canonicalForm(subjectRef: subjectRef, imageSHA256: imageSHA256))))
     }
 }

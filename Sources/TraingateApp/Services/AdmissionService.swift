@@ -47,13 +47,11 @@ struct AdmissionService: Sendable {
     func admit(_ request: AdmissionRequest) async throws -> AdmissionOutcome {
         let decidedAt = now()
         let evaluation = evaluate(request, standing: .clear, at: decidedAt)
-        let image = request.image.map {
-            ImageUpload(sha256: Self.sha256($0), contentType: ImageFormat.detect($0)?.mediaType ?? "application/octet-stream", bytes: $0)
-        }
+        let image = request.image.map(ImageUpload.init(bytes:))
         let subjectRef = pseudonymizer.reference(source: request.source, subjectID: request.subjectID)
         let submission = AdmissionSubmission(
             source: request.source, imageID: request.imageID, subjectRef: subjectRef,
-            requestHash: request.canonicalHash(subjectRef: subjectRef), decision: evaluation.decision,
+            requestHash: request.canonicalHash(subjectRef: subjectRef, imageSHA256: image?.sha256), decision: evaluation.decision,
             redecide: { [self] standing in evaluate(request, standing: standing, at: decidedAt).decision },
             signals: evaluation.signals.map(StoredSignal.init),
             decidedAt: Timestamp.format(evaluation.decidedAt), image: image)

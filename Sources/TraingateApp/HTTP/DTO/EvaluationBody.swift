@@ -17,12 +17,7 @@ struct EvaluationBody {
             "signals": .array(evaluation.signals.map { StoredSignal($0).json }),
             "policy": .object(["id": .string(decision.policyID), "version": .string(decision.policyVersion)]),
             "decided_at": .string(Timestamp.format(evaluation.decidedAt)),
-            "image": request.image.map { bytes in
-                .object([
-                    "sha256": .string(AdmissionService.sha256(bytes)), "bytes": .number(Double(bytes.count)),
-                    "content_type": .string(ImageFormat.detect(bytes)?.mediaType ?? "application/octet-stream"),
-                ])
-            } ?? .null,
+            "image": request.image.map { ImageUpload(bytes: $0).json } ?? .null,
         ])
     }
 }
