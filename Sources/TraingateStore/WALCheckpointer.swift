@@ -2,34 +2,70 @@ import GRDB
 import ServiceLifecycle
 
 /// Copies the write-ahead log back into the database file from a connection of its own, so the
-/// writer never pays for it.
+/// writer never pays for it, and keeps the log from growing without bound.
 ///
 /// SQLite's automatic checkpoint runs inside the commit that crosses the threshold and, with
 /// `synchronous=FULL`, fsyncs the database file there: every admission queued behind that commit
 /// waits (bench/admissions measured p99 13 ms with it, 5.6 ms without). With
 /// `AppDatabase.open(directory:backgroundCheckpoints: true)` the automatic checkpoint is off and
 /// this service runs PASSIVE checkpoints, which never block writers or readers.
+///
+/// A PASSIVE checkpoint from another connection never catches up with a writer that keeps
+/// committing, and SQLite rewinds the log to its start only when a write begins after *every*
+/// frame has been copied back. Under sustained load the log therefore grew without bound (800 MB
+/// in 20 s of bench/admissions). So when the log holds more than `rewindFrames` frames, one
+/// checkpoint runs on the writer's own connection, between two group commits, and the next
+/// commit starts the log again from the beginning. That checkpoint holds up the writer for its
+/// fsyncs (3–17 ms measured), which is why the threshold is high: under saturation it happens
+/// every few seconds, not on every round.
 public struct WALCheckpointer: Service {
-    private let path: String
+    private let database: AppDatabase
     private let interval: Duration
+    private let rewindFrames: Int
 
     /// - Parameters:
     ///   - database: the database whose log to checkpoint.
     ///   - interval: time between checkpoints; the log grows by at most what is written meanwhile.
-    public init(database: AppDatabase, interval: Duration = .milliseconds(500)) {
-        path = database.path
+    ///   - rewindFrames: log size, in pages, above which the log is rewound (65536 pages = 256 MiB).
+    public init(database: AppDatabase, interval: Duration = .milliseconds(500), rewindFrames: Int = 65536) {
+        self.database = database
         self.interval = interval
+        self.rewindFrames = rewindFrames
     }
 
     public func run() async throws {
-        var configuration = Configuration()
-        configuration.busyMode = .immediateError
-        let connection = try DatabaseQueue(path: path, configuration: configuration)
+        let connection = try openConnection()
         defer { try? connection.close() }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             try? await Task.sleep(for: interval)
             // A busy or partial checkpoint is fine: the next round continues where it stopped.
-            _ = try? await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            _ = try? await checkpoint(using: connection)
         }
     }
+
+    func openConnection() throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.busyMode = .immediateError
+        return try DatabaseQueue(path: database.path, configuration: configuration)
+    }
+
+    /// One round: a PASSIVE checkpoint in the background and, if the log is long, a rewind.
+    /// - Returns: the number of frames in the log after the round.
+    @discardableResult
+    func checkpoint(using connection: DatabaseQueue) async throws -> Int {
+        var background = try await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+        guard background.walFrameCount > rewindFrames else { return background.walFrameCount }
+        // A pass copies what was written during the one before, and a short pass leaves little for
+        // the next: a few passes shrink what the writer will have to wait for to a few fsyncs' worth.
+        for _ in 0..<8 {
+            let copiedBefore = background.checkpointedFrameCount
+            background = try await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            if background.checkpointedFrameCount - copiedBefore <= Self.writerCopyFrames { break }
+        }
+        let caughtUp = try await database.writer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+        return caughtUp.walFrameCount
+    }
+
+    /// At most this many frames (1 MiB) are left for the checkpoint that holds up the writer.
+    static let writerCopyFrames = 256
 }
