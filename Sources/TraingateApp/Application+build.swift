@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import Prometheus
 import ServiceLifecycle
+import StrictDocuments
 import TraingateStore
 
 /// The assembled service: the Hummingbird application plus what tests and the CLI need to see.
@@ -31,8 +32,15 @@ public func buildApplication(
         configuredHex: configuration.masterKeyHex, dataDirectory: dataDirectory, logger: logger)
     let database = try AppDatabase.open(directory: dataDirectory, backgroundCheckpoints: true)
     let committer = GroupCommitWriter(writer: database.writer, maxBatchSize: configuration.groupCommitMaxBatch)
-    let store = AdmissionStore(database: database, committer: committer)
+    let store = AdmissionStore(database: database, committer: committer, keyring: SubjectKeyring(masterKey: key))
     let policy = try PolicySource.load(path: configuration.policyPath)
+    // An auditor must be able to tell which rules decided when: a start with another policy
+    // than the last one recorded is itself an audit entry.
+    if let change = try AuditStore(database: database).recordPolicyInForce(
+        id: policy.id, version: policy.version, at: Timestamp.format(now()))
+    {
+        logger.notice("policy change recorded", metadata: ["audit.seq": "\(change.seq)", "policy.version": "\(policy.version)"])
+    }
     let service = AdmissionService(
         policy: policy, store: store, positions: PositionResolver(), pseudonymizer: SubjectPseudonymizer(key: key), now: now)
     let decoder = AdmissionRequestDecoder(
@@ -50,6 +58,7 @@ public func buildApplication(
         maxBatchBytes: configuration.maxBatchBytes
     ).addRoutes(to: router, catalog: catalog)
     PolicyController(service: service, decoder: decoder).addRoutes(to: router, catalog: catalog)
+    AuditController(store: AuditStore(database: database)).addRoutes(to: router, catalog: catalog)
     if configuration.benchmarkRoutes {
         BenchmarkController(maxBodyBytes: configuration.maxAdmissionBodyBytes).addRoutes(to: router, catalog: catalog)
     }
@@ -63,8 +72,11 @@ public func buildApplication(
         },
         logger: logger)
     // Services stop in reverse order: the server drains first, then the writer commits what it
-    // holds, then the checkpointer stops, then the database closes (SQLite checkpoints on close).
-    application.addServices(DatabaseCloser(database: database), WALCheckpointer(database: database), committer)
+    // holds, then the checkpointer stops, then the head is anchored a last time, then the
+    // database closes (SQLite checkpoints on close).
+    let anchorer = AuditAnchorer(
+        store: AuditStore(database: database), interval: .seconds(configuration.auditAnchorIntervalSeconds), logger: logger, now: now)
+    application.addServices(DatabaseCloser(database: database), anchorer, WALCheckpointer(database: database), committer)
     logger.info(
         "traingate configured",
         metadata: [

@@ -8,10 +8,12 @@ import StrictDocuments
 public struct AdmissionStore: Sendable {
     private let database: AppDatabase
     private let committer: GroupCommitWriter
+    private let keyring: SubjectKeyring
 
-    public init(database: AppDatabase, committer: GroupCommitWriter) {
+    public init(database: AppDatabase, committer: GroupCommitWriter, keyring: SubjectKeyring) {
         self.database = database
         self.committer = committer
+        self.keyring = keyring
     }
 
     // MARK: - Writes
@@ -24,10 +26,10 @@ public struct AdmissionStore: Sendable {
     /// old item leaves, and a new one enters when the decision admits an image. Returns only after
     /// the transaction is durable.
     public func record(_ submission: AdmissionSubmission) async throws -> AdmissionOutcome {
-        try await committer.submit { db in try Self.record(submission, in: db) }
+        try await committer.submit { [keyring] db in try Self.record(submission, keyring: keyring, in: db) }
     }
 
-    static func record(_ submission: AdmissionSubmission, in db: Database) throws -> AdmissionOutcome {
+    static func record(_ submission: AdmissionSubmission, keyring: SubjectKeyring, in db: Database) throws -> AdmissionOutcome {
         // Hot path: statements are prepared once per connection (cachedStatement).
         let current = try Row.fetchOne(
             db.cachedStatement(sql: StoredAdmission.selectSQL + " WHERE source = ? AND image_id = ? AND superseded_by IS NULL"),
@@ -44,10 +46,16 @@ public struct AdmissionStore: Sendable {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO image (sha256, content_type, byte_count, bytes) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [image.sha256, image.contentType, image.bytes.count, Data(image.bytes)])
         }
+        // The entry names the subject only under the subject's own key, and seals the facts
+        // under it, so erasing that key later leaves the entry verifiable but mute.
+        let subjectKey = try keyring.key(forLookup: submission.subjectRef, createdAt: submission.decidedAt, in: db)
         let audit = try AuditLog.append(
-            .decision, at: submission.decidedAt, admissionID: id, decision: decision.verdict.rawValue,
-            reasonCodes: decision.reasonCodes.map(\.rawValue), policyVersion: decision.policyVersion,
-            subjectRef: submission.subjectRef, in: db)
+            AuditRecord(
+                kind: .decision, at: submission.decidedAt, admissionID: id, decision: decision.verdict.rawValue,
+                reasonCodes: decision.reasonCodes.map(\.rawValue), policyVersion: decision.policyVersion,
+                subjectRef: subjectKey.reference(source: submission.source, subjectID: submission.subjectID),
+                sealed: try subjectKey.seal(submission.sealedFacts)),
+            in: db)
         let queued = keptImage != nil
         if let current {
             // The old decision stops being current (before the insert, which the unique index on

@@ -105,6 +105,27 @@ extension AppDatabase {
                         BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
                     """)
         }
+        // Audit format 2: facts sealed under a per-subject key (crypto-shredding) and details
+        // for entries that are not decisions. Entries written before keep `v` = 1 and verify
+        // under the version 1 canonical form.
+        migrator.registerMigration("v3-subject-keys-sealed-audit") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE audit_entry ADD COLUMN v INTEGER NOT NULL DEFAULT 1;
+                    ALTER TABLE audit_entry ADD COLUMN sealed BLOB;
+                    ALTER TABLE audit_entry ADD COLUMN details TEXT;
+                    -- Start-up looks up the last policy change; filters by kind page by seq.
+                    CREATE INDEX audit_entry_kind ON audit_entry(kind, seq);
+
+                    -- One random key per subject, wrapped under the master key. Deleting a row
+                    -- makes that subject's audit entries unreadable (crypto-shredding).
+                    CREATE TABLE subject_key (
+                        lookup TEXT PRIMARY KEY NOT NULL,
+                        wrapped BLOB NOT NULL,
+                        created_at TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -28,6 +28,10 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         StoreError(code: .corruptRecord, description: "stored admission \(id) has an unreadable \(column) column")
     }
 
+    static func corruptRecord(_ description: String) -> StoreError {
+        StoreError(code: .corruptRecord, description: description)
+    }
+
     static func databaseMissing(_ path: String) -> StoreError {
         StoreError(code: .databaseMissing, description: "no traingate database at \(path)")
     }

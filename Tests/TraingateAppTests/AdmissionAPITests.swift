@@ -24,7 +24,7 @@ import Testing
             #expect((body["reasons"] as? [Any])?.isEmpty == true)
             #expect((body["policy"] as? [String: Any])?["version"] as? String == DefaultPolicy.policy.version)
             let audit = try #require(body["audit"] as? [String: Any])
-            #expect(audit["seq"] as? Int == 1)
+            #expect(audit["seq"] as? Int == 2)  // seq 1: the policy in force, recorded at start-up
             #expect((audit["hash"] as? String)?.count == 64)
             #expect((body["image"] as? [String: Any])?["content_type"] as? String == "image/jpeg")
 
@@ -35,7 +35,7 @@ import Testing
             let rows = try await traingate.database.writer.read { db in
                 (try Int.fetchOne(db, sql: "SELECT count(*) FROM queue_item")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry")!)
             }
-            #expect(rows == (1, 1))
+            #expect(rows == (1, 2))
         }
     }
 
@@ -71,7 +71,9 @@ import Testing
             #expect(second.status == .ok)
             #expect(second.json["admission_id"] as? String == first.json["admission_id"] as? String)
             #expect(second.headers[.location] == first.headers[.location])
-            let entries = try await traingate.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry")! }
+            let entries = try await traingate.database.writer.read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry WHERE kind = 'decision'")!
+            }
             #expect(entries == 1)
         }
     }
@@ -85,7 +87,7 @@ import Testing
                 "/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(image)","opt_outs":{"ai_training":true}"#))
             #expect(second.status == .created)
             #expect(second.json["decision"] as? String == "rejected")
-            #expect((second.json["audit"] as? [String: Any])?["seq"] as? Int == 2)
+            #expect((second.json["audit"] as? [String: Any])?["seq"] as? Int == 3)
             let firstID = try #require(first.json["admission_id"] as? String)
             let old = try await client.execute(uri: "/v1/admissions/\(firstID)", method: .get)
             #expect(old.json["superseded_by"] as? String == second.json["admission_id"] as? String)
@@ -134,7 +136,7 @@ import Testing
             #expect(response.json["admission_id"] == nil)
             #expect(response.json["audit"] == nil)
             let counts = try await traingate.database.writer.read { db in
-                (try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry")!)
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry WHERE kind = 'decision'")!)
             }
             #expect(counts == (0, 0))
         }

@@ -18,16 +18,7 @@ import TraingateStore
     }()
 
     private func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        try Subprocess.run(Self.executable, arguments)
     }
 
     @Test func policyTestPassesTheShippedCasesAndFailsWithADiff() throws {
@@ -64,16 +55,36 @@ import TraingateStore
         }
         let intact = try run(["audit", "verify", "--data-dir", directory.path])
         #expect(intact.status == 0)
-        #expect(intact.output.contains("3 entries"))
+        #expect(intact.output.contains("4 entries"))  // the policy in force, then three decisions
 
         let pool = try DatabasePool(path: directory.appendingPathComponent(AppDatabase.fileName).path)
         try await pool.write { db in
             try db.execute(sql: "DROP TRIGGER audit_entry_no_update")
-            try db.execute(sql: "UPDATE audit_entry SET decision = 'rejected' WHERE seq = 2")
+            try db.execute(sql: "UPDATE audit_entry SET decision = 'rejected' WHERE seq = 3")
         }
         try pool.close()
         let broken = try run(["audit", "verify", "--data-dir", directory.path])
         #expect(broken.status == 1)
-        #expect(broken.output.contains("seq 2"))
+        #expect(broken.output.contains("seq 3"))
+    }
+
+    @Test func auditExportWritesWhatTheVerifierAccepts() async throws {
+        let (traingate, directory) = try TestApp.make()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await traingate.application.test(.router) { client in
+            for index in 0..<3 { try await client.postJSON("/v1/admissions", Bodies.admission(imageID: "cli-\(index)")) }
+        }
+        let stdout = try run(["audit", "export", "--data-dir", directory.path])
+        #expect(stdout.status == 0)
+        #expect(stdout.output.split(separator: "\n").count == 4)
+        let file = directory.appendingPathComponent("audit.csv")
+        let csv = try run(["audit", "export", "--data-dir", directory.path, "--format", "csv", "--output", file.path])
+        #expect(csv.status == 0)
+        let verified = try Python.run(script: "scripts/verify_audit.py", arguments: [file.path])
+        #expect(verified.status == 0, "\(verified.output)")
+        #expect(verified.output.contains("4 entries"))
+        let bad = try run(["audit", "export", "--data-dir", directory.path, "--format", "xml"])
+        #expect(bad.status != 0)
+        #expect(bad.output.contains("--format must be jsonl or csv"))
     }
 }

@@ -66,6 +66,10 @@ import Testing
             record("Problem", "405", try await client.execute(uri: "/v1/policy", method: .delete))
             record("Problem", "415", try await client.execute(
                 uri: "/v1/admissions", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "x")))
+            record("AuditPage", "GET /v1/audit", try await client.execute(uri: "/v1/audit?limit=2", method: .get))
+            record("AuditPage", "filtered, empty", try await client.execute(uri: "/v1/audit?kind=erasure", method: .get))
+            record("AuditVerification", "intact", try await client.execute(uri: "/v1/audit/verify", method: .get))
+            record("Problem", "400 audit query", try await client.execute(uri: "/v1/audit?limit=5000", method: .get))
             let batch = try await client.execute(
                 uri: "/v1/admissions/batch", method: .post, headers: [.contentType: "application/x-ndjson"],
                 body: ByteBuffer(string: Bodies.admission(imageID: "b1") + "\n{\"nope\":1}\n"))
@@ -91,7 +95,7 @@ import Testing
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(output)")
-        #expect(recorded.count == 13)
+        #expect(recorded.count == 17)
         #expect(output.split(separator: "\n").filter { $0.hasPrefix("ok") }.count == recorded.count, "\(output)")
     }
 }

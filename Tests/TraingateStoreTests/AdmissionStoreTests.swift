@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import PolicyEngine
@@ -26,8 +27,46 @@ import Testing
             let entries = try await AuditStore(database: fixture.database).entries()
             #expect(entries.map(\.admissionID) == [admission.id])
             #expect(entries[0].hash == admission.auditHash)
-            #expect(entries[0].subjectRef == admission.subjectRef)
+            // The entry names the subject under the subject's own key, not the lookup pseudonym.
+            #expect(entries[0].subjectRef != admission.subjectRef)
+            #expect(entries[0].subjectRef?.count == 64)
             #expect(try await AuditStore(database: fixture.database).verify().ok)
+        }
+    }
+
+    @Test func theFactsAreSealedUnderTheSubjectsKeyAndErasingTheKeyShredsThem() async throws {
+        try await StoreFixture.withStore { fixture in
+            let audit = AuditStore(database: fixture.database)
+            for (index, subject) in ["alice", "bob", "alice"].enumerated() {
+                _ = try await fixture.store.record(StoreFixture.submission(imageID: "img-\(index)", subjectID: subject))
+            }
+            let entries = try await audit.entries()
+            #expect(entries.map(\.version) == [2, 2, 2])
+            // One subject, one key: alice's two entries link to each other, not to bob's.
+            #expect(entries[0].subjectRef == entries[2].subjectRef)
+            #expect(entries[0].subjectRef != entries[1].subjectRef)
+            let sealed = try #require(entries[0].sealed)
+            #expect(!String(decoding: sealed, as: UTF8.self).contains("alice"))
+            let opened = try await audit.unsealedFacts(
+                of: entries[0], subjectLookup: StoreFixture.lookup("alice"), keyring: StoreFixture.keyring)
+            #expect(opened.map { String(decoding: $0, as: UTF8.self) } == #"{"image_id":"img-0","subject_id":"alice"}"#)
+            // Another master key opens nothing.
+            let stranger = SubjectKeyring(masterKey: SymmetricKey(size: .bits256))
+            await #expect(throws: StoreError.self) {
+                try await audit.unsealedFacts(of: entries[0], subjectLookup: StoreFixture.lookup("alice"), keyring: stranger)
+            }
+
+            // Crypto-shredding: without alice's key her entries stay in the chain, which still
+            // verifies, but nothing can open them any more.
+            try await fixture.database.writer.write { db in
+                try db.execute(sql: "DELETE FROM subject_key WHERE lookup = ?", arguments: [StoreFixture.lookup("alice")])
+            }
+            let verification = try await audit.verify()
+            #expect(verification.ok && verification.entries == 3)
+            #expect(try await audit.unsealedFacts(of: entries[0], subjectLookup: StoreFixture.lookup("alice"), keyring: StoreFixture.keyring) == nil)
+            #expect(try await audit.unsealedFacts(of: entries[1], subjectLookup: StoreFixture.lookup("bob"), keyring: StoreFixture.keyring) != nil)
+            let wrappedKeys = try await fixture.database.writer.read { db in try Data.fetchAll(db, sql: "SELECT wrapped FROM subject_key") }
+            #expect(wrappedKeys.count == 1)
         }
     }
 
@@ -143,7 +182,7 @@ import Testing
         let database = try AppDatabase.open(directory: directory)
         // Not running: nothing drains, so the queue fills up.
         let committer = GroupCommitWriter(writer: database.writer, maxPendingJobs: 3)
-        let store = AdmissionStore(database: database, committer: committer)
+        let store = AdmissionStore(database: database, committer: committer, keyring: StoreFixture.keyring)
         let waiting = (0..<3).map { index in Task { try await store.record(StoreFixture.submission(imageID: "q\(index)")) } }
         try await Task.sleep(for: .milliseconds(200))
         await #expect {
@@ -162,7 +201,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = try AppDatabase.open(directory: directory)
         let committer = GroupCommitWriter(writer: database.writer)
-        let store = AdmissionStore(database: database, committer: committer)
+        let store = AdmissionStore(database: database, committer: committer, keyring: StoreFixture.keyring)
         let run = Task { try await committer.run() }
         _ = try await store.record(StoreFixture.submission())
         run.cancel()

@@ -16,7 +16,7 @@ import Testing
         try await old.write { db in
             var head: (seq: Int64, hash: String)?
             for seq in Int64(1)...3 {
-                let entry = AuditChain.entry(after: head, content: .init(seq: seq, at: "2026-11-28T12:00:00Z", kind: .decision))
+                let entry = AuditChain.entry(after: head, content: .init(version: 1, seq: seq, at: "2026-11-28T12:00:00Z", kind: .decision))
                 try db.execute(
                     sql: "INSERT INTO audit_entry (seq, at, kind, reason_codes, prev_hash, hash) VALUES (?, ?, ?, '[]', ?, ?)",
                     arguments: [entry.seq, entry.at, entry.kind.rawValue, entry.prevHash, entry.hash])
@@ -27,8 +27,12 @@ import Testing
 
         let database = try AppDatabase.open(directory: directory)
         #expect(try await database.isMigrated())
+        // Version 1 entries keep verifying, and version 2 entries chain on after them.
+        let appended = try await AuditStore(database: database).append(
+            AuditRecord(kind: .policyChange, at: "2026-11-28T13:00:00Z", policyVersion: "sha256:00", details: .object(["policy_id": .string("p")])))
+        #expect(appended.seq == 4 && appended.version == 2)
         let verification = try await AuditStore(database: database).verify()
-        #expect(verification.ok && verification.entries == 3)
+        #expect(verification.ok && verification.entries == 4)
         let hashIndexes = try await database.writer.read { db in
             try db.indexes(on: "audit_entry").filter { $0.columns == ["hash"] }.count
         }

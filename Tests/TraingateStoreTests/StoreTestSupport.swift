@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import PolicyEngine
@@ -12,6 +13,9 @@ struct StoreFixture {
     let committer: GroupCommitWriter
     let store: AdmissionStore
 
+    /// A fixed master key, so tests can open what the store sealed.
+    static let keyring = SubjectKeyring(masterKey: SymmetricKey(data: [UInt8](repeating: 7, count: 32)))
+
     static func withStore<T>(_ body: (StoreFixture) async throws -> T) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-store-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -19,7 +23,7 @@ struct StoreFixture {
         let committer = GroupCommitWriter(writer: database.writer)
         let fixture = StoreFixture(
             directory: directory, database: database, committer: committer,
-            store: AdmissionStore(database: database, committer: committer))
+            store: AdmissionStore(database: database, committer: committer, keyring: StoreFixture.keyring))
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await committer.run() }
             defer { group.cancelAll() }
@@ -27,8 +31,13 @@ struct StoreFixture {
         }
     }
 
+    /// The lookup pseudonym the app would compute (HMAC under the master key).
+    static func lookup(_ subjectID: String) -> String {
+        SubjectKey.pseudonym(source: "test", subjectID: subjectID, key: SymmetricKey(data: [UInt8](repeating: 7, count: 32)))
+    }
+
     static func submission(
-        imageID: String = "img-1", source: String = "test", verdict: Verdict = .admitted, requestHash: String = "h1",
+        imageID: String = "img-1", source: String = "test", subjectID: String = "user-1", verdict: Verdict = .admitted, requestHash: String = "h1",
         image: [UInt8]? = [0xFF, 0xD8, 0xFF, 0x00]
     ) -> AdmissionSubmission {
         let reasons = verdict == .admitted ? [] : [Reason(code: .visibilityNotPublic, rule: .visibility, message: "not public")]
@@ -40,7 +49,9 @@ struct StoreFixture {
             environment: EvaluationEnvironment(now: Date()))
         precondition(decision.reasons.map(\.code) == reasons.map(\.code))
         return AdmissionSubmission(
-            source: source, imageID: imageID, subjectRef: String(repeating: "ab", count: 32), requestHash: requestHash,
+            source: source, imageID: imageID, subjectRef: lookup(subjectID), subjectID: subjectID,
+            sealedFacts: CanonicalJSON.encode(.object(["subject_id": .string(subjectID), "image_id": .string(imageID)])),
+            requestHash: requestHash,
             decision: decision, redecide: { _ in decision }, signals: [StoredSignal(source: "account_country", country: "US", distanceKm: nil)],
             decidedAt: Timestamp.format(Date()),
             image: image.map { ImageUpload(sha256: Hex.encode(SHA256Digest.of($0)), contentType: "image/jpeg", bytes: $0) })

@@ -16,7 +16,7 @@ import Testing
         #expect(autocheckpoint == 0)
 
         let committer = GroupCommitWriter(writer: database.writer)
-        let store = AdmissionStore(database: database, committer: committer)
+        let store = AdmissionStore(database: database, committer: committer, keyring: StoreFixture.keyring)
         let writer = Task { try await committer.run() }
         for index in 0..<400 { _ = try await store.record(StoreFixture.submission(imageID: "wal-\(index)", image: nil)) }
         let before = fileSize(database.path)
@@ -43,7 +43,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = try AppDatabase.open(directory: directory, backgroundCheckpoints: true)
         let committer = GroupCommitWriter(writer: database.writer)
-        let store = AdmissionStore(database: database, committer: committer)
+        let store = AdmissionStore(database: database, committer: committer, keyring: StoreFixture.keyring)
         let writer = Task { try await committer.run() }
         let rewindFrames = 256
         let checkpointer = Task {

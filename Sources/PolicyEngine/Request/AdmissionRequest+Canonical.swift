@@ -12,7 +12,20 @@ extension AdmissionRequest {
     ///     guessed ids could be tested against it.
     ///   - imageSHA256: the image's digest when the caller has it already (images can be 20 MiB).
     public func canonicalForm(subjectRef: String, imageSHA256: String? = nil) -> JSONValue {
-        var subject: [String: JSONValue] = ["ref": .string(subjectRef)]
+        form(subject: ("ref", subjectRef), imageSHA256: imageSHA256)
+    }
+
+    /// What the audit log seals under the subject's key: the same normal form, with the raw
+    /// subject id (it is personal data, which is why it is sealed) and the country signals the
+    /// decision was based on, GPS resolved.
+    public func auditFacts(imageSHA256: String?, signals: [CountrySignal]) -> [UInt8] {
+        guard case .object(var object) = form(subject: ("id", subjectID), imageSHA256: imageSHA256) else { return [] }
+        object["country_signals"] = .array(signals.map { .object(["source": .string($0.source.rawValue), "country": .string($0.country.rawValue)]) })
+        return CanonicalJSON.encode(.object(object))
+    }
+
+    private func form(subject identity: (field: String, value: String), imageSHA256: String?) -> JSONValue {
+        var subject: [String: JSONValue] = [identity.field: .string(identity.value)]
         subject["account_country"] = accountCountry.map { .string($0.rawValue) }
         subject["region"] = region.map { .string($0) }
         subject["age"] = age.map { .number(Double($0)) }

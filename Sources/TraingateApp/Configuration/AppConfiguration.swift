@@ -18,6 +18,8 @@ public struct AppConfiguration: Sendable {
     public var maxBatchBytes = 64 * 1024 * 1024
     /// Most admissions committed in one transaction.
     public var groupCommitMaxBatch = 512
+    /// Seconds between records of the audit chain's head in `audit-anchors.jsonl`.
+    public var auditAnchorIntervalSeconds = 10
     /// Key for subject pseudonyms (64 hex characters); nil means a key file in the data directory.
     public var masterKeyHex: String?
     /// Adds `POST /_bench/noop`, used by bench/ as a baseline. Off in production.
@@ -33,6 +35,7 @@ public struct AppConfiguration: Sendable {
         ("TRAINGATE_MAX_BATCH_LINES", "limits.max_batch_lines"), ("TRAINGATE_MAX_BATCH_BYTES", "limits.max_batch_bytes"), ("TRAINGATE_MASTER_KEY", "security.master_key"),
         ("TRAINGATE_BENCHMARK_ROUTES", "http.benchmark_routes"), ("TRAINGATE_LOG_LEVEL", "log.level"),
         ("TRAINGATE_GROUP_COMMIT_MAX_BATCH", "storage.group_commit_max_batch"),
+        ("TRAINGATE_AUDIT_ANCHOR_INTERVAL", "audit.anchor_interval_seconds"),
     ]
 
     /// Builds the configuration from a YAML file (optional), the environment, and flag overrides.
@@ -61,11 +64,11 @@ public struct AppConfiguration: Sendable {
     }
 
     private mutating func apply(yaml root: YAMLValue) throws {
-        let sections = try root.mapping(allowed: ["http", "data", "policy", "limits", "security", "storage", "log"])
+        let sections = try root.mapping(allowed: ["http", "data", "policy", "limits", "security", "storage", "audit", "log"])
         let known: [String: Set<String>] = [
             "http": ["host", "port", "benchmark_routes"], "data": ["dir"], "policy": ["path"],
             "limits": ["max_image_bytes", "max_batch_lines", "max_batch_bytes"], "security": ["master_key"],
-            "storage": ["group_commit_max_batch"], "log": ["level"],
+            "storage": ["group_commit_max_batch"], "audit": ["anchor_interval_seconds"], "log": ["level"],
         ]
         for (section, value) in sections {
             for (name, field) in try value.mapping(allowed: known[section]!) {
@@ -100,6 +103,7 @@ public struct AppConfiguration: Sendable {
         case "limits.max_batch_lines": maxBatchLines = try integer(1...100_000)
         case "limits.max_batch_bytes": maxBatchBytes = try integer(1...(1 << 34))
         case "storage.group_commit_max_batch": groupCommitMaxBatch = try integer(1...10_000)
+        case "audit.anchor_interval_seconds": auditAnchorIntervalSeconds = try integer(1...86_400)
         case "security.master_key":
             guard Hex.decode(value)?.count == 32 else {
                 throw DocumentError(path: origin, message: "must be 64 hex characters (a 256-bit key)")

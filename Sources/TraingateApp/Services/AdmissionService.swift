@@ -50,7 +50,8 @@ struct AdmissionService: Sendable {
         let image = request.image.map(ImageUpload.init(bytes:))
         let subjectRef = pseudonymizer.reference(source: request.source, subjectID: request.subjectID)
         let submission = AdmissionSubmission(
-            source: request.source, imageID: request.imageID, subjectRef: subjectRef,
+            source: request.source, imageID: request.imageID, subjectRef: subjectRef, subjectID: request.subjectID,
+            sealedFacts: request.auditFacts(imageSHA256: image?.sha256, signals: evaluation.signals),
             requestHash: request.canonicalHash(subjectRef: subjectRef, imageSHA256: image?.sha256), decision: evaluation.decision,
             redecide: { [self] standing in evaluate(request, standing: standing, at: decidedAt).decision },
             signals: evaluation.signals.map(StoredSignal.init),

@@ -5,6 +5,7 @@ import Glibc
 import Foundation
 import Logging
 import StrictDocuments
+import TraingateStore
 
 /// Turns (source, subject id) into `subject_ref`, a keyed pseudonym (HMAC-SHA256), so neither the
 /// audit log nor the admission rows hold the subject id in clear, yet one subject's records link up.
@@ -16,15 +17,7 @@ struct SubjectPseudonymizer: Sendable {
     }
 
     func reference(source: String, subjectID: String) -> String {
-        // Each field is length-prefixed, so no choice of bytes in one can imitate a split of the
-        // other: ("a\0b", "c") and ("a", "b\0c") get different pseudonyms.
-        var message: [UInt8] = []
-        for field in [source, subjectID] {
-            let bytes = Array(field.utf8)
-            withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { message.append(contentsOf: $0) }
-            message.append(contentsOf: bytes)
-        }
-        return Hex.encode(HMAC<SHA256>.authenticationCode(for: message, using: key))
+        SubjectKey.pseudonym(source: source, subjectID: subjectID, key: key)
     }
 
     /// The configured key, or the key file in the data directory, created on first start.

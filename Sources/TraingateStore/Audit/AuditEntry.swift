@@ -1,3 +1,5 @@
+import StrictDocuments
+
 /// One entry of the hash-chained audit log, as stored and as served.
 public struct AuditEntry: Hashable, Sendable {
     public enum Kind: String, Sendable, CaseIterable {
@@ -8,16 +10,22 @@ public struct AuditEntry: Hashable, Sendable {
         case trainingJob = "training_job"
     }
 
-    public let seq: Int64
-    /// RFC 3339 UTC.
-    public let at: String
-    public let kind: Kind
-    public let admissionID: String?
-    public let decision: String?
-    public let reasonCodes: [String]
-    public let policyVersion: String?
-    /// Keyed pseudonym of the subject; never the subject id itself.
-    public let subjectRef: String?
+    /// What the hash covers.
+    public let content: AuditChain.Content
     public let prevHash: String
     public let hash: String
+
+    public var version: Int { content.version }
+    public var seq: Int64 { content.seq }
+    /// RFC 3339 UTC.
+    public var at: String { content.at }
+    public var kind: Kind { content.kind }
+    public var admissionID: String? { content.admissionID }
+    public var decision: String? { content.decision }
+    public var reasonCodes: [String] { content.reasonCodes }
+    public var policyVersion: String? { content.policyVersion }
+    /// Keyed pseudonym of the subject; never the subject id itself.
+    public var subjectRef: String? { content.subjectRef }
+    public var sealed: [UInt8]? { content.sealed }
+    public var details: JSONValue? { content.details }
 }

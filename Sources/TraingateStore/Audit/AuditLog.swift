@@ -5,67 +5,130 @@ import StrictDocuments
 /// Appends to and reads the audit chain. Appends happen inside the caller's write transaction,
 /// so an entry commits together with the state change it records.
 public enum AuditLog {
-    /// Appends one entry after the current head. Must run inside a write transaction; the
-    /// database serialises writers, so the chain cannot fork.
-    static func append(
-        _ kind: AuditEntry.Kind, at: String, admissionID: String? = nil, decision: String? = nil,
-        reasonCodes: [String] = [], policyVersion: String? = nil, subjectRef: String? = nil, in db: Database
-    ) throws -> AuditEntry {
-        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"))
-            .map { (seq: $0["seq"] as Int64, hash: $0["hash"] as String) }
-        let content = AuditChain.Content(
-            seq: (head?.seq ?? 0) + 1, at: at, kind: kind, admissionID: admissionID, decision: decision,
-            reasonCodes: reasonCodes, policyVersion: policyVersion, subjectRef: subjectRef)
-        let entry = AuditChain.entry(after: head, content: content)
+    /// Appends one entry after the current head: the only way anything enters the log. Must run
+    /// inside a write transaction; the database serialises writers, so the chain cannot fork.
+    static func append(_ record: AuditRecord, in db: Database) throws -> AuditEntry {
+        let head = try head(in: db)
+        let entry = AuditChain.entry(
+            after: head,
+            content: AuditChain.Content(
+                seq: (head?.seq ?? 0) + 1, at: record.at, kind: record.kind, admissionID: record.admissionID,
+                decision: record.decision, reasonCodes: record.reasonCodes, policyVersion: record.policyVersion,
+                subjectRef: record.subjectRef, sealed: record.sealed, details: record.details))
         try db.cachedStatement(
             sql: """
-                INSERT INTO audit_entry (seq, at, kind, admission_id, decision, reason_codes, policy_version,
-                    subject_ref, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO audit_entry (seq, v, at, kind, admission_id, decision, reason_codes, policy_version,
+                    subject_ref, sealed, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
-                entry.seq, entry.at, entry.kind.rawValue, entry.admissionID, entry.decision,
-                JSONText.encode(.array(entry.reasonCodes.map(JSONValue.string))), entry.policyVersion, entry.subjectRef, entry.prevHash, entry.hash,
+                entry.seq, entry.version, entry.at, entry.kind.rawValue, entry.admissionID, entry.decision,
+                JSONText.encode(.array(entry.reasonCodes.map(JSONValue.string))), entry.policyVersion, entry.subjectRef,
+                entry.sealed.map { Data($0) }, entry.details.map(JSONText.encode), entry.prevHash, entry.hash,
             ])
         return entry
     }
 
-    /// Entries in `seq` order starting after `after`.
-    public static func entries(after: Int64, limit: Int, in db: Database) throws -> [AuditEntry] {
-        try Row.fetchAll(
-            db, sql: "SELECT * FROM audit_entry WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after, limit]
-        ).map(entry(from:))
+    /// The newest entry's position and hash (nil while the log is empty).
+    static func head(in db: Database) throws -> (seq: Int64, hash: String)? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"))
+            .map { (seq: $0["seq"] as Int64, hash: $0["hash"] as String) }
     }
 
-    /// Recomputes every hash from the stored fields; the first entry that does not link is reported.
-    public static func verify(in db: Database) throws -> AuditVerification {
+    /// One page of entries in `seq` order.
+    public static func entries(_ query: AuditQuery, in db: Database) throws -> [AuditEntry] {
+        // julianday: RFC 3339 strings with and without fractions do not sort as text.
+        let filters: [(condition: String, value: String?)] = [
+            ("kind = ?", query.kind?.rawValue),
+            ("decision = ?", query.decision),
+            ("EXISTS (SELECT 1 FROM json_each(audit_entry.reason_codes) WHERE value = ?)", query.reason),
+            ("julianday(at) >= julianday(?)", query.since),
+            ("julianday(at) < julianday(?)", query.until),
+        ]
+        var conditions = ["seq > ?"]
+        var arguments: StatementArguments = [query.after]
+        for filter in filters {
+            guard let value = filter.value else { continue }
+            conditions.append(filter.condition)
+            _ = arguments.append(contentsOf: [value])
+        }
+        _ = arguments.append(contentsOf: [query.limit])
+        let sql = "SELECT * FROM audit_entry WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT ?"
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(decodedEntry(from:))
+    }
+
+    /// The most recent entry of a kind.
+    static func latest(_ kind: AuditEntry.Kind, in db: Database) throws -> AuditEntry? {
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM audit_entry WHERE kind = ? ORDER BY seq DESC LIMIT 1", arguments: [kind.rawValue]
+        ).map(decodedEntry(from:))
+    }
+
+    /// Recomputes every hash from the stored fields, then checks the chain against the anchored
+    /// heads; the first entry that does not hold is reported.
+    public static func verify(in db: Database, anchors: [AuditAnchorFile.Anchor] = []) throws -> AuditVerification {
+        var anchored: [Int64: AuditAnchorFile.Anchor] = [:]
+        for anchor in anchors { anchored[anchor.seq] = anchor }
         var previous: (seq: Int64, hash: String)?
         var count = 0
+        var checked = 0
+        func broken(at seq: Int64, _ problem: String) -> AuditVerification {
+            AuditVerification(ok: false, entries: count, head: previous, firstBadSeq: seq, anchorsChecked: checked, problem: problem)
+        }
         let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entry ORDER BY seq")
         while let row = try cursor.next() {
-            let stored = entry(from: row)
             let expectedSeq = (previous?.seq ?? 0) + 1
-            let recomputed = AuditChain.entry(
-                after: previous,
-                content: .init(
-                    seq: stored.seq, at: stored.at, kind: stored.kind, admissionID: stored.admissionID,
-                    decision: stored.decision, reasonCodes: stored.reasonCodes, policyVersion: stored.policyVersion,
-                    subjectRef: stored.subjectRef))
-            guard stored.seq == expectedSeq, stored.prevHash == recomputed.prevHash, stored.hash == recomputed.hash else {
-                return AuditVerification(ok: false, entries: count, head: previous, firstBadSeq: stored.seq)
+            guard let stored = entry(from: row) else { return broken(at: row["seq"] ?? expectedSeq, "a column does not decode") }
+            guard stored.seq == expectedSeq else {
+                return broken(at: expectedSeq, "seq \(expectedSeq) is missing (the next entry is seq \(stored.seq))")
+            }
+            let recomputed = AuditChain.entry(after: previous, content: stored.content)
+            guard stored.prevHash == recomputed.prevHash else {
+                return broken(at: stored.seq, "prev_hash does not match the hash of the entry before")
+            }
+            guard stored.hash == recomputed.hash else { return broken(at: stored.seq, "the fields do not hash to the stored hash") }
+            if let anchor = anchored[stored.seq] {
+                guard anchor.hash == stored.hash else {
+                    return broken(at: stored.seq, "differs from its anchor of \(anchor.at): the log was rewritten from here on")
+                }
+                checked += 1
             }
             previous = (stored.seq, stored.hash)
             count += 1
         }
-        return AuditVerification(ok: true, entries: count, head: previous, firstBadSeq: nil)
+        if let last = anchors.max(by: { $0.seq < $1.seq }), last.seq > (previous?.seq ?? 0) {
+            return broken(
+                at: (previous?.seq ?? 0) + 1,
+                "the log ends at seq \(previous?.seq ?? 0) but seq \(last.seq) was anchored at \(last.at): entries were removed")
+        }
+        return AuditVerification(ok: true, entries: count, head: previous, firstBadSeq: nil, anchorsChecked: checked)
     }
 
-    static func entry(from row: Row) -> AuditEntry {
-        AuditEntry(
-            seq: row["seq"], at: row["at"], kind: AuditEntry.Kind(rawValue: row["kind"]) ?? .decision,
-            admissionID: row["admission_id"], decision: row["decision"],
-            reasonCodes: JSONText.decode([String].self, from: row["reason_codes"]) ?? [],
-            policyVersion: row["policy_version"], subjectRef: row["subject_ref"], prevHash: row["prev_hash"],
-            hash: row["hash"])
+    /// A stored row as an entry, or nil when a column does not decode (changed outside traingate).
+    static func entry(from row: Row) -> AuditEntry? {
+        guard let version = row["v"] as Int?, let seq = row["seq"] as Int64?, let at = row["at"] as String?,
+            let kind = (row["kind"] as String?).flatMap(AuditEntry.Kind.init(rawValue:)),
+            let reasonCodes = JSONText.decode([String].self, from: row["reason_codes"]),
+            let prevHash = row["prev_hash"] as String?, let hash = row["hash"] as String?
+        else { return nil }
+        var details: JSONValue?
+        if let text = row["details"] as String? {
+            guard let parsed = try? JSONValue.parse(Array(text.utf8)) else { return nil }
+            details = parsed
+        }
+        return AuditEntry(
+            content: AuditChain.Content(
+                version: version, seq: seq, at: at, kind: kind, admissionID: row["admission_id"],
+                decision: row["decision"], reasonCodes: reasonCodes, policyVersion: row["policy_version"],
+                subjectRef: row["subject_ref"], sealed: (row["sealed"] as Data?).map { Array($0) }, details: details),
+            prevHash: prevHash, hash: hash)
+    }
+
+    /// For reads that hand entries out: an undecodable row is an error, not a gap.
+    static func decodedEntry(from row: Row) throws -> AuditEntry {
+        guard let entry = entry(from: row) else {
+            throw StoreError.corruptRecord("audit entry \(row["seq"] as Int64? ?? -1) does not decode; run `traingate audit verify`")
+        }
+        return entry
     }
 }

@@ -1,0 +1,34 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import StrictDocuments
+import TraingateStore
+
+/// Records the audit chain's head in the anchor file every `interval` and once more at
+/// shutdown (after the writer drained), and logs each anchor, so that a copy exists outside
+/// the database even when the file does not leave the machine.
+struct AuditAnchorer: Service {
+    let store: AuditStore
+    let interval: Duration
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            // The sleep ends early at shutdown, which then anchors what the writer committed last.
+            try? await cancelWhenGracefulShutdown { [interval] in try await Task.sleep(for: interval) }
+            await anchorNow()
+        }
+    }
+
+    /// One anchor now; failures are logged, never fatal (the log itself is intact either way).
+    func anchorNow() async {
+        do {
+            if let anchor = try await store.anchorHead(at: Timestamp.format(now())) {
+                logger.info("audit head anchored", metadata: ["audit.seq": "\(anchor.seq)", "audit.hash": "\(anchor.hash)"])
+            }
+        } catch {
+            logger.error("could not anchor the audit head", metadata: ["error": "\(error)", "file": "\(store.anchorFile.path)"])
+        }
+    }
+}

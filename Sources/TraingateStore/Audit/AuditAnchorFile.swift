@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import StrictDocuments
+
+/// The chain's head, recorded from time to time in an append-only file outside the database
+/// (`audit-anchors.jsonl` in the data directory): one JSON line per anchor, `seq`, `hash`, `at`.
+///
+/// A chain that was truncated, or whose tail was rewritten with recomputed hashes, still
+/// verifies on its own; it no longer matches an anchor taken before the change. The file is
+/// only as trustworthy as its copies: ship it (or the log lines the anchorer writes) somewhere
+/// the database's writers cannot reach.
+public struct AuditAnchorFile: Sendable {
+    public static let fileName = "audit-anchors.jsonl"
+
+    public struct Anchor: Sendable, Equatable {
+        public let seq: Int64
+        public let hash: String
+        public let at: String
+    }
+
+    public let path: String
+
+    public init(directory: URL) {
+        path = directory.appendingPathComponent(Self.fileName).path
+    }
+
+    /// Every anchor in the file (none when it does not exist yet).
+    /// - Throws: `StoreError.corruptRecord` naming the line that does not parse.
+    public func anchors() throws -> [Anchor] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        var anchors: [Anchor] = []
+        for (index, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() where !line.isEmpty {
+            guard case .object(let fields) = try? JSONValue.parse(line), case .number(let seq)? = fields["seq"],
+                case .string(let hash)? = fields["hash"], case .string(let at)? = fields["at"]
+            else { throw StoreError.corruptRecord("\(path) line \(index + 1) is not an anchor") }
+            anchors.append(Anchor(seq: Int64(seq), hash: hash, at: at))
+        }
+        return anchors
+    }
+
+    /// Appends one anchor and fsyncs it: O_APPEND, never a rewrite of what is there.
+    public func append(_ anchor: Anchor) throws {
+        let line = CanonicalJSON.encode(
+            .object(["seq": .number(Double(anchor.seq)), "hash": .string(anchor.hash), "at": .string(anchor.at)])) + [0x0A]
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o600)
+        guard descriptor >= 0 else { throw StoreError.corruptRecord("cannot open \(path): errno \(errno)") }
+        defer { close(descriptor) }
+        let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == line.count, fsync(descriptor) == 0 else {
+            throw StoreError.corruptRecord("cannot append to \(path): errno \(errno)")
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Crypto
+import Foundation
+import StrictDocuments
+
+/// One data subject's own random 256-bit key. Everything the audit log says about the subject is
+/// keyed or sealed under it, so destroying this key (crypto-shredding, on erasure) leaves that
+/// subject's entries unreadable and unlinkable to them while the chain over them still verifies.
+public struct SubjectKey: Sendable {
+    let key: SymmetricKey
+
+    public init(bytes: [UInt8]) {
+        key = SymmetricKey(data: bytes)
+    }
+
+    /// A fresh key from the system's secure random generator.
+    static func random() -> SubjectKey {
+        SubjectKey(bytes: SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
+    }
+
+    var bytes: [UInt8] { key.withUnsafeBytes { Array($0) } }
+
+    /// The subject's pseudonym in audit entries: HMAC-SHA256 under this key (docs/audit-format.md).
+    public func reference(source: String, subjectID: String) -> String {
+        Self.pseudonym(source: source, subjectID: subjectID, key: key)
+    }
+
+    /// `hex(HMAC-SHA256(key, len(source) ‖ source ‖ len(subject_id) ‖ subject_id))`, lengths as
+    /// 4-byte big-endian UTF-8 byte counts, so no choice of bytes in one field can imitate a
+    /// split of the other: ("a\0b", "c") and ("a", "b\0c") get different pseudonyms.
+    public static func pseudonym(source: String, subjectID: String, key: SymmetricKey) -> String {
+        var message: [UInt8] = []
+        for field in [source, subjectID] {
+            let bytes = Array(field.utf8)
+            withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { message.append(contentsOf: $0) }
+            message.append(contentsOf: bytes)
+        }
+        return Hex.encode(HMAC<SHA256>.authenticationCode(for: message, using: key))
+    }
+
+    /// AES-256-GCM with a random 96-bit nonce: `nonce ‖ ciphertext ‖ tag`.
+    public func seal(_ plaintext: [UInt8]) throws -> [UInt8] {
+        try Self.seal(plaintext, using: key, nonce: AES.GCM.Nonce())
+    }
+
+    static func seal(_ plaintext: [UInt8], using key: SymmetricKey, nonce: AES.GCM.Nonce) throws -> [UInt8] {
+        guard let combined = try AES.GCM.seal(plaintext, using: key, nonce: nonce).combined else {
+            throw StoreError.corruptRecord("AES-GCM produced no combined form")
+        }
+        return Array(combined)
+    }
+
+    /// The plaintext of `seal`; throws when the bytes were not sealed under this key or were altered.
+    public func open(_ sealed: [UInt8]) throws -> [UInt8] {
+        Array(try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key))
+    }
+}

@@ -1,0 +1,56 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// Keeps subject keys in the `subject_key` table, each wrapped (AES-256-GCM) under a key derived
+/// from the instance's master key, so a copy of the database alone reveals no subject key.
+///
+/// A subject is found by its lookup pseudonym (HMAC under the master key, the `subject_ref` of
+/// admission rows); deleting its row is what erasure does to make its audit entries unreadable.
+public struct SubjectKeyring: Sendable {
+    private let wrappingKey: SymmetricKey
+
+    public init(masterKey: SymmetricKey) {
+        // A key of its own for wrapping (HKDF), never the master key itself, which also keys
+        // the lookup pseudonyms.
+        wrappingKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: masterKey, info: Array("traingate subject-key wrapping v1".utf8), outputByteCount: 32)
+    }
+
+    /// The subject's key, created and stored on first use. Runs inside the caller's write, so a
+    /// key and the first entry sealed under it commit together.
+    func key(forLookup lookup: String, createdAt: String, in db: Database) throws -> SubjectKey {
+        if let wrapped = try Data.fetchOne(
+            db.cachedStatement(sql: "SELECT wrapped FROM subject_key WHERE lookup = ?"), arguments: [lookup])
+        {
+            return try unwrap(Array(wrapped), lookup: lookup)
+        }
+        let key = SubjectKey.random()
+        try db.cachedStatement(sql: "INSERT INTO subject_key (lookup, wrapped, created_at) VALUES (?, ?, ?)")
+            .execute(arguments: [lookup, Data(try wrap(key, lookup: lookup)), createdAt])
+        return key
+    }
+
+    /// The subject's key if it still exists (nil once erased).
+    func existingKey(forLookup lookup: String, in db: Database) throws -> SubjectKey? {
+        try Data.fetchOne(db, sql: "SELECT wrapped FROM subject_key WHERE lookup = ?", arguments: [lookup])
+            .map { try unwrap(Array($0), lookup: lookup) }
+    }
+
+    // The lookup is authenticated data: a wrapped key moved to another subject's row won't open.
+    func wrap(_ key: SubjectKey, lookup: String) throws -> [UInt8] {
+        guard let combined = try AES.GCM.seal(key.bytes, using: wrappingKey, authenticating: Array(lookup.utf8)).combined else {
+            throw StoreError.corruptRecord("AES-GCM produced no combined form")
+        }
+        return Array(combined)
+    }
+
+    func unwrap(_ wrapped: [UInt8], lookup: String) throws -> SubjectKey {
+        do {
+            let box = try AES.GCM.SealedBox(combined: wrapped)
+            return SubjectKey(bytes: Array(try AES.GCM.open(box, using: wrappingKey, authenticating: Array(lookup.utf8))))
+        } catch {
+            throw StoreError.corruptRecord("the key of subject \(lookup.prefix(12))… does not open under this master key")
+        }
+    }
+}

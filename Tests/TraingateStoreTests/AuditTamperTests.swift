@@ -1,0 +1,131 @@
+import Foundation
+import GRDB
+import StrictDocuments
+import Testing
+@testable import TraingateStore
+
+/// Someone with write access to the SQLite file edits the log behind the service's back. Each
+/// edit must be caught by verification; the last two only against an anchored head.
+@Suite struct AuditTamperTests {
+    /// Ten real entries, the head anchored at seq 10, then `tamper` run on a raw connection with
+    /// the append-only triggers dropped. Returns verification with and without the anchors.
+    private func verifyAfter(
+        _ tamper: @escaping @Sendable (Database) throws -> Void
+    ) async throws -> (plain: AuditVerification, anchored: AuditVerification) {
+        try await StoreFixture.withStore { fixture in
+            for index in 0..<10 {
+                _ = try await fixture.store.record(StoreFixture.submission(imageID: "t-\(index)", subjectID: "s\(index % 3)"))
+            }
+            let audit = AuditStore(database: fixture.database)
+            #expect(try await audit.anchorHead(at: "2026-11-28T12:00:00Z")?.seq == 10)
+            #expect(try await audit.verify().ok)
+
+            // An attacker's connection: no foreign-key enforcement (SQLite's default).
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = false
+            let raw = try DatabaseQueue(path: fixture.database.path, configuration: configuration)
+            try await raw.write { db in
+                try db.execute(sql: "DROP TRIGGER audit_entry_no_update; DROP TRIGGER audit_entry_no_delete")
+                try tamper(db)
+            }
+            try raw.close()
+            let plain = try await fixture.database.writer.read { db in try AuditLog.verify(in: db) }
+            return (plain, try await audit.verify())
+        }
+    }
+
+    /// Recomputes the chain from `seq` to the end, as a careful forger would.
+    private static func rechain(from seq: Int64, in db: Database) throws {
+        var head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_entry WHERE seq = ?", arguments: [seq - 1])
+            .map { (seq: $0["seq"] as Int64, hash: $0["hash"] as String) }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM audit_entry WHERE seq >= ? ORDER BY seq", arguments: [seq]) {
+            let entry = AuditChain.entry(after: head, content: try #require(AuditLog.entry(from: row)).content)
+            try db.execute(
+                sql: "UPDATE audit_entry SET prev_hash = ?, hash = ? WHERE seq = ?", arguments: [entry.prevHash, entry.hash, entry.seq])
+            head = (entry.seq, entry.hash)
+        }
+    }
+
+    @Test func changingAFieldIsCaughtAtThatEntry() async throws {
+        let result = try await verifyAfter { db in
+            try db.execute(sql: "UPDATE audit_entry SET decision = 'rejected', reason_codes = '[\"OPTED_OUT\"]' WHERE seq = 4")
+        }
+        #expect(!result.plain.ok && result.plain.firstBadSeq == 4)
+        #expect(result.plain.entries == 3)
+        #expect(!result.anchored.ok && result.anchored.firstBadSeq == 4)
+    }
+
+    @Test func changingTheSealedFactsIsCaught() async throws {
+        let result = try await verifyAfter { db in
+            try db.execute(sql: "UPDATE audit_entry SET sealed = zeroblob(length(sealed)) WHERE seq = 6")
+        }
+        #expect(!result.plain.ok && result.plain.firstBadSeq == 6)
+    }
+
+    @Test func deletingAnEntryIsCaughtWhereTheGapIs() async throws {
+        let result = try await verifyAfter { db in try db.execute(sql: "DELETE FROM audit_entry WHERE seq = 5") }
+        #expect(!result.plain.ok && result.plain.firstBadSeq == 5)
+        #expect(result.plain.problem?.contains("missing") == true)
+    }
+
+    @Test func swappingTwoEntriesIsCaught() async throws {
+        let result = try await verifyAfter { db in
+            // Every column but seq changes places between seq 4 and seq 5.
+            try db.execute(
+                sql: """
+                    UPDATE audit_entry SET seq = 104 WHERE seq = 4;
+                    UPDATE audit_entry SET seq = 4 WHERE seq = 5;
+                    UPDATE audit_entry SET seq = 5 WHERE seq = 104;
+                    """)
+        }
+        #expect(!result.plain.ok && result.plain.firstBadSeq == 4)
+    }
+
+    @Test func insertingAnEntryIsCaughtAtTheEntryAfterIt() async throws {
+        let result = try await verifyAfter { db in
+            // Make room at seq 6, then forge a well-linked entry there.
+            try db.execute(sql: "UPDATE audit_entry SET seq = seq + 1000 WHERE seq >= 6")
+            try db.execute(sql: "UPDATE audit_entry SET seq = seq - 999 WHERE seq >= 1006")
+            let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_entry WHERE seq = 5")!
+            let forged = AuditChain.entry(
+                after: (5, previous), content: .init(seq: 6, at: "2026-11-28T12:00:00Z", kind: .decision, decision: "admitted"))
+            try db.execute(
+                sql: "INSERT INTO audit_entry (seq, v, at, kind, decision, reason_codes, prev_hash, hash) VALUES (?, 2, ?, 'decision', 'admitted', '[]', ?, ?)",
+                arguments: [forged.seq, forged.at, forged.prevHash, forged.hash])
+        }
+        #expect(!result.plain.ok && result.plain.firstBadSeq == 7)
+        #expect(result.plain.entries == 6)  // the forged entry itself links
+    }
+
+    @Test func truncatingTheTailIsCaughtOnlyAgainstTheAnchor() async throws {
+        let result = try await verifyAfter { db in try db.execute(sql: "DELETE FROM audit_entry WHERE seq > 8") }
+        #expect(result.plain.ok && result.plain.entries == 8)  // a shorter chain is still a chain
+        #expect(!result.anchored.ok && result.anchored.firstBadSeq == 9)
+        #expect(result.anchored.problem?.contains("entries were removed") == true)
+    }
+
+    @Test func rewritingTheTailWithRecomputedHashesIsCaughtOnlyAgainstTheAnchor() async throws {
+        let result = try await verifyAfter { db in
+            try db.execute(sql: "UPDATE audit_entry SET decision = 'rejected', reason_codes = '[\"OPTED_OUT\"]' WHERE seq = 8")
+            try Self.rechain(from: 8, in: db)
+        }
+        #expect(result.plain.ok && result.plain.entries == 10)
+        #expect(!result.anchored.ok && result.anchored.firstBadSeq == 10)
+        #expect(result.anchored.problem?.contains("rewritten") == true)
+    }
+
+    @Test func anchorsAccumulateAndAnUnchangedHeadIsNotAnchoredTwice() async throws {
+        try await StoreFixture.withStore { fixture in
+            let audit = AuditStore(database: fixture.database)
+            #expect(try await audit.anchorHead(at: "2026-11-28T12:00:00Z") == nil)  // empty log
+            _ = try await fixture.store.record(StoreFixture.submission(imageID: "a"))
+            #expect(try await audit.anchorHead(at: "2026-11-28T12:00:01Z")?.seq == 1)
+            #expect(try await audit.anchorHead(at: "2026-11-28T12:00:02Z") == nil)
+            _ = try await fixture.store.record(StoreFixture.submission(imageID: "b"))
+            #expect(try await audit.anchorHead(at: "2026-11-28T12:00:03Z")?.seq == 2)
+            #expect(try audit.anchorFile.anchors().map(\.seq) == [1, 2])
+            let verification = try await audit.verify()
+            #expect(verification.ok && verification.anchorsChecked == 2)
+        }
+    }
+}
