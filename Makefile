@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: run test build release deps policy-test bench clean
+.PHONY: run test crash-test build release deps policy-test bench clean
 
 run: deps
 	$(SWIFT) run traingate serve
@@ -13,6 +13,11 @@ run: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	scripts/crash-test --kills 5 --binary .build/debug/traingate
+
+crash-test: deps
+	$(SWIFT) build -c release --product traingate
+	scripts/crash-test --kills 30
 
 build: deps
 	$(SWIFT) build
