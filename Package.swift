@@ -71,6 +71,8 @@ let package = Package(
             dependencies: [
                 "PolicyEngine", "StrictDocuments",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // Raw column access for the verifier's hot loop (GRDB's own SQLite module).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -81,6 +83,13 @@ let package = Package(
         .executableTarget(
             name: "GeocodeBenchmark", dependencies: ["Geocoding"], path: "Benchmarks/GeocodeBenchmark",
             swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "AuditBenchmark",
+            dependencies: [
+                "TraingateStore", "StrictDocuments", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/AuditBenchmark", swiftSettings: swiftSettings),
         .testTarget(
             name: "PolicyEngineTests",
             dependencies: ["PolicyEngine", "StrictDocuments"],

@@ -44,14 +44,20 @@ public enum CanonicalJSON {
     }
 
     private static func writeString(_ text: String, into output: inout [UInt8]) {
+        writeString(utf8: text.utf8, into: &output)
+    }
+
+    /// A JSON string from its UTF-8 bytes, escaped as `encode` escapes strings.
+    @inlinable
+    public static func writeString<Bytes: Collection<UInt8>>(utf8 bytes: Bytes, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         // Most strings need no escaping: copy them whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            output.append(contentsOf: text.utf8)
+        if !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            output.append(contentsOf: bytes)
             output.append(UInt8(ascii: "\""))
             return
         }
-        for byte in text.utf8 {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "\""): output += [0x5C, 0x22]
             case UInt8(ascii: "\\"): output += [0x5C, 0x5C]

@@ -34,10 +34,11 @@ import Testing
         }
     }
 
-    /// Recomputes the chain from `seq` to the end, as a careful forger would.
-    private static func rechain(from seq: Int64, in db: Database) throws {
+    /// Recomputes the chain from `seq` to the end, as a careful forger would, starting from the
+    /// entry before it or from `start` when given.
+    static func rechain(from seq: Int64, start: String? = nil, in db: Database) throws {
         var head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_entry WHERE seq = ?", arguments: [seq - 1])
-            .map { (seq: $0["seq"] as Int64, hash: $0["hash"] as String) }
+            .map { (seq: $0["seq"] as Int64, hash: start ?? ($0["hash"] as String)) }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM audit_entry WHERE seq >= ? ORDER BY seq", arguments: [seq]) {
             let entry = AuditChain.entry(after: head, content: try #require(AuditLog.entry(from: row)).content)
             try db.execute(
@@ -126,6 +127,50 @@ import Testing
             #expect(try audit.anchorFile.anchors().map(\.seq) == [1, 2])
             let verification = try await audit.verify()
             #expect(verification.ok && verification.anchorsChecked == 2)
+        }
+    }
+}
+
+/// The quick check of an intact log (two halves read in parallel) must never call a broken one
+/// intact, even where the halves meet.
+@Suite struct AuditFastVerificationTests {
+    private static let count = Int(AuditStore.parallelThreshold) + 1_001
+
+    private func withLargeLog(_ body: @Sendable (AuditStore, AppDatabase) async throws -> Void) async throws {
+        try await StoreFixture.withStore { fixture in
+            let audit = AuditStore(database: fixture.database)
+            let records = (0..<Self.count).map { index in
+                AuditRecord(
+                    kind: .decision, at: "2026-11-28T12:00:00Z", admissionID: "adm_\(index)", decision: "admitted",
+                    subjectRef: String(repeating: "ab", count: 32), sealed: Array(repeating: UInt8(index & 0xFF), count: 50))
+            }
+            try await audit.append(contentsOf: records)
+            try await body(audit, fixture.database)
+        }
+    }
+
+    @Test func aLargeIntactLogVerifiesThroughBothHalves() async throws {
+        try await withLargeLog { audit, database in
+            let quick = try await audit.verify()
+            let thorough = try await database.writer.read { db in try AuditLog.verify(in: db) }
+            #expect(quick.ok && thorough.ok)
+            #expect(quick.entries == Self.count && thorough.entries == Self.count)
+            #expect(quick.head?.hash == thorough.head?.hash)
+        }
+    }
+
+    @Test func aForgedLinkWhereTheHalvesMeetIsCaught() async throws {
+        try await withLargeLog { audit, database in
+            let boundary = Int64(Self.count) / 2 + 1  // the first entry of the second half
+            // The forger rechains the whole second half from a wrong starting hash: each half is
+            // consistent on its own, only the link between them is broken.
+            try await database.writer.write { db in
+                try db.execute(sql: "DROP TRIGGER audit_entry_no_update")
+                try AuditTamperTests.rechain(from: boundary, start: String(repeating: "1", count: 64), in: db)
+            }
+            let result = try await audit.verify()
+            #expect(!result.ok)
+            #expect(result.firstBadSeq == boundary)
         }
     }
 }

@@ -50,6 +50,22 @@ public enum AuditChain {
     /// Canonical JSON of the content: sorted keys, no whitespace, absent values as null.
     /// Version 2 adds `sealed` (standard base64 with padding) and `details`.
     public static func canonicalBytes(_ content: Content) -> [UInt8] {
+        func bytes(_ text: String?) -> [UInt8]? { text.map { Array($0.utf8) } }
+        var output: [UInt8] = []
+        output.reserveCapacity(768)
+        CanonicalEntryWriter<[UInt8]>(
+            version: content.version, seq: content.seq, at: Array(content.at.utf8), kind: Array(content.kind.rawValue.utf8),
+            admissionID: bytes(content.admissionID), decision: bytes(content.decision),
+            reasonCodesJSON: CanonicalJSON.encode(.array(content.reasonCodes.map(JSONValue.string))),
+            policyVersion: bytes(content.policyVersion), subjectRef: bytes(content.subjectRef), sealed: content.sealed,
+            detailsJSON: content.details.map(CanonicalJSON.encode)
+        ).write(into: &output)
+        return output
+    }
+
+    /// The same bytes through the general encoder (a dictionary with sorted keys): the
+    /// definition `CanonicalEntryWriter` is tested against.
+    static func canonicalBytesByDefinition(_ content: Content) -> [UInt8] {
         func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
         var fields: [String: JSONValue] = [
             "v": .number(Double(content.version)),
