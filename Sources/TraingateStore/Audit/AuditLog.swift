@@ -31,8 +31,9 @@ public enum AuditLog {
 
     /// The newest entry's position and hash (nil while the log is empty).
     static func head(in db: Database) throws -> (seq: Int64, hash: String)? {
+        // Columns by position: a lookup by name lower-cases the name on every call, once per append.
         try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"))
-            .map { (seq: $0["seq"] as Int64, hash: $0["hash"] as String) }
+            .map { (seq: $0[0] as Int64, hash: $0[1] as String) }
     }
 
     /// One page of entries in `seq` order.

@@ -44,7 +44,8 @@ enum FastChainCheck {
             return UnsafeRawBufferPointer(start: base, count: Int(sqlite3_column_bytes(raw, column)))
         }
         func text(_ column: Int32) -> UnsafeRawBufferPointer? {
-            sqlite3_column_type(raw, column) == SQLITE_TEXT ? bytes(column) : nil
+            guard sqlite3_column_type(raw, column) == SQLITE_TEXT, let base = sqlite3_column_blob(raw, column) else { return nil }
+            return UnsafeRawBufferPointer(start: base, count: Int(sqlite3_column_bytes(raw, column)))
         }
 
         while true {
