@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "TraingateApp",
             dependencies: [
-                "PolicyEngine", "TraingateStore", "Geocoding", "StrictDocuments",
+                "PolicyEngine", "TraingateStore", "Geocoding", "StrictDocuments", "Imaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -66,6 +66,18 @@ let package = Package(
         ),
         .target(name: "CGeoNamesData", exclude: ["README.md"]),
         .target(name: "Geocoding", dependencies: ["CGeoNamesData"], swiftSettings: swiftSettings),
+        // Image intake over the system codecs (Debian 12: libturbojpeg0-dev, libpng-dev,
+        // libwebp-dev, libexif-dev; scripts/install-deps installs them).
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+        .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
+        .target(
+            name: "Imaging",
+            dependencies: [
+                "CTurboJPEG", "CPNG", "CWebP", "CExif", "StrictDocuments", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
         .target(
             name: "TraingateStore",
             dependencies: [
@@ -93,6 +105,12 @@ let package = Package(
         .testTarget(
             name: "PolicyEngineTests",
             dependencies: ["PolicyEngine", "StrictDocuments"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ImagingTests",
+            dependencies: ["Imaging", "StrictDocuments"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import Imaging
 import Hummingbird
 import NIOCore
 import MultipartKit
