@@ -42,7 +42,8 @@ public func buildApplication(
         logger.notice("policy change recorded", metadata: ["audit.seq": "\(change.seq)", "policy.version": "\(policy.version)"])
     }
     let service = AdmissionService(
-        policy: policy, store: store, positions: PositionResolver(), pseudonymizer: SubjectPseudonymizer(key: key), now: now)
+        policy: policy, store: store, positions: PositionResolver(), pseudonymizer: SubjectPseudonymizer(key: key),
+        imageLimits: configuration.imageLimits, now: now)
     let decoder = AdmissionRequestDecoder(
         maxImageBytes: configuration.maxImageBytes, maxBodyBytes: configuration.maxAdmissionBodyBytes)
 

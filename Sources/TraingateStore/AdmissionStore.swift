@@ -43,8 +43,12 @@ public struct AdmissionStore: Sendable {
         // Data minimisation (Art. 5(1)(c)): the pixels of a rejected photo are never kept.
         let keptImage = decision.verdict == .admitted ? submission.image : nil
         if let image = keptImage {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO image (sha256, content_type, byte_count, bytes) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [image.sha256, image.contentType, image.bytes.count, Data(image.bytes)])
+            try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO image (sha256, content_type, byte_count, bytes, width, height, phash) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            ).execute(arguments: [
+                image.sha256, image.contentType, image.bytes.count, Data(image.bytes), image.width, image.height,
+                image.perceptualHash.map { Int64(bitPattern: $0) },
+            ])
         }
         // The entry names the subject only under the subject's own key, and seals the facts
         // under it, so erasing that key later leaves the entry verifiable but mute.

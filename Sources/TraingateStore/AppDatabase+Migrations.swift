@@ -126,6 +126,15 @@ extension AppDatabase {
                     ) WITHOUT ROWID;
                     """)
         }
+        // Image intake: the stored copy's size and its perceptual hash (near-duplicate lookups).
+        migrator.registerMigration("v4-image-intake") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE image ADD COLUMN width INTEGER;
+                    ALTER TABLE image ADD COLUMN height INTEGER;
+                    ALTER TABLE image ADD COLUMN phash INTEGER;
+                    """)
+        }
         return migrator
     }
 }

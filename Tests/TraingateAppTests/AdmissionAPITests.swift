@@ -111,7 +111,12 @@ import Testing
                 headers: [.contentType: "multipart/form-data; boundary=\(boundary)"], body: body)
             #expect(response.status == .created)
             #expect(response.json["queued"] as? Bool == true)
-            #expect((response.json["image"] as? [String: Any])?["bytes"] as? Int == Bodies.jpeg.count)
+            // What is described (and stored) is the minimised copy, named by the original's hash.
+            let image = try #require(response.json["image"] as? [String: Any])
+            #expect(image["sha256"] as? String == Hex.encode(SHA256.hash(data: Bodies.jpeg)))
+            #expect(image["content_type"] as? String == "image/jpeg")
+            #expect((image["width"] as? Int, image["height"] as? Int) == (256, 171))
+            #expect((image["phash"] as? String)?.count == 16)
         }
     }
 
@@ -162,7 +167,7 @@ import Testing
             try await traingate.database.writer.write { db in
                 try db.execute(
                     sql: "INSERT INTO erased_content (sha256, erased_at) VALUES (?, '2026-01-01T00:00:00Z')",
-                    arguments: [AdmissionService.sha256(Bodies.jpeg)])
+                    arguments: [Hex.encode(SHA256.hash(data: Bodies.jpeg))])
             }
             let erased = try await client.postJSON("/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(image)""#))
             #expect((erased.json["reasons"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == ["ERASED_CONTENT"])

@@ -77,11 +77,11 @@ import Testing
     }
 
     @Test func imagesOverTheCapAre413AndNothingIsRecorded() async throws {
-        try await TestApp.withClient({ $0.maxImageBytes = 1024 }) { client, traingate in
-            let big = Data(Bodies.jpeg + Array(repeating: 0, count: 2000)).base64EncodedString()
+        try await TestApp.withClient({ $0.maxImageBytes = 16 * 1024 }) { client, traingate in
+            let big = Data(Bodies.jpeg + Array(repeating: 0, count: 8000)).base64EncodedString()
             let response = try await client.postJSON("/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(big)""#))
             expectProblem(response, .contentTooLarge)
-            #expect((response.json["detail"] as? String)?.contains("1024") == true)
+            #expect((response.json["detail"] as? String)?.contains("16384") == true)
             let small = Data(Bodies.jpeg).base64EncodedString()
             #expect(try await client.postJSON("/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(small)""#)).status == .created)
             let admissions = try await traingate.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")! }

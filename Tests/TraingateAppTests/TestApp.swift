@@ -57,6 +57,13 @@ enum Bodies {
         #"{"image_id":"\#(imageID)","source":"instagram","subject":{"id":"user-1","account_country":"\#(country)"},"visibility":"\#(visibility)"\#(extra)}"#
     }
 
-    /// A tiny valid-looking JPEG (only the leading bytes matter to the gate today).
-    static let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 0x42, count: 64) + [0xFF, 0xD9]
+    /// A real photo (scikit-learn's flower, 320×214, progressive JPEG, no EXIF).
+    static let jpeg = image("progressive.jpg")
+
+    /// One of the image fixtures made by scripts/make-image-fixtures.
+    static func image(_ name: String) -> [UInt8] {
+        let url = PolicyCasesTests.root.appendingPathComponent("Tests/ImagingTests/Fixtures/\(name)")
+        guard let data = FileManager.default.contents(atPath: url.path) else { fatalError("missing fixture \(url.path)") }
+        return Array(data)
+    }
 }

@@ -73,7 +73,7 @@ import Testing
     @Test func thePixelsOfARejectedPhotoAreNeverStored() async throws {
         try await StoreFixture.withStore { fixture in
             let rejected = try await fixture.store.record(StoreFixture.submission(verdict: .rejected)).admission
-            #expect(rejected.imageSHA256 == nil)
+            #expect(rejected.image == nil)
             #expect(!rejected.queued)
             let images = try await fixture.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM image")! }
             #expect(images == 0)

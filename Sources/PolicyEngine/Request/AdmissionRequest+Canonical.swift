@@ -18,9 +18,15 @@ extension AdmissionRequest {
     /// What the audit log seals under the subject's key: the same normal form, with the raw
     /// subject id (it is personal data, which is why it is sealed) and the country signals the
     /// decision was based on, GPS resolved.
-    public func auditFacts(imageSHA256: String?, signals: [CountrySignal]) -> [UInt8] {
+    /// - Parameter imageCapturedAt: the image's own capture time (EXIF `DateTimeOriginal`); it
+    ///   fills `captured_at` when the request gave none, marked `captured_at_source: "exif"`.
+    public func auditFacts(imageSHA256: String?, signals: [CountrySignal], imageCapturedAt: Date? = nil) -> [UInt8] {
         guard case .object(var object) = form(subject: ("id", subjectID), imageSHA256: imageSHA256) else { return [] }
         object["country_signals"] = .array(signals.map { .object(["source": .string($0.source.rawValue), "country": .string($0.country.rawValue)]) })
+        if capturedAt == nil, let imageCapturedAt {
+            object["captured_at"] = .string(Timestamp.format(imageCapturedAt))
+            object["captured_at_source"] = .string("exif")
+        }
         return CanonicalJSON.encode(.object(object))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import StrictDocuments
 
 /// Everything `traingate serve` can be told. Precedence, highest first: command-line flags,
@@ -12,6 +13,12 @@ public struct AppConfiguration: Sendable {
     public var policyPath: String?
     /// Largest image accepted, in bytes (decoded size).
     public var maxImageBytes = 20 * 1024 * 1024
+    /// Largest image in pixels (width × height), checked from the header before decoding.
+    public var maxImagePixels = 40_000_000
+    /// Largest EXIF block of an image, in bytes.
+    public var maxExifBytes = 64 * 1024
+    /// Longest side of the stored, minimised copy of an image, in pixels.
+    public var storedImageLongestSide = 256
     /// Largest number of lines in one `POST /v1/admissions/batch`.
     public var maxBatchLines = 1000
     /// Largest body of one `POST /v1/admissions/batch`, in bytes.
@@ -36,6 +43,8 @@ public struct AppConfiguration: Sendable {
         ("TRAINGATE_BENCHMARK_ROUTES", "http.benchmark_routes"), ("TRAINGATE_LOG_LEVEL", "log.level"),
         ("TRAINGATE_GROUP_COMMIT_MAX_BATCH", "storage.group_commit_max_batch"),
         ("TRAINGATE_AUDIT_ANCHOR_INTERVAL", "audit.anchor_interval_seconds"),
+        ("TRAINGATE_MAX_IMAGE_PIXELS", "limits.max_image_pixels"), ("TRAINGATE_MAX_EXIF_BYTES", "limits.max_exif_bytes"),
+        ("TRAINGATE_STORED_IMAGE_SIDE", "images.stored_longest_side"),
     ]
 
     /// Builds the configuration from a YAML file (optional), the environment, and flag overrides.
@@ -64,11 +73,12 @@ public struct AppConfiguration: Sendable {
     }
 
     private mutating func apply(yaml root: YAMLValue) throws {
-        let sections = try root.mapping(allowed: ["http", "data", "policy", "limits", "security", "storage", "audit", "log"])
+        let sections = try root.mapping(allowed: ["http", "data", "policy", "limits", "images", "security", "storage", "audit", "log"])
         let known: [String: Set<String>] = [
             "http": ["host", "port", "benchmark_routes"], "data": ["dir"], "policy": ["path"],
-            "limits": ["max_image_bytes", "max_batch_lines", "max_batch_bytes"], "security": ["master_key"],
-            "storage": ["group_commit_max_batch"], "audit": ["anchor_interval_seconds"], "log": ["level"],
+            "limits": ["max_image_bytes", "max_image_pixels", "max_exif_bytes", "max_batch_lines", "max_batch_bytes"],
+            "security": ["master_key"],
+            "storage": ["group_commit_max_batch"], "audit": ["anchor_interval_seconds"], "images": ["stored_longest_side"], "log": ["level"],
         ]
         for (section, value) in sections {
             for (name, field) in try value.mapping(allowed: known[section]!) {
@@ -100,6 +110,9 @@ public struct AppConfiguration: Sendable {
         case "data.dir": dataDirectory = value
         case "policy.path": policyPath = value.isEmpty ? nil : value
         case "limits.max_image_bytes": maxImageBytes = try integer(1...(1 << 30))
+        case "limits.max_image_pixels": maxImagePixels = try integer(1...1_000_000_000)
+        case "limits.max_exif_bytes": maxExifBytes = try integer(0...(16 << 20))
+        case "images.stored_longest_side": storedImageLongestSide = try integer(8...4096)
         case "limits.max_batch_lines": maxBatchLines = try integer(1...100_000)
         case "limits.max_batch_bytes": maxBatchBytes = try integer(1...(1 << 34))
         case "storage.group_commit_max_batch": groupCommitMaxBatch = try integer(1...10_000)
@@ -118,6 +131,12 @@ public struct AppConfiguration: Sendable {
         default:
             throw DocumentError(path: origin, message: "unknown configuration key \(key)")
         }
+    }
+
+    /// What image intake may spend on one upload.
+    var imageLimits: ImageLimits {
+        ImageLimits(
+            maxBytes: maxImageBytes, maxPixels: maxImagePixels, maxExifBytes: maxExifBytes, storedLongestSide: storedImageLongestSide)
     }
 
     /// Largest admission body accepted: the image cap grown by base64 (4/3), plus room for metadata.

@@ -8,6 +8,7 @@ enum ProblemKind {
     case methodNotAllowed
     case payloadTooLarge
     case unsupportedMediaType
+    case undecodableImage
     case storageUnavailable
     case notReady
     case internalError
@@ -22,6 +23,7 @@ enum ProblemKind {
         case .methodNotAllowed: base + "method-not-allowed"
         case .payloadTooLarge: base + "payload-too-large"
         case .unsupportedMediaType: base + "unsupported-media-type"
+        case .undecodableImage: base + "undecodable-image"
         case .storageUnavailable: base + "storage-unavailable"
         case .notReady: base + "not-ready"
         case .internalError: base + "internal-error"
@@ -37,6 +39,7 @@ enum ProblemKind {
         case .methodNotAllowed: "Method not allowed"
         case .payloadTooLarge: "Payload too large"
         case .unsupportedMediaType: "Unsupported media type"
+        case .undecodableImage: "The image cannot be decoded"
         case .storageUnavailable: "Storage unavailable; nothing was recorded"
         case .notReady: "Not ready"
         case .internalError: "Internal server error"
@@ -51,6 +54,7 @@ enum ProblemKind {
         case .methodNotAllowed: .methodNotAllowed
         case .payloadTooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
+        case .undecodableImage: .unprocessableContent
         case .storageUnavailable, .notReady: .serviceUnavailable
         case .internalError: .internalServerError
         case .http(let status): status

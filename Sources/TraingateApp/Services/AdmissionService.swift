@@ -1,5 +1,7 @@
 import Crypto
 import Foundation
+import Imaging
+import NIOPosix
 import Metrics
 import PolicyEngine
 import StrictDocuments
@@ -11,6 +13,7 @@ struct AdmissionService: Sendable {
     let store: AdmissionStore
     let positions: PositionResolver
     let pseudonymizer: SubjectPseudonymizer
+    let imageLimits: ImageLimits
     let now: @Sendable () -> Date
 
     /// A decision together with what it was based on.
@@ -18,25 +21,45 @@ struct AdmissionService: Sendable {
         let decision: Decision
         let signals: [CountrySignal]
         let decidedAt: Date
+        let image: IntakeResult?
     }
 
     /// Decides without recording anything (`POST /v1/policy/evaluate`).
     func evaluate(_ request: AdmissionRequest) async throws -> Evaluation {
+        let image = try await inspect(request)
         let subjectRef = pseudonymizer.reference(source: request.source, subjectID: request.subjectID)
-        let standing = try await store.standing(subjectRef: subjectRef, contentSHA256: request.image.map(Self.sha256))
-        return evaluate(request, standing: standing, at: now())
+        let standing = try await store.standing(subjectRef: subjectRef, contentSHA256: image?.sha256)
+        return evaluate(request, image: image, standing: standing, at: now())
     }
 
-    private func evaluate(_ request: AdmissionRequest, standing: SubjectStanding, at decidedAt: Date) -> Evaluation {
-        let positionSignals = request.gps.map {
-            positions.signals(for: $0, source: .gps, borderDistanceKm: policy.options.gpsBorderDistanceKm)
-        } ?? []
+    /// Runs the image through intake (decode, EXIF, minimise, hash) on NIO's blocking thread
+    /// pool: decoding takes milliseconds of CPU that must not hold an event loop or the
+    /// cooperative pool the handlers share.
+    /// - Throws: `ProblemDetails` naming the limit or the reason when the image is refused.
+    private func inspect(_ request: AdmissionRequest) async throws -> IntakeResult? {
+        guard let bytes = request.image else { return nil }
+        do {
+            return try await NIOThreadPool.singleton.runIfActive { [imageLimits] in try ImageIntake.process(bytes, limits: imageLimits) }
+        } catch let error as ImageIntakeError {
+            throw ProblemDetails(imageIntake: error)
+        }
+    }
+
+    private func evaluate(_ request: AdmissionRequest, image: IntakeResult?, standing: SubjectStanding, at decidedAt: Date) -> Evaluation {
+        let border = policy.options.gpsBorderDistanceKm
+        // A position from the metadata and one from the photo's own EXIF both count; where they
+        // disagree, the residency rule's caution (any restricted signal) decides.
+        let positionSignals =
+            (request.gps.map { positions.signals(for: $0, source: .gps, borderDistanceKm: border) } ?? [])
+            + (image?.exif.gps.map {
+                positions.signals(for: Coordinate(latitude: $0.latitude, longitude: $0.longitude), source: .exifGPS, borderDistanceKm: border)
+            } ?? [])
         let facts = request.facts(positionSignals: positionSignals)
         let environment = EvaluationEnvironment(
             now: decidedAt, objectionRegistered: standing.objectionRegistered, contentErased: standing.contentErased)
         return Evaluation(
             decision: Evaluator.evaluate(policy, facts: facts, environment: environment), signals: facts.signals,
-            decidedAt: decidedAt)
+            decidedAt: decidedAt, image: image)
     }
 
     /// Decides and records: the answer exists only once its audit entry is durable.
@@ -45,15 +68,17 @@ struct AdmissionService: Sendable {
     /// write transaction reads the subject's standing and decides again if it is not clear, so
     /// the check and the record cannot drift apart.
     func admit(_ request: AdmissionRequest) async throws -> AdmissionOutcome {
+        let intake = try await inspect(request)
         let decidedAt = now()
-        let evaluation = evaluate(request, standing: .clear, at: decidedAt)
-        let image = request.image.map(ImageUpload.init(bytes:))
+        let evaluation = evaluate(request, image: intake, standing: .clear, at: decidedAt)
+        let image = intake.map(ImageUpload.init(intake:))
         let subjectRef = pseudonymizer.reference(source: request.source, subjectID: request.subjectID)
         let submission = AdmissionSubmission(
             source: request.source, imageID: request.imageID, subjectRef: subjectRef, subjectID: request.subjectID,
-            sealedFacts: request.auditFacts(imageSHA256: image?.sha256, signals: evaluation.signals),
+            sealedFacts: request.auditFacts(
+                imageSHA256: image?.sha256, signals: evaluation.signals, imageCapturedAt: intake?.exif.capturedAt),
             requestHash: request.canonicalHash(subjectRef: subjectRef, imageSHA256: image?.sha256), decision: evaluation.decision,
-            redecide: { [self] standing in evaluate(request, standing: standing, at: decidedAt).decision },
+            redecide: { [self] standing in evaluate(request, image: intake, standing: standing, at: decidedAt).decision },
             signals: evaluation.signals.map(StoredSignal.init),
             decidedAt: Timestamp.format(evaluation.decidedAt), image: image)
         let outcome = try await store.record(submission)
@@ -66,8 +91,4 @@ struct AdmissionService: Sendable {
     // Created once: making a counter is a registry lookup under a lock.
     private static let admittedCounter = Counter(label: "traingate_admissions_total", dimensions: [("decision", "admitted")])
     private static let rejectedCounter = Counter(label: "traingate_admissions_total", dimensions: [("decision", "rejected")])
-
-    static func sha256(_ bytes: [UInt8]) -> String {
-        Hex.encode(SHA256.hash(data: bytes))
-    }
 }

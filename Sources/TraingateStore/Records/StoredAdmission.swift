@@ -18,9 +18,8 @@ public struct StoredAdmission: Hashable, Sendable {
     public let auditHash: String
     public let queued: Bool
     public let decidedAt: String
-    public let imageSHA256: String?
-    public let imageByteCount: Int?
-    public let imageContentType: String?
+    /// The kept image (admitted decisions that came with one).
+    public let image: StoredImageInfo?
     /// The newer decision for the same (source, image_id), if this one was superseded.
     public let supersededBy: String?
 
@@ -41,9 +40,7 @@ public struct StoredAdmission: Hashable, Sendable {
         auditHash = audit.hash
         queued = keptImage != nil
         decidedAt = submission.decidedAt
-        imageSHA256 = keptImage?.sha256
-        imageByteCount = keptImage?.bytes.count
-        imageContentType = keptImage?.contentType
+        image = keptImage?.info
         supersededBy = nil
     }
 
@@ -72,15 +69,17 @@ public struct StoredAdmission: Hashable, Sendable {
         auditHash = row["audit_hash"]
         queued = row["queued"]
         decidedAt = row["decided_at"]
-        imageSHA256 = row["image_sha256"]
-        imageByteCount = row["byte_count"]
-        imageContentType = row["content_type"]
+        image = (row["image_sha256"] as String?).map { sha256 in
+            StoredImageInfo(
+                sha256: sha256, contentType: row["content_type"] ?? "", byteCount: row["byte_count"] ?? 0, width: row["width"],
+                height: row["height"], perceptualHash: (row["phash"] as Int64?).map { UInt64(bitPattern: $0) })
+        }
         supersededBy = row["superseded_by"]
     }
 
     /// Admission columns joined with the image's metadata (never its bytes).
     static let selectSQL = """
-        SELECT admission.*, image.byte_count, image.content_type FROM admission
+        SELECT admission.*, image.byte_count, image.content_type, image.width, image.height, image.phash FROM admission
         LEFT JOIN image ON image.sha256 = admission.image_sha256
         """
 }

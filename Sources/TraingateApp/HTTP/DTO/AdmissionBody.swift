@@ -23,12 +23,7 @@ struct AdmissionBody {
             "policy": .object(["id": .string(admission.policyID), "version": .string(admission.policyVersion)]),
             "audit": .object(["seq": .number(Double(admission.auditSeq)), "hash": .string(admission.auditHash)]),
             "queued": .bool(admission.queued), "decided_at": .string(admission.decidedAt),
-            "image": admission.imageSHA256.map { sha256 in
-                .object([
-                    "sha256": .string(sha256), "bytes": .number(Double(admission.imageByteCount ?? 0)),
-                    "content_type": .string(admission.imageContentType ?? ""),
-                ])
-            } ?? .null,
+            "image": admission.image?.json ?? .null,
         ]
         if includeSupersededBy { object["superseded_by"] = admission.supersededBy.map(JSONValue.string) ?? .null }
         return .object(object)

@@ -17,7 +17,7 @@ struct EvaluationBody {
             "signals": .array(evaluation.signals.map { StoredSignal($0).json }),
             "policy": .object(["id": .string(decision.policyID), "version": .string(decision.policyVersion)]),
             "decided_at": .string(Timestamp.format(evaluation.decidedAt)),
-            "image": request.image.map { ImageUpload(bytes: $0).json } ?? .null,
+            "image": evaluation.image.map { ImageUpload(intake: $0).info.json } ?? .null,
         ])
     }
 }
