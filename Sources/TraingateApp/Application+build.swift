@@ -32,7 +32,9 @@ public func buildApplication(
         configuredHex: configuration.masterKeyHex, dataDirectory: dataDirectory, logger: logger)
     let database = try AppDatabase.open(directory: dataDirectory, backgroundCheckpoints: true)
     let committer = GroupCommitWriter(writer: database.writer, maxBatchSize: configuration.groupCommitMaxBatch)
-    let store = AdmissionStore(database: database, committer: committer, keyring: SubjectKeyring(masterKey: key))
+    let store = AdmissionStore(
+        database: database, committer: committer, keyring: SubjectKeyring(masterKey: key),
+        nearDuplicateDistance: configuration.nearDuplicateDistance)
     let policy = try PolicySource.load(path: configuration.policyPath)
     // An auditor must be able to tell which rules decided when: a start with another policy
     // than the last one recorded is itself an audit entry.

@@ -9,11 +9,14 @@ public struct AdmissionStore: Sendable {
     private let database: AppDatabase
     private let committer: GroupCommitWriter
     private let keyring: SubjectKeyring
+    /// Largest pHash distance at which an image counts as a copy of erased content.
+    private let nearDuplicateDistance: Int
 
-    public init(database: AppDatabase, committer: GroupCommitWriter, keyring: SubjectKeyring) {
+    public init(database: AppDatabase, committer: GroupCommitWriter, keyring: SubjectKeyring, nearDuplicateDistance: Int = 6) {
         self.database = database
         self.committer = committer
         self.keyring = keyring
+        self.nearDuplicateDistance = nearDuplicateDistance
     }
 
     // MARK: - Writes
@@ -26,10 +29,14 @@ public struct AdmissionStore: Sendable {
     /// old item leaves, and a new one enters when the decision admits an image. Returns only after
     /// the transaction is durable.
     public func record(_ submission: AdmissionSubmission) async throws -> AdmissionOutcome {
-        try await committer.submit { [keyring] db in try Self.record(submission, keyring: keyring, in: db) }
+        try await committer.submit { [keyring, nearDuplicateDistance] db in
+            try Self.record(submission, keyring: keyring, nearDuplicateDistance: nearDuplicateDistance, in: db)
+        }
     }
 
-    static func record(_ submission: AdmissionSubmission, keyring: SubjectKeyring, in db: Database) throws -> AdmissionOutcome {
+    static func record(
+        _ submission: AdmissionSubmission, keyring: SubjectKeyring, nearDuplicateDistance: Int, in db: Database
+    ) throws -> AdmissionOutcome {
         // Hot path: statements are prepared once per connection (cachedStatement).
         let current = try Row.fetchOne(
             db.cachedStatement(sql: StoredAdmission.selectSQL + " WHERE source = ? AND image_id = ? AND superseded_by IS NULL"),
@@ -37,18 +44,24 @@ public struct AdmissionStore: Sendable {
         ).map { try StoredAdmission(row: $0) }
         if let current, current.requestHash == submission.requestHash { return .unchanged(current) }
 
-        let standing = try standing(subjectRef: submission.subjectRef, contentSHA256: submission.image?.sha256, in: db)
+        let standing = try standing(
+            subjectRef: submission.subjectRef, contentSHA256: submission.image?.sha256,
+            perceptualHash: submission.image?.perceptualHash, nearDuplicateDistance: nearDuplicateDistance, in: db)
         let decision = standing == .clear ? submission.decision : submission.redecide(standing)
         let id = newAdmissionID()
         // Data minimisation (Art. 5(1)(c)): the pixels of a rejected photo are never kept.
         let keptImage = decision.verdict == .admitted ? submission.image : nil
         if let image = keptImage {
             try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO image (sha256, content_type, byte_count, bytes, width, height, phash) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            ).execute(arguments: [
-                image.sha256, image.contentType, image.bytes.count, Data(image.bytes), image.width, image.height,
-                image.perceptualHash.map { Int64(bitPattern: $0) },
-            ])
+                sql: """
+                    INSERT OR IGNORE INTO image (sha256, content_type, byte_count, bytes, width, height, phash,
+                        phash_b0, phash_b1, phash_b2, phash_b3) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(
+                arguments: StatementArguments([
+                    image.sha256, image.contentType, image.bytes.count, Data(image.bytes), image.width, image.height,
+                    image.perceptualHash.map { Int64(bitPattern: $0) },
+                ] as [(any DatabaseValueConvertible)?]) + StatementArguments(NearDuplicates.bandArguments(image.perceptualHash)))
         }
         // The entry names the subject only under the subject's own key, and seals the facts
         // under it, so erasing that key later leaves the entry verifiable but mute.
@@ -95,12 +108,19 @@ public struct AdmissionStore: Sendable {
                 id: id, submission: submission, decision: decision, audit: audit, keptImage: keptImage))
     }
 
-    static func standing(subjectRef: String, contentSHA256: String?, in db: Database) throws -> SubjectStanding {
+    /// Whether the subject objected, and whether the content was erased: the same bytes, or
+    /// (with a perceptual hash) a picture within `nearDuplicateDistance` bits of erased content.
+    static func standing(
+        subjectRef: String, contentSHA256: String?, perceptualHash: UInt64?, nearDuplicateDistance: Int, in db: Database
+    ) throws -> SubjectStanding {
         let objected = try Bool.fetchOne(
             db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM objection WHERE subject_ref = ?)"), arguments: [subjectRef])
-        let erased = try contentSHA256.map {
+        var erased = try contentSHA256.map {
             try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM erased_content WHERE sha256 = ?)"), arguments: [$0])
         } ?? false
+        if erased != true, let perceptualHash {
+            erased = try !NearDuplicates.search(.erasedContent, hash: perceptualHash, radius: nearDuplicateDistance, in: db).isEmpty
+        }
         return SubjectStanding(objectionRegistered: objected ?? false, contentErased: erased ?? false)
     }
 
@@ -115,8 +135,21 @@ public struct AdmissionStore: Sendable {
     }
 
     /// What the policy engine needs to know from the store about a subject and a piece of content.
-    public func standing(subjectRef: String, contentSHA256: String?) async throws -> SubjectStanding {
-        try await database.writer.read { db in try Self.standing(subjectRef: subjectRef, contentSHA256: contentSHA256, in: db) }
+    public func standing(subjectRef: String, contentSHA256: String?, perceptualHash: UInt64? = nil) async throws -> SubjectStanding {
+        try await database.writer.read { [nearDuplicateDistance] db in
+            try Self.standing(
+                subjectRef: subjectRef, contentSHA256: contentSHA256, perceptualHash: perceptualHash,
+                nearDuplicateDistance: nearDuplicateDistance, in: db)
+        }
+    }
+
+    /// Stored images within `distance` bits of `perceptualHash` (default: the configured
+    /// near-duplicate distance), closest first.
+    public func similarImages(to perceptualHash: UInt64, distance: Int? = nil) async throws -> [(sha256: String, distance: Int)] {
+        try await database.writer.read { [nearDuplicateDistance] db in
+            try NearDuplicates.search(.image, hash: perceptualHash, radius: distance ?? nearDuplicateDistance, in: db)
+                .sorted { ($0.distance, $0.sha256) < ($1.distance, $1.sha256) }
+        }
     }
 
     /// Queue rows, oldest first (for tests and later the trainer).

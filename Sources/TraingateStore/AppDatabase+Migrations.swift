@@ -135,6 +135,26 @@ extension AppDatabase {
                     ALTER TABLE image ADD COLUMN phash INTEGER;
                     """)
         }
+        // Near-duplicate search by multi-index hashing (PerceptualHashBands): the pHash in four
+        // 16-bit bands, each indexed, for stored images and for the suppression list of erased
+        // content, so that a photo "like" an erased one is caught inside the write transaction.
+        migrator.registerMigration("v5-phash-bands") { db in
+            try db.execute(sql: "ALTER TABLE erased_content ADD COLUMN phash INTEGER")
+            for table in ["image", "erased_content"] {
+                for band in 0..<PerceptualHashBands.count {
+                    try db.execute(sql: "ALTER TABLE \(table) ADD COLUMN phash_b\(band) INTEGER")
+                    try db.execute(sql: "CREATE INDEX \(table)_phash_b\(band) ON \(table)(phash_b\(band))")
+                }
+            }
+            // Images stored under v4 get their bands from their hash.
+            let rows = try Row.fetchAll(db, sql: "SELECT sha256, phash FROM image WHERE phash IS NOT NULL")
+            for row in rows {
+                let bands = PerceptualHashBands.bands(of: UInt64(bitPattern: row["phash"]))
+                try db.execute(
+                    sql: "UPDATE image SET phash_b0 = ?, phash_b1 = ?, phash_b2 = ?, phash_b3 = ? WHERE sha256 = ?",
+                    arguments: [bands[0], bands[1], bands[2], bands[3], row["sha256"] as String])
+            }
+        }
         return migrator
     }
 }

@@ -145,3 +145,4 @@ import Testing
         #expect(ExifReader.captureTime("garbage", offset: "Z") == nil)
     }
 }
+

@@ -102,3 +102,32 @@ import TraingateStore
         }
     }
 }
+
+extension ImageAdmissionTests {
+    /// The suppression list holds the hashes of erased photos (filled by erasure, a later issue;
+    /// the row is inserted here directly). A resized, re-encoded copy with other bytes is caught
+    /// by its perceptual hash; a different photo is not.
+    @Test func aCopyOfErasedContentIsCaughtByItsPerceptualHash() async throws {
+        try await TestApp.withClient { client, traingate in
+            let original = Data(Bodies.image("china.jpg")).base64EncodedString()
+            let probe = try await client.postJSON("/v1/policy/evaluate", Bodies.admission(extra: #","image_base64":"\#(original)""#))
+            let hex = try #require((probe.json["image"] as? [String: Any])?["phash"] as? String)
+            let phash = try #require(UInt64(hex, radix: 16))
+            let bands = PerceptualHashBands.bands(of: phash)
+            try await traingate.database.writer.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO erased_content (sha256, erased_at, phash, phash_b0, phash_b1, phash_b2, phash_b3)
+                        VALUES (?, '2026-01-01T00:00:00Z', ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [String(repeating: "e", count: 64), Int64(bitPattern: phash), bands[0], bands[1], bands[2], bands[3]])
+            }
+            let copy = try await post(client, "gps-newyork.jpg")  // china, 320 px, re-encoded, other bytes
+            #expect(copy.json["decision"] as? String == "rejected")
+            #expect((copy.json["reasons"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == ["ERASED_CONTENT"])
+            #expect(copy.json["queued"] as? Bool == false)
+            let other = try await post(client, "astronaut.jpg")
+            #expect(other.json["decision"] as? String == "admitted")
+        }
+    }
+}

@@ -19,6 +19,8 @@ public struct AppConfiguration: Sendable {
     public var maxExifBytes = 64 * 1024
     /// Longest side of the stored, minimised copy of an image, in pixels.
     public var storedImageLongestSide = 256
+    /// Largest perceptual-hash distance (bits of 64) at which a photo counts as a copy of one.
+    public var nearDuplicateDistance = 6
     /// Largest number of lines in one `POST /v1/admissions/batch`.
     public var maxBatchLines = 1000
     /// Largest body of one `POST /v1/admissions/batch`, in bytes.
@@ -45,6 +47,7 @@ public struct AppConfiguration: Sendable {
         ("TRAINGATE_AUDIT_ANCHOR_INTERVAL", "audit.anchor_interval_seconds"),
         ("TRAINGATE_MAX_IMAGE_PIXELS", "limits.max_image_pixels"), ("TRAINGATE_MAX_EXIF_BYTES", "limits.max_exif_bytes"),
         ("TRAINGATE_STORED_IMAGE_SIDE", "images.stored_longest_side"),
+        ("TRAINGATE_NEAR_DUPLICATE_DISTANCE", "images.near_duplicate_distance"),
     ]
 
     /// Builds the configuration from a YAML file (optional), the environment, and flag overrides.
@@ -78,7 +81,7 @@ public struct AppConfiguration: Sendable {
             "http": ["host", "port", "benchmark_routes"], "data": ["dir"], "policy": ["path"],
             "limits": ["max_image_bytes", "max_image_pixels", "max_exif_bytes", "max_batch_lines", "max_batch_bytes"],
             "security": ["master_key"],
-            "storage": ["group_commit_max_batch"], "audit": ["anchor_interval_seconds"], "images": ["stored_longest_side"], "log": ["level"],
+            "storage": ["group_commit_max_batch"], "audit": ["anchor_interval_seconds"], "images": ["stored_longest_side", "near_duplicate_distance"], "log": ["level"],
         ]
         for (section, value) in sections {
             for (name, field) in try value.mapping(allowed: known[section]!) {
@@ -113,6 +116,7 @@ public struct AppConfiguration: Sendable {
         case "limits.max_image_pixels": maxImagePixels = try integer(1...1_000_000_000)
         case "limits.max_exif_bytes": maxExifBytes = try integer(0...(16 << 20))
         case "images.stored_longest_side": storedImageLongestSide = try integer(8...4096)
+        case "images.near_duplicate_distance": nearDuplicateDistance = try integer(0...12)
         case "limits.max_batch_lines": maxBatchLines = try integer(1...100_000)
         case "limits.max_batch_bytes": maxBatchBytes = try integer(1...(1 << 34))
         case "storage.group_commit_max_batch": groupCommitMaxBatch = try integer(1...10_000)

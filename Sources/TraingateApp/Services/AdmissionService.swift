@@ -28,7 +28,8 @@ struct AdmissionService: Sendable {
     func evaluate(_ request: AdmissionRequest) async throws -> Evaluation {
         let image = try await inspect(request)
         let subjectRef = pseudonymizer.reference(source: request.source, subjectID: request.subjectID)
-        let standing = try await store.standing(subjectRef: subjectRef, contentSHA256: image?.sha256)
+        let standing = try await store.standing(
+            subjectRef: subjectRef, contentSHA256: image?.sha256, perceptualHash: image?.perceptualHash.value)
         return evaluate(request, image: image, standing: standing, at: now())
     }
 
