@@ -95,6 +95,8 @@ let package = Package(
         .executableTarget(
             name: "GeocodeBenchmark", dependencies: ["Geocoding"], path: "Benchmarks/GeocodeBenchmark",
             swiftSettings: swiftSettings),
+        // libFuzzer target over image intake (docs/images.md); built normally it replays files.
+        .executableTarget(name: "IntakeFuzzer", dependencies: ["Imaging"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "AuditBenchmark",
             dependencies: [
