@@ -95,6 +95,10 @@ let package = Package(
         .executableTarget(
             name: "GeocodeBenchmark", dependencies: ["Geocoding"], path: "Benchmarks/GeocodeBenchmark",
             swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "ImageBenchmark",
+            dependencies: ["Imaging", "TraingateStore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/ImageBenchmark", swiftSettings: swiftSettings),
         // libFuzzer target over image intake (docs/images.md); built normally it replays files.
         .executableTarget(name: "IntakeFuzzer", dependencies: ["Imaging"], swiftSettings: swiftSettings),
         .executableTarget(

@@ -14,16 +14,10 @@ local templates = {
   [[{"image_id":"%s","source":"instagram","visibility":"public","subject":{"id":"u%s","account_country":"CA","region":"CA-QC","age":41},"lawful_basis":{"basis":"consent","purposes":["model_training"],"withdrawn_at":"2026-06-01T00:00:00Z"}}]],
 }
 
+dofile("bench/lib/wrk-threads.lua")
 local counter = 0
-thread_id = 0  -- set per thread by setup() (a global: thread:set cannot reach locals)
 local path = os.getenv("BENCH_PATH") or "/v1/admissions"
 local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
-local threads = {}
-
-function setup(thread)
-  thread:set("thread_id", #threads + 1)
-  table.insert(threads, thread)
-end
 
 function init(args)
   math.randomseed(thread_id * 7919 + os.time())

@@ -66,6 +66,12 @@ import Testing
             record("Problem", "405", try await client.execute(uri: "/v1/policy", method: .delete))
             record("Problem", "415", try await client.execute(
                 uri: "/v1/admissions", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "x")))
+            let truncated = Data(Bodies.image("truncated.jpg")).base64EncodedString()
+            record("Problem", "422 undecodable image", try await client.postJSON(
+                "/v1/admissions", Bodies.admission(imageID: "t1", extra: #","image_base64":"\#(truncated)""#)))
+            let bomb = Data(Bodies.image("bomb-60000x60000.png")).base64EncodedString()
+            record("Problem", "413 pixel limit", try await client.postJSON(
+                "/v1/admissions", Bodies.admission(imageID: "t2", extra: #","image_base64":"\#(bomb)""#)))
             record("AuditPage", "GET /v1/audit", try await client.execute(uri: "/v1/audit?limit=2", method: .get))
             record("AuditPage", "filtered, empty", try await client.execute(uri: "/v1/audit?kind=erasure", method: .get))
             record("AuditVerification", "intact", try await client.execute(uri: "/v1/audit/verify", method: .get))
@@ -95,7 +101,7 @@ import Testing
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(output)")
-        #expect(recorded.count == 17)
+        #expect(recorded.count == 19)
         #expect(output.split(separator: "\n").filter { $0.hasPrefix("ok") }.count == recorded.count, "\(output)")
     }
 }
