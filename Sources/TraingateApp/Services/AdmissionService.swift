@@ -40,7 +40,10 @@ struct AdmissionService: Sendable {
     private func inspect(_ request: AdmissionRequest) async throws -> IntakeResult? {
         guard let bytes = request.image else { return nil }
         do {
-            return try await NIOThreadPool.singleton.runIfActive { [imageLimits] in try ImageIntake.process(bytes, limits: imageLimits) }
+            return try await NIOThreadPool.singleton.runIfActive { [imageLimits] in
+                assert(MultiThreadedEventLoopGroup.currentEventLoop == nil, "image intake must not run on an event loop")
+                return try ImageIntake.process(bytes, limits: imageLimits)
+            }
         } catch let error as ImageIntakeError {
             throw ProblemDetails(imageIntake: error)
         }
