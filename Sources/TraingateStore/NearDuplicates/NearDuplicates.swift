@@ -12,16 +12,22 @@ public enum NearDuplicates {
     /// Rows of `table` whose hash is within `radius` of `hash`: their `sha256` and distance.
     static func search(_ table: Table, hash: UInt64, radius: Int, in db: Database) throws -> [(sha256: String, distance: Int)] {
         let probes = PerceptualHashBands.probes(for: hash, radius: radius)
-        let conditions = probes.enumerated().map { band, values in
-            "phash_b\(band) IN (\(Array(repeating: "?", count: values.count).joined(separator: ",")))"
+        // One indexed IN-lookup per band, concatenated: SQLite's OR-of-indexes plan builds a
+        // temporary b-tree to remove duplicates, which cost more than the lookups themselves.
+        let selects = probes.enumerated().map { band, values in
+            "SELECT sha256, phash FROM \(table.rawValue) WHERE phash_b\(band) IN (\(Array(repeating: "?", count: values.count).joined(separator: ",")))"
         }
-        let sql = "SELECT sha256, phash FROM \(table.rawValue) WHERE \(conditions.joined(separator: " OR "))"
-        let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(probes.flatMap { $0 }))
-        return rows.compactMap { row in
-            guard let stored = row[1] as Int64? else { return nil }
+        let statement = try db.cachedStatement(sql: selects.joined(separator: " UNION ALL "))
+        var seen = Set<String>()
+        var matches: [(sha256: String, distance: Int)] = []
+        let rows = try Row.fetchCursor(statement, arguments: StatementArguments(probes.flatMap { $0 }))
+        while let row = try rows.next() {
+            guard let stored = row[1] as Int64? else { continue }
             let distance = (UInt64(bitPattern: stored) ^ hash).nonzeroBitCount
-            return distance <= radius ? (row[0] as String, distance) : nil
+            let sha256: String = row[0]
+            if distance <= radius, seen.insert(sha256).inserted { matches.append((sha256, distance)) }
         }
+        return matches
     }
 
     /// The band columns' values, in the order of the `phash_b0`…`phash_b3` columns.
