@@ -72,6 +72,10 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
+        // The trainer's numeric core: tensors and layers with hand-written backward passes, over
+        // OpenBLAS (Debian 12: libopenblas-dev).
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "Tensors", dependencies: ["COpenBLAS"], swiftSettings: swiftSettings),
         .target(
             name: "Imaging",
             dependencies: [
@@ -113,6 +117,7 @@ let package = Package(
             dependencies: ["PolicyEngine", "StrictDocuments"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ImagingTests",
             dependencies: ["Imaging", "StrictDocuments"],
