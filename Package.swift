@@ -76,6 +76,8 @@ let package = Package(
         // OpenBLAS (Debian 12: libopenblas-dev).
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "Tensors", dependencies: ["COpenBLAS"], swiftSettings: swiftSettings),
+        // Self-supervised training (SwAV, SimCLR) on top of Tensors: augmentations, model, loop.
+        .target(name: "Trainer", dependencies: ["Tensors"], swiftSettings: swiftSettings),
         .target(
             name: "Imaging",
             dependencies: [
@@ -118,6 +120,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], swiftSettings: swiftSettings),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Tensors"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ImagingTests",
             dependencies: ["Imaging", "StrictDocuments"],

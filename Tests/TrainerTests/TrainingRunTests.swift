@@ -1,0 +1,78 @@
+import Testing
+import Tensors
+@testable import Trainer
+
+@Suite struct TrainingRunTests {
+    /// Four kinds of pattern (stripes across, stripes down, a checkerboard, a gradient) in random
+    /// colours with noise: structure for the objectives to find.
+    private func patterns(count: Int, side: Int) -> [[Float]] {
+        var random = SeededRandom(seed: 99)
+        return (0..<count).map { index in
+            let colour = (0..<3).map { _ in 0.3 + 0.7 * random.unit() }
+            var image = [Float](repeating: 0, count: 3 * side * side)
+            for y in 0..<side {
+                for x in 0..<side {
+                    let on: Float =
+                        switch index % 4 {
+                        case 0: y % 4 < 2 ? 1 : 0
+                        case 1: x % 4 < 2 ? 1 : 0
+                        case 2: (x / 2 + y / 2) % 2 == 0 ? 1 : 0
+                        default: Float(x + y) / Float(2 * side)
+                        }
+                    for channel in 0..<3 {
+                        image[(channel * side + y) * side + x] = max(0, min(1, on * colour[channel] + random.normal() * 0.05))
+                    }
+                }
+            }
+            return image
+        }
+    }
+
+    private func parameters(_ objective: TrainingParameters.Objective) -> TrainingParameters {
+        var parameters = TrainingParameters()
+        parameters.objective = objective
+        parameters.epochs = 20
+        parameters.batchSize = 16
+        parameters.imageSide = 16
+        parameters.embeddingDimension = 32
+        parameters.prototypes = 8
+        parameters.learningRate = 0.05
+        parameters.temperature = 0.2
+        return parameters
+    }
+
+    @Test(arguments: TrainingParameters.Objective.allCases)
+    func theLossFalls(objective: TrainingParameters.Objective) {
+        BLAS.threads = 1
+        let run = TrainingRun(parameters: parameters(objective), images: patterns(count: 32, side: 16))
+        run.run()
+        #expect(run.losses.count == run.totalSteps)
+        // Averages over the first and last quarter of the steps: single steps are noisy.
+        let quarter = run.losses.count / 4
+        let first = run.losses.prefix(quarter).reduce(0, +) / Float(quarter)
+        let last = run.losses.suffix(quarter).reduce(0, +) / Float(quarter)
+        #expect(last < first * 0.98, "\(objective): \(run.losses)")
+    }
+
+    @Test func theSameSeedGivesTheSameWeights() {
+        BLAS.threads = 1
+        let images = patterns(count: 16, side: 16)
+        var short = parameters(.swav)
+        short.epochs = 1
+        let first = TrainingRun(parameters: short, images: images)
+        let second = TrainingRun(parameters: short, images: images)
+        first.run()
+        second.run()
+        #expect(first.model.encoder.parameters == second.model.encoder.parameters)
+        short.seed = 2
+        let other = TrainingRun(parameters: short, images: images)
+        other.run()
+        #expect(first.model.encoder.parameters != other.model.encoder.parameters)
+    }
+
+    @Test func cancellingStopsAtAStepBoundary() {
+        let run = TrainingRun(parameters: parameters(.simclr), images: patterns(count: 32, side: 16))
+        run.run { step, _ in step < 2 }
+        #expect(run.losses.count == 2)
+    }
+}
