@@ -4,7 +4,7 @@ import Tensors
 /// SimCLR's augmentations (Chen et al., 2020), from a seeded generator so that the same seed
 /// gives the same views: random resized crop, horizontal flip, colour jitter, grayscale.
 /// Images are [3, size, size] planes of values in [0, 1].
-public struct Augmentations: Sendable {
+public struct Augmentations: Sendable, Equatable {
     public var cropScale: ClosedRange<Float> = 0.3...1
     public var cropAspect: ClosedRange<Float> = 0.75...(4 / 3)
     public var flipProbability: Float = 0.5

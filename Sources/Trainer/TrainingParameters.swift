@@ -16,6 +16,8 @@ public struct TrainingParameters: Sendable, Equatable {
     public var temperature: Float = 0.1
     /// SwAV prototypes.
     public var prototypes = 32
+    /// How the two views of an image are made.
+    public var augmentations = Augmentations()
 
     public init() {}
 }

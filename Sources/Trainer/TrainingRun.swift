@@ -50,7 +50,7 @@ public final class TrainingRun {
 
     private func trainStep(_ batch: [Int], step: Int) -> Float {
         let side = parameters.imageSide
-        let augmentations = Augmentations()
+        let augmentations = parameters.augmentations
         // Two views of every image: view A of all, then view B of all.
         var views: [Float] = []
         for _ in 0..<2 {
