@@ -18,8 +18,13 @@ final class GzipStream {
 
     /// The rest of the stream, gzip trailer included.
     func finish() throws -> [ByteBuffer] {
-        defer { try? compressor.finishStream() }
-        return try run(ByteBuffer(), flush: .finish)
+        try run(ByteBuffer(), flush: .finish)
+    }
+
+    // zlib's state is freed however the stream ended: finished, or abandoned when a client
+    // went away in the middle of an export.
+    deinit {
+        try? compressor.finishStream()
     }
 
     private func run(_ input: ByteBuffer, flush: CompressNIOFlush) throws -> [ByteBuffer] {
