@@ -63,6 +63,24 @@ import Testing
         #expect(!result.plain.ok && result.plain.firstBadSeq == 6)
     }
 
+    /// Edits that keep a value's text but change its SQLite type or emptiness, and values no
+    /// conversion accepts: each is caught at its entry by both the fast and the careful check,
+    /// and none of them may crash the verifier.
+    @Test(arguments: [
+        "UPDATE audit_entry SET admission_id = CAST(admission_id AS BLOB) WHERE seq = 5",
+        "UPDATE audit_entry SET details = '' WHERE seq = 5",
+        "UPDATE audit_entry SET sealed = CAST(sealed AS TEXT) WHERE seq = 5",
+        "UPDATE audit_entry SET sealed = 1 WHERE seq = 5",
+        "UPDATE audit_entry SET v = 'x' WHERE seq = 5",
+        "UPDATE audit_entry SET at = X'FF' WHERE seq = 5",
+        "UPDATE audit_entry SET hash = CAST(hash AS BLOB) WHERE seq = 5",
+    ])
+    func changingAColumnsTypeIsCaughtAtThatEntry(edit: String) async throws {
+        let result = try await verifyAfter { db in try db.execute(sql: edit) }
+        #expect(!result.plain.ok && result.plain.firstBadSeq == 5)
+        #expect(!result.anchored.ok && result.anchored.firstBadSeq == 5)
+    }
+
     @Test func deletingAnEntryIsCaughtWhereTheGapIs() async throws {
         let result = try await verifyAfter { db in try db.execute(sql: "DELETE FROM audit_entry WHERE seq = 5") }
         #expect(!result.plain.ok && result.plain.firstBadSeq == 5)

@@ -32,8 +32,12 @@ public enum AuditLog {
     /// The newest entry's position and hash (nil while the log is empty).
     static func head(in db: Database) throws -> (seq: Int64, hash: String)? {
         // Columns by position: a lookup by name lower-cases the name on every call, once per append.
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"))
-            .map { (seq: $0[0] as Int64, hash: $0[1] as String) }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"))
+        else { return nil }
+        // An edited head must fail the append with a clear error, not trap in a conversion.
+        guard case .string(let hash) = (row[1] as DatabaseValue).storage, case .int64(let seq) = (row[0] as DatabaseValue).storage
+        else { throw StoreError.corruptRecord("the newest audit entry does not decode; run `traingate audit verify`") }
+        return (seq: seq, hash: hash)
     }
 
     /// One page of entries in `seq` order.
@@ -79,7 +83,7 @@ public enum AuditLog {
         let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entry ORDER BY seq")
         while let row = try cursor.next() {
             let expectedSeq = (previous?.seq ?? 0) + 1
-            guard let stored = entry(from: row) else { return broken(at: row["seq"] ?? expectedSeq, "a column does not decode") }
+            guard let stored = entry(from: row) else { return broken(at: StoredColumns(row).integer("seq").required ?? expectedSeq, "a column does not decode") }
             guard stored.seq == expectedSeq else {
                 return broken(at: expectedSeq, "seq \(expectedSeq) is missing (the next entry is seq \(stored.seq))")
             }
@@ -106,29 +110,36 @@ public enum AuditLog {
     }
 
     /// A stored row as an entry, or nil when a column does not decode (changed outside traingate).
+    /// Columns are read by their storage class, never converted: a row edited to hold `'x'` in `v`
+    /// or a blob in `at` is reported as broken, not trapped on or quietly coerced.
     static func entry(from row: Row) -> AuditEntry? {
-        guard let version = row["v"] as Int?, let seq = row["seq"] as Int64?, let at = row["at"] as String?,
-            let kind = (row["kind"] as String?).flatMap(AuditEntry.Kind.init(rawValue:)),
-            let reasonCodes = JSONText.decode([String].self, from: row["reason_codes"]),
-            let prevHash = row["prev_hash"] as String?, let hash = row["hash"] as String?
+        let columns = StoredColumns(row)
+        guard let version = columns.integer("v").required, let seq = columns.integer("seq").required,
+            let at = columns.text("at").required, let kind = columns.text("kind").required.flatMap(AuditEntry.Kind.init(rawValue:)),
+            let reasonCodes = columns.text("reason_codes").required.flatMap({ JSONText.decode([String].self, from: $0) }),
+            let prevHash = columns.text("prev_hash").required, let hash = columns.text("hash").required,
+            case .decoded(let admissionID) = columns.text("admission_id"), case .decoded(let decision) = columns.text("decision"),
+            case .decoded(let policyVersion) = columns.text("policy_version"),
+            case .decoded(let subjectRef) = columns.text("subject_ref"), case .decoded(let sealed) = columns.blob("sealed"),
+            case .decoded(let detailsText) = columns.text("details")
         else { return nil }
         var details: JSONValue?
-        if let text = row["details"] as String? {
-            guard let parsed = try? JSONValue.parse(Array(text.utf8)) else { return nil }
+        if let detailsText {
+            guard let parsed = try? JSONValue.parse(Array(detailsText.utf8)) else { return nil }
             details = parsed
         }
         return AuditEntry(
             content: AuditChain.Content(
-                version: version, seq: seq, at: at, kind: kind, admissionID: row["admission_id"],
-                decision: row["decision"], reasonCodes: reasonCodes, policyVersion: row["policy_version"],
-                subjectRef: row["subject_ref"], sealed: (row["sealed"] as Data?).map { Array($0) }, details: details),
+                version: Int(version), seq: seq, at: at, kind: kind, admissionID: admissionID,
+                decision: decision, reasonCodes: reasonCodes, policyVersion: policyVersion,
+                subjectRef: subjectRef, sealed: sealed, details: details),
             prevHash: prevHash, hash: hash)
     }
 
     /// For reads that hand entries out: an undecodable row is an error, not a gap.
     static func decodedEntry(from row: Row) throws -> AuditEntry {
         guard let entry = entry(from: row) else {
-            throw StoreError.corruptRecord("audit entry \(row["seq"] as Int64? ?? -1) does not decode; run `traingate audit verify`")
+            throw StoreError.corruptRecord("audit entry \(StoredColumns(row).integer("seq").required ?? -1) does not decode; run `traingate audit verify`")
         }
         return entry
     }

@@ -21,6 +21,22 @@ enum FastChainCheck {
         var anchoredHashes: [Int64: [UInt8]]
     }
 
+    /// One column of the current row, as the canonical writer needs it.
+    enum Column {
+        case null
+        case bytes(UnsafeRawBufferPointer)
+        case wrongType
+
+        var value: UnsafeRawBufferPointer? {
+            if case .bytes(let buffer) = self { return buffer }
+            return nil
+        }
+        var isWrongType: Bool {
+            if case .wrongType = self { return true }
+            return false
+        }
+    }
+
     /// Checks entries `range` in one read; nil when anything needs a closer look.
     static func check(_ range: ClosedRange<Int64>, anchoredSeqs: Set<Int64>, in db: Database) throws -> RangeResult? {
         let statement = try db.makeStatement(
@@ -39,13 +55,15 @@ enum FastChainCheck {
         var previousHash = [UInt8](repeating: 0, count: 64)
         var prevRaw = [UInt8](repeating: 0, count: 32)
 
-        func bytes(_ column: Int32) -> UnsafeRawBufferPointer? {
-            guard sqlite3_column_type(raw, column) != SQLITE_NULL, let base = sqlite3_column_blob(raw, column) else { return nil }
-            return UnsafeRawBufferPointer(start: base, count: Int(sqlite3_column_bytes(raw, column)))
-        }
-        func text(_ column: Int32) -> UnsafeRawBufferPointer? {
-            guard sqlite3_column_type(raw, column) == SQLITE_TEXT, let base = sqlite3_column_blob(raw, column) else { return nil }
-            return UnsafeRawBufferPointer(start: base, count: Int(sqlite3_column_bytes(raw, column)))
+        /// A column's bytes when it holds `type`, nil when it is NULL, and `.wrongType` otherwise.
+        /// Empty values are empty buffers, never NULL: '' and X'' must not read as absent fields.
+        func column(_ column: Int32, _ type: Int32) -> Column {
+            let stored = sqlite3_column_type(raw, column)
+            if stored == SQLITE_NULL { return .null }
+            guard stored == type else { return .wrongType }
+            let base = sqlite3_column_blob(raw, column)
+            let count = Int(sqlite3_column_bytes(raw, column))
+            return .bytes(UnsafeRawBufferPointer(start: count == 0 ? nil : base, count: count))
         }
 
         while true {
@@ -53,9 +71,16 @@ enum FastChainCheck {
             if step == SQLITE_DONE { break }
             guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step)) }
             let seq = sqlite3_column_int64(raw, 0)
+            let at = column(2, SQLITE_TEXT), kind = column(3, SQLITE_TEXT), admissionID = column(4, SQLITE_TEXT)
+            let decision = column(5, SQLITE_TEXT), reasonCodes = column(6, SQLITE_TEXT)
+            let policyVersion = column(7, SQLITE_TEXT), subjectRef = column(8, SQLITE_TEXT)
+            let sealed = column(9, SQLITE_BLOB), details = column(10, SQLITE_TEXT)
+            let optionalColumns = [admissionID, decision, policyVersion, subjectRef, sealed, details]
             guard seq == expectedSeq, sqlite3_column_type(raw, 1) == SQLITE_INTEGER,
-                let at = text(2), let kind = text(3), let reasonCodes = text(6),
-                let prevHash = text(11), prevHash.count == 64, let hash = text(12), hash.count == 64,
+                !optionalColumns.contains(where: \.isWrongType),
+                let at = at.value, let kind = kind.value, let reasonCodes = reasonCodes.value,
+                let prevHash = column(11, SQLITE_TEXT).value, prevHash.count == 64,
+                let hash = column(12, SQLITE_TEXT).value, hash.count == 64,
                 HexBytes.decode(prevHash, into: &prevRaw)
             else { return nil }
             if result.count > 0 {
@@ -63,13 +88,11 @@ enum FastChainCheck {
             } else {
                 result.firstPrevHash = Array(prevHash)
             }
-            let sealedType = sqlite3_column_type(raw, 9)
-            guard sealedType == SQLITE_NULL || sealedType == SQLITE_BLOB else { return nil }
             canonical.removeAll(keepingCapacity: true)
             CanonicalEntryWriter<UnsafeRawBufferPointer>(
-                version: Int(sqlite3_column_int64(raw, 1)), seq: seq, at: at, kind: kind, admissionID: text(4),
-                decision: text(5), reasonCodesJSON: reasonCodes, policyVersion: text(7), subjectRef: text(8),
-                sealed: bytes(9), detailsJSON: text(10)
+                version: Int(sqlite3_column_int64(raw, 1)), seq: seq, at: at, kind: kind, admissionID: admissionID.value,
+                decision: decision.value, reasonCodesJSON: reasonCodes, policyVersion: policyVersion.value,
+                subjectRef: subjectRef.value, sealed: sealed.value, detailsJSON: details.value
             ).write(into: &canonical)
             var hasher = SHA256()
             hasher.update(data: prevRaw)
