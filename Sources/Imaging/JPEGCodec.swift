@@ -25,7 +25,8 @@ enum JPEGCodec {
 
     /// Decodes to RGB, letting libjpeg-turbo scale by 1/2, 1/4 or 1/8 while decoding (far
     /// cheaper than decoding every pixel) as long as the result keeps `minimumLongestSide`.
-    /// Warnings (a truncated file) are errors: half an image is not an image.
+    /// Warnings (a truncated file) are errors: half an image is not an image. Over 500 progressive
+    /// scans is an error too: each scan costs a pass over the whole image (a "scan bomb").
     static func decode(_ bytes: [UInt8], header: Header, minimumLongestSide: Int) throws -> RGBImage {
         try withDecompressor { handle in
             var denominator = 1
@@ -41,7 +42,7 @@ enum JPEGCodec {
                 pixels.withUnsafeMutableBufferPointer { target in
                     tjDecompress2(
                         handle, source.baseAddress, UInt(source.count), target.baseAddress, Int32(width), 0, Int32(height),
-                        format, TJFLAG_STOPONWARNING | TJFLAG_FASTDCT)
+                        format, TJFLAG_STOPONWARNING | TJFLAG_FASTDCT | TJFLAG_LIMITSCANS)
                 }
             }
             guard status == 0 else { throw undecodable(handle) }
