@@ -17,6 +17,7 @@ enum ExifBlockLocator {
         var offset = 2  // after SOI
         while offset + 4 <= bytes.count, bytes[offset] == 0xFF {
             let marker = bytes[offset + 1]
+            if marker == 0xFF { offset += 1; continue }  // fill bytes may pad any marker
             if marker == 0xD8 || marker == 0x01 || (0xD0...0xD7).contains(marker) { offset += 2; continue }
             if marker == 0xDA || marker == 0xD9 { return nil }  // pixels start: no EXIF before them
             let length = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
@@ -35,7 +36,8 @@ enum ExifBlockLocator {
             let type = String(decoding: bytes[(offset + 4)..<(offset + 8)], as: UTF8.self)
             guard length >= 0, offset + 12 + length <= bytes.count else { return nil }
             if type == "eXIf" { return ArraySlice(exifHeader + bytes[(offset + 8)..<(offset + 8 + length)]) }
-            if type == "IDAT" || type == "IEND" { return nil }  // eXIf must come before the image data
+            // The PNG extensions (1.5.0) let eXIf follow the image data; only IEND ends the search.
+            if type == "IEND" { return nil }
             offset += 12 + length
         }
         return nil

@@ -57,6 +57,37 @@ import Testing
 
     /// Art. 5(1)(c): what is stored is pixels only. The fixture carries EXIF (GPS, a camera serial
     /// number, the owner's name), an XMP packet and an ICC profile.
+    /// Layouts the formats allow that a careless scan would miss: fill bytes before a JPEG
+    /// marker, and a PNG `eXIf` chunk after the image data.
+    @Test func exifIsFoundWhereverTheFormatAllowsIt() throws {
+        var padded = try Fixture.bytes("gps-paris.jpg")
+        padded.insert(contentsOf: [0xFF, 0xFF, 0xFF], at: 2)  // after SOI
+        #expect(abs((try ImageIntake.process(padded, limits: ImageLimits()).exif.gps?.latitude ?? 0) - 48.8584) < 1e-4)
+
+        let png = try Fixture.bytes("gps-saint-denis-reunion.png")
+        let chunks = pngChunks(png)
+        let exif = try require(chunks.first { $0.type == "eXIf" }, "no eXIf chunk")
+        let others = chunks.filter { $0.type != "eXIf" }
+        let iend = try require(others.firstIndex { $0.type == "IEND" }, "no IEND")
+        var moved = Array(png[0..<8])
+        for chunk in others[..<iend] { moved += chunk.bytes }
+        moved += exif.bytes
+        for chunk in others[iend...] { moved += chunk.bytes }
+        #expect(pngChunks(moved).map(\.type).suffix(2) == ["eXIf", "IEND"])
+        #expect(abs((try ImageIntake.process(moved, limits: ImageLimits()).exif.gps?.longitude ?? 0) - 55.4481) < 1e-4)
+    }
+
+    private func pngChunks(_ png: [UInt8]) -> [(type: String, bytes: ArraySlice<UInt8>)] {
+        var chunks: [(type: String, bytes: ArraySlice<UInt8>)] = []
+        var offset = 8
+        while offset + 12 <= png.count {
+            let length = png[offset..<(offset + 4)].reduce(0) { $0 << 8 | Int($1) }
+            chunks.append((String(decoding: png[(offset + 4)..<(offset + 8)], as: UTF8.self), png[offset..<(offset + 12 + length)]))
+            offset += 12 + length
+        }
+        return chunks
+    }
+
     @Test func theStoredCopyHasNoMetadataLeft() throws {
         let original = try Fixture.bytes("gps-paris.jpg")
         let stored = try intake("gps-paris.jpg").stored
