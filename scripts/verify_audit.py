@@ -55,7 +55,8 @@ def read_entries(text):
                 "prev_hash": row["prev_hash"], "hash": row["hash"],
             }
     else:
-        for number, line in enumerate(text.splitlines(), start=1):
+        # "\n" only: str.splitlines() would also split inside strings holding U+2028 or U+0085.
+        for number, line in enumerate(text.split("\n"), start=1):
             if line.strip():
                 try:
                     yield json.loads(line)
@@ -87,12 +88,22 @@ def verify(entries, anchors):
 
 
 def read_anchors(path):
+    """The anchored heads. A last line cut short by a crash mid-append (no closing brace) is
+    skipped, as the service does; any other line that is not an anchor is an error."""
     anchors = {}
-    with open(path, encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
+    with open(path, encoding="utf-8") as source:
+        for number, line in enumerate(source.read().split("\n"), start=1):
+            if not line.strip():
+                continue
+            try:
                 record = json.loads(line)
-                anchors[int(record["seq"])] = record["hash"]
+            except json.JSONDecodeError:
+                if not line.rstrip().endswith("}"):
+                    continue
+                raise ValueError(f"{path} line {number} is not an anchor")
+            if not isinstance(record, dict) or not isinstance(record.get("seq"), int) or not isinstance(record.get("hash"), str):
+                raise ValueError(f"{path} line {number} is not an anchor")
+            anchors[record["seq"]] = record["hash"]
     return anchors
 
 
@@ -104,7 +115,7 @@ def main():
     try:
         anchors = read_anchors(args.anchors) if args.anchors else {}
         ok, count, message, bad_seq = verify(read_entries(open_text(args.export)), anchors)
-    except (OSError, ValueError, KeyError) as error:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         print(f"unreadable input: {error}", file=sys.stderr)
         return 2
     if ok:

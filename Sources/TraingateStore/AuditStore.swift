@@ -8,6 +8,8 @@ public struct AuditStore: Sendable {
     private let database: AppDatabase
     /// The anchored heads, next to the database file.
     public let anchorFile: AuditAnchorFile
+    /// The newest seq in the anchor file, once read (shared by copies of this store).
+    private let lastAnchoredSeq = SharedMutex<Int64?>(nil)
 
     public init(database: AppDatabase) {
         self.database = database
@@ -98,9 +100,15 @@ public struct AuditStore: Sendable {
     @discardableResult
     public func anchorHead(at: String) async throws -> AuditAnchorFile.Anchor? {
         guard let head = try await database.writer.read({ db in try AuditLog.head(in: db) }) else { return nil }
-        if let last = try anchorFile.anchors().last, last.seq >= head.seq { return nil }
+        // The file is read once; after that the last seq this store anchored is remembered.
+        let lastAnchored = try lastAnchoredSeq.withLock { seq in
+            if seq == nil { seq = try anchorFile.anchors().last?.seq ?? 0 }
+            return seq ?? 0
+        }
+        guard head.seq > lastAnchored else { return nil }
         let anchor = AuditAnchorFile.Anchor(seq: head.seq, hash: head.hash, at: at)
         try anchorFile.append(anchor)
+        lastAnchoredSeq.withLock { $0 = max($0 ?? 0, anchor.seq) }
         return anchor
     }
 

@@ -149,6 +149,39 @@ import Testing
     }
 }
 
+/// The anchor file outlives crashes and careless edits: a line torn by a crash mid-append is
+/// skipped and the next anchor starts a line of its own; a line that is not an anchor is named.
+@Suite struct AuditAnchorFileTests {
+    private func withFile(_ contents: String, _ body: (AuditAnchorFile) throws -> Void) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("anchors-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = AuditAnchorFile(directory: directory)
+        try Data(contents.utf8).write(to: URL(fileURLWithPath: file.path))
+        try body(file)
+    }
+
+    private static let first = #"{"at":"2026-11-28T12:00:00Z","hash":"\#(String(repeating: "a", count: 64))","seq":3}"#
+
+    @Test func aTornLastLineIsSkippedAndTheNextAnchorStartsANewLine() throws {
+        try withFile(Self.first + "\n" + #"{"at":"2026-11-28T12:00:10Z","ha"#) { file in
+            #expect(try file.anchors().map(\.seq) == [3])
+            try file.append(.init(seq: 9, hash: String(repeating: "b", count: 64), at: "2026-11-28T12:00:20Z"))
+            #expect(try file.anchors().map(\.seq) == [3, 9])
+        }
+    }
+
+    @Test(arguments: [
+        #"{"at":"2026-11-28T12:00:10Z","hash":"bb","seq":1e30}"#, #"{"at":"x","hash":"bb","seq":0.5}"#,
+        #"{"at":"x","hash":"bb","seq":-4}"#, #"{"at":"x","hash":"bb"}"#, #"{"at":"x","hash":"bb","seq":4},}"#,
+    ])
+    func aLineThatIsNotAnAnchorIsNamed(line: String) throws {
+        try withFile(Self.first + "\n" + line + "\n") { file in
+            #expect { try file.anchors() } throws: { error in "\(error)".contains("line 2 is not an anchor") }
+        }
+    }
+}
+
 /// The quick check of an intact log (two halves read in parallel) must never call a broken one
 /// intact, even where the halves meet.
 @Suite struct AuditFastVerificationTests {

@@ -19,6 +19,9 @@ struct AuditAnchorer: Service {
             try? await cancelWhenGracefulShutdown { [interval] in try await Task.sleep(for: interval) }
             await anchorNow()
         }
+        // Shutdown may have begun while the anchor above was being taken, before the writer's
+        // last commits: the head at exit is anchored in any case.
+        await anchorNow()
     }
 
     /// One anchor now; failures are logged, never fatal (the log itself is intact either way).

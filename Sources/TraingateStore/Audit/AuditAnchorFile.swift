@@ -26,29 +26,42 @@ public struct AuditAnchorFile: Sendable {
         path = directory.appendingPathComponent(Self.fileName).path
     }
 
-    /// Every anchor in the file (none when it does not exist yet).
-    /// - Throws: `StoreError.corruptRecord` naming the line that does not parse.
+    /// Every anchor in the file (none when it does not exist yet). A last line cut short by a
+    /// crash in the middle of an append (it has no closing brace) is skipped.
+    /// - Throws: `StoreError.corruptRecord` naming any other line that is not an anchor.
     public func anchors() throws -> [Anchor] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
         var anchors: [Anchor] = []
-        for (index, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() where !line.isEmpty {
-            guard case .object(let fields) = try? JSONValue.parse(line), case .number(let seq)? = fields["seq"],
+        for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
+        where !line.isEmpty {
+            guard case .object(let fields) = try? JSONValue.parse(line) else {
+                if line.last != UInt8(ascii: "}") { continue }  // torn: written only in part
+                throw StoreError.corruptRecord("\(path) line \(index + 1) is not an anchor")
+            }
+            guard case .number(let number)? = fields["seq"], let seq = Int64(exactly: number), seq > 0,
                 case .string(let hash)? = fields["hash"], case .string(let at)? = fields["at"]
             else { throw StoreError.corruptRecord("\(path) line \(index + 1) is not an anchor") }
-            anchors.append(Anchor(seq: Int64(seq), hash: hash, at: at))
+            anchors.append(Anchor(seq: seq, hash: hash, at: at))
         }
         return anchors
     }
 
-    /// Appends one anchor and fsyncs it: O_APPEND, never a rewrite of what is there.
+    /// Appends one anchor and fsyncs it: O_APPEND, never a rewrite of what is there. After a
+    /// torn line the new anchor starts on a line of its own.
     public func append(_ anchor: Anchor) throws {
         let line = CanonicalJSON.encode(
             .object(["seq": .number(Double(anchor.seq)), "hash": .string(anchor.hash), "at": .string(anchor.at)])) + [0x0A]
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o600)
+        let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT, 0o600)
         guard descriptor >= 0 else { throw StoreError.corruptRecord("cannot open \(path): errno \(errno)") }
         defer { close(descriptor) }
-        let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == line.count, fsync(descriptor) == 0 else {
+        var status = stat()
+        var last: UInt8 = 0x0A
+        guard fstat(descriptor, &status) == 0, status.st_size == 0 || pread(descriptor, &last, 1, status.st_size - 1) == 1 else {
+            throw StoreError.corruptRecord("cannot read \(path): errno \(errno)")
+        }
+        let bytes = last == 0x0A ? line : [0x0A] + line
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count, fsync(descriptor) == 0 else {
             throw StoreError.corruptRecord("cannot append to \(path): errno \(errno)")
         }
     }
