@@ -11,6 +11,17 @@ import TraingateStore
 
 /// The audit log as an auditor reaches it: pages, filters, verification, exports.
 @Suite struct AuditAPITests {
+    /// Which `Accept-Encoding` headers get a gzip'd export: an explicit gzip weight decides,
+    /// `*` counts only when gzip is not named, and weight 0 means "not this".
+    @Test(arguments: [
+        ("gzip", true), ("br;q=1.0, gzip;q=0.8", true), ("*", true), ("identity, *;q=0.5", true), ("x-gzip", true),
+        ("gzip;q=0, *", false), ("*, gzip;q=0", false), ("gzip; q=0.000", false), ("*;q=0", false), ("br", false),
+        ("identity", false),
+    ])
+    func exportCompressionFollowsAcceptEncoding(header: String, gzip: Bool) {
+        #expect(AuditController.acceptsGzip(header) == gzip)
+    }
+
     /// Five decisions after the start-up policy entry: three admitted (US), two rejected (FR).
     private func admitFive(_ client: any TestClientProtocol) async throws {
         for index in 0..<5 {

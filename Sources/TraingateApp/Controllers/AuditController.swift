@@ -56,15 +56,20 @@ struct AuditController: Sendable {
             })
     }
 
-    /// True when `Accept-Encoding` lists gzip (or `*`) without `q=0` (RFC 9110 §12.5.3).
+    /// True when `Accept-Encoding` accepts gzip with a weight above zero (RFC 9110 §12.5.3): an
+    /// explicit `gzip` entry decides; `*` counts only when gzip is not named.
     static func acceptsGzip(_ header: String?) -> Bool {
         guard let header else { return false }
+        var wildcard: Bool?
         for item in header.split(separator: ",") {
             let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            guard let coding = parts.first, coding == "gzip" || coding == "*" else { continue }
-            let zeroWeight = parts.dropFirst().contains { $0.replacingOccurrences(of: " ", with: "").range(of: #"^q=0(\.0{0,3})?$"#, options: .regularExpression) != nil }
-            if !zeroWeight { return true }
+            guard let coding = parts.first else { continue }
+            let zeroWeight = parts.dropFirst().contains {
+                $0.replacingOccurrences(of: " ", with: "").range(of: #"^q=0(\.0{0,3})?$"#, options: .regularExpression) != nil
+            }
+            if coding == "gzip" || coding == "x-gzip" { return !zeroWeight }
+            if coding == "*" { wildcard = !zeroWeight }
         }
-        return false
+        return wildcard ?? false
     }
 }
