@@ -159,13 +159,7 @@ public struct AdmissionStore: Sendable {
         }
     }
 
-    /// `adm_` + 48-bit millisecond timestamp + 80 random bits, in hex: unguessable, yet ordered by
-    /// time, so each new row lands at the right edge of the primary-key B-tree instead of on a
-    /// random page (random keys dirtied a page per admission in every group commit).
     static func newAdmissionID(now: Date = Date()) -> String {
-        let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000))
-        let time = (0..<6).reversed().map { UInt8(truncatingIfNeeded: millis >> (8 * UInt64($0))) }
-        let random = SymmetricKey(size: SymmetricKeySize(bitCount: 80)).withUnsafeBytes { Array($0) }
-        return "adm_" + Hex.encode(time + random)
+        RecordID.make("adm", now: now)
     }
 }

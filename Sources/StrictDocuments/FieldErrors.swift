@@ -1,16 +1,17 @@
 import Foundation
-import StrictDocuments
 
 /// Collects every validation problem of a request so the client hears of all of them at once.
-struct FieldErrors {
-    private(set) var all: [DocumentError] = []
+public struct FieldErrors {
+    public init() {}
 
-    mutating func add(_ field: String, _ message: String) {
+    public private(set) var all: [DocumentError] = []
+
+    public mutating func add(_ field: String, _ message: String) {
         all.append(DocumentError(path: field, message: message))
     }
 
     /// The object's members; unknown keys are reported (a typo must not silently drop a constraint).
-    mutating func object(_ value: JSONValue, at field: String, allowed: Set<String>) -> [String: JSONValue]? {
+    public mutating func object(_ value: JSONValue, at field: String, allowed: Set<String>) -> [String: JSONValue]? {
         guard case .object(let members) = value else {
             add(field.isEmpty ? "body" : field, "must be an object, got \(value.typeName)")
             return nil
@@ -21,7 +22,7 @@ struct FieldErrors {
         return members
     }
 
-    mutating func string(_ value: JSONValue?, at field: String, length: ClosedRange<Int>) -> String? {
+    public mutating func string(_ value: JSONValue?, at field: String, length: ClosedRange<Int>) -> String? {
         guard let value, value != .null else { return nil }
         guard case .string(let text) = value else {
             add(field, "must be a string, got \(value.typeName)")
@@ -41,7 +42,7 @@ struct FieldErrors {
         return text
     }
 
-    mutating func bool(_ value: JSONValue?, at field: String) -> Bool? {
+    public mutating func bool(_ value: JSONValue?, at field: String) -> Bool? {
         guard let value, value != .null else { return nil }
         guard case .bool(let flag) = value else {
             add(field, "must be true or false, got \(value.typeName)")
@@ -50,7 +51,7 @@ struct FieldErrors {
         return flag
     }
 
-    mutating func number(_ value: JSONValue?, at field: String, range: ClosedRange<Double>) -> Double? {
+    public mutating func number(_ value: JSONValue?, at field: String, range: ClosedRange<Double>) -> Double? {
         guard let value, value != .null else { return nil }
         guard case .number(let number) = value else {
             add(field, "must be a number, got \(value.typeName)")
@@ -63,18 +64,24 @@ struct FieldErrors {
         return number
     }
 
-    mutating func integer(_ value: JSONValue?, at field: String, range: ClosedRange<Int>) -> Int? {
-        guard let number = number(value, at: field, range: Double(range.lowerBound)...Double(range.upperBound)) else {
+    public mutating func integer(_ value: JSONValue?, at field: String, range: ClosedRange<Int>) -> Int? {
+        guard let value, value != .null else { return nil }
+        guard case .number(let number) = value else {
+            add(field, "must be an integer, got \(value.typeName)")
             return nil
         }
-        guard number.rounded() == number else {
+        guard number.rounded() == number, abs(number) < 0x1p63 else {
             add(field, "must be an integer, got \(number)")
+            return nil
+        }
+        guard range.contains(Int(number)) else {
+            add(field, "must be an integer from \(range.lowerBound) to \(range.upperBound), got \(Int(number))")
             return nil
         }
         return Int(number)
     }
 
-    mutating func enumeration<T: RawRepresentable & CaseIterable>(_ value: JSONValue?, at field: String) -> T?
+    public mutating func enumeration<T: RawRepresentable & CaseIterable>(_ value: JSONValue?, at field: String) -> T?
     where T.RawValue == String {
         guard let text = string(value, at: field, length: 1...64) else { return nil }
         guard let result = T(rawValue: text) else {
@@ -84,16 +91,7 @@ struct FieldErrors {
         return result
     }
 
-    mutating func country(_ value: JSONValue?, at field: String) -> CountryCode? {
-        guard let text = string(value, at: field, length: 1...8) else { return nil }
-        guard let code = CountryCode(text) else {
-            add(field, "'\(text)' is not an officially assigned ISO 3166-1 alpha-2 country code in upper case (e.g. FR, GB)")
-            return nil
-        }
-        return code
-    }
-
-    mutating func timestamp(_ value: JSONValue?, at field: String) -> Date? {
+    public mutating func timestamp(_ value: JSONValue?, at field: String) -> Date? {
         guard let text = string(value, at: field, length: 1...64) else { return nil }
         guard let date = Timestamp.parse(text) else {
             add(field, "'\(text)' is not an RFC 3339 timestamp (e.g. 2026-11-28T12:00:00Z)")
@@ -102,7 +100,7 @@ struct FieldErrors {
         return date
     }
 
-    mutating func array(_ value: JSONValue?, at field: String, maxCount: Int) -> [JSONValue]? {
+    public mutating func array(_ value: JSONValue?, at field: String, maxCount: Int) -> [JSONValue]? {
         guard let value, value != .null else { return nil }
         guard case .array(let items) = value else {
             add(field, "must be an array, got \(value.typeName)")
@@ -115,7 +113,7 @@ struct FieldErrors {
         return items
     }
 
-    func join(_ parent: String, _ key: String) -> String { parent.isEmpty ? key : "\(parent).\(key)" }
+    public func join(_ parent: String, _ key: String) -> String { parent.isEmpty ? key : "\(parent).\(key)" }
 }
 
 
