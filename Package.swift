@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "TraingateApp",
             dependencies: [
-                "PolicyEngine", "TraingateStore", "Geocoding", "StrictDocuments", "Imaging",
+                "PolicyEngine", "TraingateStore", "Geocoding", "StrictDocuments", "Imaging", "Trainer", "Tensors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -13,8 +13,10 @@ public final class TrainingRun {
     private var prototypes: Tensor
     public private(set) var losses: [Float] = []
 
-    public var stepsPerEpoch: Int { max(1, images.count / max(2, min(parameters.batchSize, images.count))) }
+    public var stepsPerEpoch: Int { steps(forImages: images.count) }
     public var totalSteps: Int { parameters.epochs * stepsPerEpoch }
+    /// Every image's encoder input, as given.
+    public var imageCount: Int { images.count }
 
     public init(parameters: TrainingParameters, images: [[Float]]) {
         precondition(images.allSatisfy { $0.count == 3 * parameters.imageSide * parameters.imageSide }, "images must be [3, side, side]")
@@ -27,25 +29,54 @@ public final class TrainingRun {
         let initial = (0..<(parameters.prototypes * projection)).map { _ in generator.normal() }
         random = generator
         prototypes = L2Normalize().forward(Tensor(shape: [parameters.prototypes, projection], values: initial))
-        let total = parameters.epochs * max(1, images.count / max(2, min(parameters.batchSize, images.count)))
+        let total = max(1, parameters.epochs * (images.count / max(2, min(parameters.batchSize, max(images.count, 2)))))
         optimizer = SGD(learningRate: parameters.learningRate, warmupSteps: max(1, total / 10), totalSteps: total)
     }
 
-    /// Runs every step; `shouldContinue` is asked before each one (cancellation, shutdown) and
-    /// told the progress so far.
-    public func run(shouldContinue: (_ step: Int, _ loss: Float?) -> Bool = { _, _ in true }) {
-        let batch = max(2, min(parameters.batchSize, images.count))
+    /// How a run ended.
+    public enum Ending: Sendable, Equatable {
+        /// Every epoch ran.
+        case completed
+        /// `shouldContinue` said no (cancellation, shutdown).
+        case stopped
+        /// Fewer than two images were left to train on (contrastive objectives need pairs).
+        case tooFewImages(remaining: Int)
+    }
+
+    /// Runs every step. Before each epoch `beforeEpoch` may narrow the images still allowed
+    /// (indices into `images`; the re-check of admissibility), which shortens the plan;
+    /// `shouldContinue` is asked before each step (cancellation, shutdown) and told the progress,
+    /// and told it once more at the end.
+    @discardableResult
+    public func run(
+        beforeEpoch: (_ epoch: Int) -> [Int]? = { _ in nil }, shouldContinue: (TrainingRunProgress) -> Bool = { _ in true }
+    ) -> Ending {
+        var active = Array(images.indices)
         var step = 0
-        for _ in 0..<parameters.epochs {
-            var order = Array(images.indices)
+        var planned = totalSteps
+        for epoch in 0..<parameters.epochs {
+            if let allowed = beforeEpoch(epoch), allowed.count != active.count {
+                active = allowed.filter { images.indices.contains($0) }
+                planned = step + (parameters.epochs - epoch) * steps(forImages: active.count)
+            }
+            guard active.count >= 2 else { return .tooFewImages(remaining: active.count) }
+            let batch = max(2, min(parameters.batchSize, active.count))
+            var order = active
             order.shuffle(using: &random)
-            for start in stride(from: 0, to: stepsPerEpoch * batch, by: batch) {
-                guard shouldContinue(step, losses.last) else { return }
+            for start in stride(from: 0, to: steps(forImages: active.count) * batch, by: batch) {
+                let progress = TrainingRunProgress(epoch: epoch + 1, step: step, totalSteps: planned, loss: losses.last)
+                guard shouldContinue(progress) else { return .stopped }
                 losses.append(trainStep(Array(order[start..<(start + batch)]), step: step))
                 step += 1
             }
         }
-        _ = shouldContinue(step, losses.last)
+        _ = shouldContinue(TrainingRunProgress(epoch: parameters.epochs, step: step, totalSteps: step, loss: losses.last))
+        return .completed
+    }
+
+    /// Full batches in an epoch over `count` images (the last, partial batch is dropped).
+    private func steps(forImages count: Int) -> Int {
+        count / max(2, min(parameters.batchSize, max(count, 2)))
     }
 
     private func trainStep(_ batch: [Int], step: Int) -> Float {

@@ -49,6 +49,14 @@ public func buildApplication(
     let decoder = AdmissionRequestDecoder(
         maxImageBytes: configuration.maxImageBytes, maxBodyBytes: configuration.maxAdmissionBodyBytes)
 
+    // A job that was running when the process died left no checkpoint (that commits with its
+    // end); it is failed now, with an audit entry, before anything else can start.
+    let training = TrainingStore(database: database)
+    for job in try training.failInterrupted(at: Timestamp.format(now())) {
+        logger.warning("training job interrupted by the last shutdown marked failed", metadata: ["job.id": "\(job)"])
+    }
+    let worker = TrainingWorker(store: training, blasThreads: configuration.trainingBLASThreads, logger: logger, now: now)
+
     let catalog = RouteCatalog()
     // HEAD works wherever GET does (RFC 9110).
     let router = Router(options: .autoGenerateHeadEndpoints)
@@ -62,6 +70,12 @@ public func buildApplication(
     ).addRoutes(to: router, catalog: catalog)
     PolicyController(service: service, decoder: decoder).addRoutes(to: router, catalog: catalog)
     AuditController(store: AuditStore(database: database)).addRoutes(to: router, catalog: catalog)
+    TrainingController(store: training, worker: worker, now: now).addRoutes(to: router, catalog: catalog)
+    EmbeddingsController(
+        store: EmbeddingStore(database: database),
+        search: EmbeddingSearch(store: EmbeddingStore(database: database), imageLimits: configuration.imageLimits),
+        maxBodyBytes: configuration.maxAdmissionBodyBytes
+    ).addRoutes(to: router, catalog: catalog)
     if configuration.benchmarkRoutes {
         BenchmarkController(maxBodyBytes: configuration.maxAdmissionBodyBytes).addRoutes(to: router, catalog: catalog)
     }
@@ -74,12 +88,13 @@ public func buildApplication(
             await onListening("http://\(address?.ipAddress ?? configuration.host):\(address?.port ?? configuration.port)")
         },
         logger: logger)
-    // Services stop in reverse order: the server drains first, then the writer commits what it
-    // holds, then the checkpointer stops, then the head is anchored a last time, then the
-    // database closes (SQLite checkpoints on close).
+    // Services stop in reverse order: the server drains first, then the training job stops at
+    // a step boundary and records its end, then the writer commits what it holds, then the
+    // checkpointer stops, then the head is anchored a last time, then the database closes
+    // (SQLite checkpoints on close).
     let anchorer = AuditAnchorer(
         store: AuditStore(database: database), interval: .seconds(configuration.auditAnchorIntervalSeconds), logger: logger, now: now)
-    application.addServices(DatabaseCloser(database: database), anchorer, WALCheckpointer(database: database), committer)
+    application.addServices(DatabaseCloser(database: database), anchorer, WALCheckpointer(database: database), committer, worker)
     logger.info(
         "traingate configured",
         metadata: [

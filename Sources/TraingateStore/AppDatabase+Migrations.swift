@@ -155,6 +155,59 @@ extension AppDatabase {
                     arguments: [bands[0], bands[1], bands[2], bands[3], row["sha256"] as String])
             }
         }
+        // The trainer: jobs in submission order, checkpoints with their weights and lineage
+        // (which admissions trained them, under which policy versions), and one embedding per
+        // image a checkpoint trained on. Lineage and embeddings name admissions without a
+        // foreign key: erasure removes admissions but must still find the checkpoints they tainted.
+        migrator.registerMigration("v6-training") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE training_job (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        position INTEGER NOT NULL UNIQUE,
+                        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+                        parameters TEXT NOT NULL,
+                        epoch INTEGER NOT NULL DEFAULT 0,
+                        step INTEGER NOT NULL DEFAULT 0,
+                        total_steps INTEGER NOT NULL DEFAULT 0,
+                        loss REAL,
+                        images INTEGER NOT NULL DEFAULT 0,
+                        created_at TEXT NOT NULL,
+                        started_at TEXT,
+                        finished_at TEXT,
+                        checkpoint_id TEXT,
+                        error TEXT
+                    );
+                    CREATE INDEX training_job_status ON training_job(status, position);
+                    CREATE TABLE checkpoint (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        job_id TEXT NOT NULL UNIQUE REFERENCES training_job(id),
+                        created_at TEXT NOT NULL,
+                        format INTEGER NOT NULL,
+                        parameters TEXT NOT NULL,
+                        weights BLOB NOT NULL,
+                        embedding_dim INTEGER NOT NULL,
+                        images INTEGER NOT NULL,
+                        policy_versions TEXT NOT NULL
+                    );
+                    CREATE TABLE checkpoint_lineage (
+                        checkpoint_id TEXT NOT NULL REFERENCES checkpoint(id),
+                        admission_id TEXT NOT NULL,
+                        image_sha256 TEXT NOT NULL,
+                        policy_version TEXT NOT NULL,
+                        epochs INTEGER NOT NULL,
+                        PRIMARY KEY (checkpoint_id, admission_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX checkpoint_lineage_admission ON checkpoint_lineage(admission_id);
+                    CREATE TABLE embedding (
+                        admission_id TEXT NOT NULL,
+                        checkpoint_id TEXT NOT NULL REFERENCES checkpoint(id),
+                        vector BLOB NOT NULL,
+                        PRIMARY KEY (admission_id, checkpoint_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX embedding_checkpoint ON embedding(checkpoint_id);
+                    """)
+        }
         return migrator
     }
 }

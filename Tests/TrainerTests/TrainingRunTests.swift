@@ -72,7 +72,27 @@ import Tensors
 
     @Test func cancellingStopsAtAStepBoundary() {
         let run = TrainingRun(parameters: parameters(.simclr), images: patterns(count: 32, side: 16))
-        run.run { step, _ in step < 2 }
+        #expect(run.run(shouldContinue: { $0.step < 2 }) == .stopped)
         #expect(run.losses.count == 2)
+    }
+
+    /// The re-check before each epoch: images that stop being admissible leave the run, the
+    /// plan shrinks to match, and a run left with fewer than two images ends saying so.
+    @Test func imagesDroppedBeforeAnEpochAreNotTrainedOnAgain() {
+        var short = parameters(.simclr)
+        short.epochs = 3
+        let run = TrainingRun(parameters: short, images: patterns(count: 32, side: 16))
+        #expect(run.totalSteps == 6)
+        var seen: [TrainingRunProgress] = []
+        let ending = run.run(beforeEpoch: { epoch in epoch == 1 ? Array(0..<16) : nil }) { seen.append($0); return true }
+        #expect(ending == .completed)
+        // Epoch 1: 2 steps of 16; epochs 2 and 3: 1 step each over the 16 left.
+        #expect(run.losses.count == 4)
+        #expect(seen.last == TrainingRunProgress(epoch: 3, step: 4, totalSteps: 4, loss: run.losses.last))
+        #expect(seen.map(\.epoch) == [1, 1, 2, 3, 3])
+
+        let starved = TrainingRun(parameters: short, images: patterns(count: 32, side: 16))
+        #expect(starved.run(beforeEpoch: { epoch in epoch == 2 ? [5] : nil }) == .tooFewImages(remaining: 1))
+        #expect(starved.losses.count == 4)
     }
 }

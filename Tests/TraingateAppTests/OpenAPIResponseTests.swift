@@ -76,6 +76,17 @@ import Testing
             record("AuditPage", "filtered, empty", try await client.execute(uri: "/v1/audit?kind=erasure", method: .get))
             record("AuditVerification", "intact", try await client.execute(uri: "/v1/audit/verify", method: .get))
             record("Problem", "400 audit query", try await client.execute(uri: "/v1/audit?limit=5000", method: .get))
+            record("Problem", "404 no checkpoint", try await client.postJSON("/v1/embeddings/search", #"{"admission_id": "\#(id)"}"#))
+            let queuedJob = try await client.postJSON("/v1/training/jobs", #"{"epochs": 0, "embedding_dim": 8}"#)
+            record("TrainingJob", "202 queued", queuedJob)
+            let jobID = try #require(queuedJob.json["job_id"] as? String)
+            let finished = try await TrainingAPITests.wait(client, jobID, until: TrainingAPITests.status("succeeded", "failed"))
+            #expect(finished["status"] as? String == "succeeded")
+            record("TrainingJob", "succeeded", try await client.execute(uri: "/v1/training/jobs/\(jobID)", method: .get))
+            record("Problem", "409 cancel ended job", try await client.execute(uri: "/v1/training/jobs/\(jobID)/cancel", method: .post))
+            record("Problem", "400 job parameters", try await client.postJSON("/v1/training/jobs", #"{"epochs": "many"}"#))
+            record("EmbeddingNeighbors", "by upload", try await client.postJSON(
+                "/v1/embeddings/search", #"{"image_base64": "\#(image)", "k": 2}"#))
             let batch = try await client.execute(
                 uri: "/v1/admissions/batch", method: .post, headers: [.contentType: "application/x-ndjson"],
                 body: ByteBuffer(string: Bodies.admission(imageID: "b1") + "\n{\"nope\":1}\n"))
@@ -101,7 +112,7 @@ import Testing
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(output)")
-        #expect(recorded.count == 19)
+        #expect(recorded.count == 25)
         #expect(output.split(separator: "\n").filter { $0.hasPrefix("ok") }.count == recorded.count, "\(output)")
     }
 }

@@ -5,6 +5,7 @@ enum ProblemKind {
     case validation
     case malformedBody
     case notFound
+    case conflict
     case methodNotAllowed
     case payloadTooLarge
     case unsupportedMediaType
@@ -20,6 +21,7 @@ enum ProblemKind {
         case .validation: base + "validation"
         case .malformedBody: base + "malformed-body"
         case .notFound: base + "not-found"
+        case .conflict: base + "conflict"
         case .methodNotAllowed: base + "method-not-allowed"
         case .payloadTooLarge: base + "payload-too-large"
         case .unsupportedMediaType: base + "unsupported-media-type"
@@ -36,6 +38,7 @@ enum ProblemKind {
         case .validation: "The request has invalid fields"
         case .malformedBody: "The request body could not be read"
         case .notFound: "Not found"
+        case .conflict: "The request conflicts with the resource's current state"
         case .methodNotAllowed: "Method not allowed"
         case .payloadTooLarge: "Payload too large"
         case .unsupportedMediaType: "Unsupported media type"
@@ -51,6 +54,7 @@ enum ProblemKind {
         switch self {
         case .validation, .malformedBody: .badRequest
         case .notFound: .notFound
+        case .conflict: .conflict
         case .methodNotAllowed: .methodNotAllowed
         case .payloadTooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType

@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import StrictDocuments
+import TraingateStore
+
+/// Training jobs: `POST /v1/training/jobs` queues one (202), `GET` shows one or all, and
+/// `POST .../cancel` stops one (at once when queued, at the next step boundary when running).
+struct TrainingController: Sendable {
+    let store: TrainingStore
+    let worker: TrainingWorker
+    let now: @Sendable () -> Date
+    static let maxBodyBytes = 16 * 1024
+
+    func addRoutes(to router: Router<BasicRequestContext>, catalog: RouteCatalog) {
+        router.route(.post, "/v1/training/jobs", in: catalog, use: create)
+        router.route(.get, "/v1/training/jobs", in: catalog, use: list)
+        router.route(.get, "/v1/training/jobs/{job_id}", in: catalog, use: show)
+        router.route(.post, "/v1/training/jobs/{job_id}/cancel", in: catalog, use: cancel)
+    }
+
+    @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let body = try await JSONRequestBody.read(request, limit: Self.maxBodyBytes, emptyIsObject: true)
+        let parsed = TrainingParametersParser.parse(body)
+        guard parsed.errors.isEmpty else { throw ProblemDetails(validation: parsed.errors) }
+        let parameters = TrainingParametersParser.json(parsed.parameters)
+        let job = try await store.submit(parameters: parameters, at: Timestamp.format(now()))
+        worker.jobQueued()
+        context.logger.info("training job queued", metadata: ["job.id": "\(job.id)"])
+        return JSONResponse.make(.accepted, json: TrainingJobBody(job: job).json, headers: [.location: "/v1/training/jobs/\(job.id)"])
+    }
+
+    @Sendable func list(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let jobs = try await store.jobs().map(worker.control.current)
+        return JSONResponse.make(.ok, json: .object(["jobs": .array(jobs.map { TrainingJobBody(job: $0).json })]))
+    }
+
+    @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        JSONResponse.make(.ok, json: TrainingJobBody(job: worker.control.current(try await job(context))).json)
+    }
+
+    @Sendable func cancel(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("job_id")
+        guard let (job, cancelledNow) = try await store.cancelIfQueued(id, at: Timestamp.format(now())) else { throw notFound(id) }
+        if !cancelledNow {
+            guard job.status == .running else {
+                throw ProblemDetails(.conflict, detail: "Job '\(id)' already ended (\(job.status.rawValue)); there is nothing to cancel.")
+            }
+            worker.control.requestCancel(id)
+        }
+        return JSONResponse.make(.accepted, json: TrainingJobBody(job: worker.control.current(job)).json)
+    }
+
+    private func job(_ context: BasicRequestContext) async throws -> TrainingJob {
+        let id = try context.parameters.require("job_id")
+        guard let job = try await store.job(id) else { throw notFound(id) }
+        return job
+    }
+
+    private func notFound(_ id: String) -> ProblemDetails {
+        ProblemDetails(.notFound, detail: "No training job with id '\(id)'.")
+    }
+}

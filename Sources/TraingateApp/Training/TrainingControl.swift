@@ -1,0 +1,48 @@
+import Synchronization
+import TraingateStore
+
+/// What the HTTP side and the training thread share: cancellation requests, the shutdown flag,
+/// and the running job's live progress (fresher than the row, which is written once per epoch).
+final class TrainingControl: Sendable {
+    private struct State {
+        var cancelRequested: Set<String> = []
+        var shuttingDown = false
+        var live: [String: (progress: TrainingProgress, images: Int)] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    func requestCancel(_ jobID: String) { state.withLock { _ = $0.cancelRequested.insert(jobID) } }
+
+    func beginShutdown() { state.withLock { $0.shuttingDown = true } }
+
+    var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
+
+    /// Why the job must stop at the next step boundary, or nil to go on.
+    func stopReason(_ jobID: String) -> TrainingJob.Status? {
+        state.withLock { state in
+            if state.cancelRequested.contains(jobID) { return .cancelled }
+            return state.shuttingDown ? .failed : nil
+        }
+    }
+
+    func report(_ jobID: String, progress: TrainingProgress, images: Int) {
+        state.withLock { $0.live[jobID] = (progress, images) }
+    }
+
+    func finished(_ jobID: String) {
+        state.withLock { state in
+            state.live[jobID] = nil
+            state.cancelRequested.remove(jobID)
+        }
+    }
+
+    /// The job as stored, with the live progress of a running one.
+    func current(_ job: TrainingJob) -> TrainingJob {
+        guard job.status == .running, let live = state.withLock({ $0.live[job.id] }) else { return job }
+        var current = job
+        current.progress = live.progress
+        current.images = live.images
+        return current
+    }
+}

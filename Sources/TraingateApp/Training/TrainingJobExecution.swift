@@ -1,0 +1,157 @@
+import Foundation
+import Imaging
+import Logging
+import StrictDocuments
+import Tensors
+import Trainer
+import TraingateStore
+
+/// One job, from snapshot to checkpoint, run synchronously on the training thread (never an
+/// event loop or the cooperative pool: every step is seconds of BLAS). It always ends the job
+/// in the store, with the audit entry for its end, and never throws.
+struct TrainingJobExecution: Sendable {
+    let store: TrainingStore
+    let control: TrainingControl
+    let logger: Logger
+    let now: @Sendable () -> Date
+    /// Images embedded per forward pass once training is done.
+    static let embeddingBatch = 256
+
+    func run(_ job: TrainingJob) {
+        var job = job
+        do {
+            try execute(&job)
+        } catch {
+            logger.error("training job failed", metadata: ["job.id": "\(job.id)", "error": "\(error)"])
+            end(job, .failed, "\(error)")
+        }
+        control.finished(job.id)
+    }
+
+    private struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private func execute(_ job: inout TrainingJob) throws {
+        let (parameters, problems) = TrainingParametersParser.parse(job.parameters)
+        guard problems.isEmpty else {
+            throw Failure(description: "the job's stored parameters do not parse")
+        }
+        let examples = try store.snapshot()
+        guard !examples.isEmpty else {
+            throw Failure(description: "the training queue holds no admitted images with pixels; admit images first")
+        }
+        let images = try examples.map { example in
+            do {
+                return try PixelPlanes.fromJPEG(example.imageBytes, side: parameters.imageSide)
+            } catch {
+                throw Failure(description: "the stored copy of \(example.admissionID) does not decode: \(error)")
+            }
+        }
+        let run = TrainingRun(parameters: parameters, images: images)
+        var epochsUsed = [Int](repeating: 0, count: examples.count)
+        var allowed = Array(examples.indices)
+        var recheckError: (any Error)?
+        var diverged = false
+        var stopStatus: TrainingJob.Status?
+        job.progress = TrainingProgress(totalSteps: run.totalSteps)
+        control.report(job.id, progress: job.progress, images: examples.count)
+
+        // Before each epoch: only items still in the queue go on (a rejection superseded them,
+        // their subject objected, or they were erased meanwhile).
+        func recheck() -> [Int]? {
+            do {
+                let kept = try store.stillQueued(examples.map(\.admissionID))
+                allowed = examples.indices.filter { kept.contains(examples[$0].admissionID) }
+                return allowed
+            } catch {
+                recheckError = error
+                return nil
+            }
+        }
+        let ending: TrainingRun.Ending
+        if parameters.epochs == 0 {
+            _ = recheck()
+            ending = .completed
+        } else {
+            ending = run.run(
+                beforeEpoch: { _ in
+                    let kept = recheck()
+                    for index in allowed { epochsUsed[index] += 1 }
+                    try? store.recordProgress(job.id, job.progress, images: allowed.count)
+                    return kept
+                },
+                shouldContinue: { progress in
+                    job.progress = TrainingProgress(
+                        epoch: progress.epoch, step: progress.step, totalSteps: progress.totalSteps, loss: progress.loss.map(Double.init))
+                    control.report(job.id, progress: job.progress, images: allowed.count)
+                    if recheckError != nil { return false }
+                    if let loss = progress.loss, !loss.isFinite {
+                        diverged = true
+                        return false
+                    }
+                    stopStatus = control.stopReason(job.id)
+                    return stopStatus == nil
+                })
+        }
+        if let recheckError { throw recheckError }
+        let step = "step \(job.progress.step) of \(job.progress.totalSteps)"
+        switch ending {
+        case .stopped where diverged:
+            throw Failure(description: "training diverged: the loss is not a number at \(step); try a lower learning_rate")
+        case .stopped:
+            if stopStatus == .cancelled {
+                end(job, .cancelled, "cancelled at \(step)")
+            } else {
+                end(job, .failed, "interrupted at \(step): the service shut down; submit the job again")
+            }
+            return
+        case .tooFewImages(let remaining):
+            throw Failure(description: "only \(remaining) image(s) were still admissible at epoch \(job.progress.epoch); training needs at least 2")
+        case .completed:
+            break
+        }
+        // The last epoch's re-check happened before it: check once more before embedding.
+        guard recheck() != nil else { throw recheckError ?? Failure(description: "re-check failed") }
+        let trained = parameters.epochs == 0 ? allowed : examples.indices.filter { epochsUsed[$0] > 0 }
+        let checkpoint = TrainedCheckpoint(
+            id: RecordID.make("ckpt"), format: CheckpointWeights.format, parameters: job.parameters,
+            weights: CheckpointWeights.encode(run.model), embeddingDimension: parameters.embeddingDimension,
+            lineage: trained.map {
+                TrainedCheckpoint.Lineage(
+                    admissionID: examples[$0].admissionID, imageSHA256: examples[$0].imageSHA256,
+                    policyVersion: examples[$0].policyVersion, epochs: epochsUsed[$0])
+            },
+            embeddings: embed(allowed, of: images, model: run.model, side: parameters.imageSide).enumerated().map {
+                (examples[allowed[$0.offset]].admissionID, $0.element)
+            })
+        job.images = trained.count
+        try store.succeed(job, checkpoint: checkpoint, at: Timestamp.format(now()))
+        logger.info(
+            "training job succeeded",
+            metadata: ["job.id": "\(job.id)", "checkpoint.id": "\(checkpoint.id)", "images": "\(trained.count)"])
+    }
+
+    /// Unit-length embeddings of the chosen images, in batches.
+    private func embed(_ indices: [Int], of images: [[Float]], model: EncoderModel, side: Int) -> [[Float]] {
+        var vectors: [[Float]] = []
+        for start in stride(from: 0, to: indices.count, by: Self.embeddingBatch) {
+            let chunk = indices[start..<min(start + Self.embeddingBatch, indices.count)]
+            let batch = Tensor(shape: [chunk.count, 3, side, side], values: chunk.flatMap { images[$0] })
+            let embedded = model.embed(batch)
+            let dimension = embedded.shape[1]
+            for row in 0..<chunk.count { vectors.append(Array(embedded.values[(row * dimension)..<((row + 1) * dimension)])) }
+        }
+        return vectors
+    }
+
+    private func end(_ job: TrainingJob, _ status: TrainingJob.Status, _ error: String) {
+        do {
+            try store.end(job, status: status, error: error, at: Timestamp.format(now()))
+            logger.notice("training job ended", metadata: ["job.id": "\(job.id)", "status": "\(status.rawValue)", "reason": "\(error)"])
+        } catch {
+            // The row stays `running`; the next start fails it (failInterrupted).
+            logger.error("could not record the end of a training job", metadata: ["job.id": "\(job.id)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import StrictDocuments
+import Tensors
+import TraingateStore
+
+/// Runs queued training jobs one at a time, in submission order, each on a thread of its own
+/// (BLAS work must not hold an event loop or a cooperative-pool thread). At shutdown the running
+/// job stops at its next step boundary and is recorded as failed; queued jobs stay queued.
+final class TrainingWorker: Service, Sendable {
+    let store: TrainingStore
+    let control: TrainingControl
+    private let execution: TrainingJobExecution
+    private let blasThreads: Int
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+
+    init(store: TrainingStore, blasThreads: Int, logger: Logger, now: @escaping @Sendable () -> Date) {
+        self.store = store
+        self.blasThreads = blasThreads
+        self.logger = logger
+        self.now = now
+        control = TrainingControl()
+        execution = TrainingJobExecution(store: store, control: control, logger: logger, now: now)
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Called after a job is queued, so the worker does not wait for its next look.
+    func jobQueued() { wake.yield() }
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            var pending = wakeups.makeAsyncIterator()
+            while !control.isShuttingDown {
+                while !control.isShuttingDown, let job = try? await next() { await runOnTrainingThread(job) }
+                // Woken by a new job, or by the end of the stream at shutdown.
+                guard await pending.next() != nil else { break }
+            }
+        } onGracefulShutdown: { [control, wake] in
+            control.beginShutdown()
+            wake.finish()
+        }
+    }
+
+    /// The oldest queued job, marked running (with its audit entry).
+    private func next() async throws -> TrainingJob? {
+        try await store.startNext(at: Timestamp.format(now()))
+    }
+
+    private func runOnTrainingThread(_ job: TrainingJob) async {
+        logger.info("training job started", metadata: ["job.id": "\(job.id)"])
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let thread = Thread { [execution, blasThreads] in
+                BLAS.threads = blasThreads
+                execution.run(job)
+                done.resume()
+            }
+            thread.name = "traingate-training"
+            thread.stackSize = 16 << 20
+            thread.start()
+        }
+    }
+}

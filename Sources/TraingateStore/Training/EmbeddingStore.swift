@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+import StrictDocuments
+
+/// Embeddings as the API serves them: only of images still in the queue (an image that left
+/// it, by a rejection, objection or erasure, is no longer anyone's training data), and from the
+/// newest checkpoint that has them.
+public struct EmbeddingStore: Sendable {
+    private let database: AppDatabase
+
+    public init(database: AppDatabase) {
+        self.database = database
+    }
+
+    /// The admission's embedding from the newest succeeded checkpoint that trained on it.
+    public func embedding(of admissionID: String) async throws -> (checkpointID: String, vector: [Float])? {
+        try await database.writer.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT e.checkpoint_id, e.vector FROM embedding e JOIN checkpoint c ON c.id = e.checkpoint_id
+                        JOIN training_job j ON j.id = c.job_id
+                        WHERE e.admission_id = ? AND EXISTS (SELECT 1 FROM queue_item q WHERE q.admission_id = e.admission_id)
+                        ORDER BY j.position DESC LIMIT 1
+                        """, arguments: [admissionID])
+            else { return nil }
+            guard let vector = FloatBlob.decode(row[1]) else {
+                throw StoreError.corruptRecord("embedding of \(admissionID) is not a vector of floats")
+            }
+            return (row[0], vector)
+        }
+    }
+
+    /// The checkpoint of the newest succeeded job.
+    public func newestCheckpoint() async throws -> StoredCheckpoint? {
+        try await database.writer.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT c.id, c.job_id, c.format, c.parameters, c.weights, c.embedding_dim FROM checkpoint c
+                        JOIN training_job j ON j.id = c.job_id ORDER BY j.position DESC LIMIT 1
+                        """)
+            else { return nil }
+            guard let parameters = try? JSONValue.parse(Array((row[3] as String).utf8)) else {
+                throw StoreError.corruptRecord("checkpoint \(row[0] as String) has unreadable parameters")
+            }
+            return StoredCheckpoint(
+                id: row[0], jobID: row[1], format: row[2], parameters: parameters, weights: Array(row[4] as Data), embeddingDimension: row[5])
+        }
+    }
+
+    /// Every embedding of the checkpoint whose image is still queued, as one row-major matrix.
+    public func matrix(of checkpointID: String, dimension: Int) async throws -> (admissionIDs: [String], values: [Float]) {
+        try await database.writer.read { db in
+            var ids: [String] = []
+            var values: [Float] = []
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT e.admission_id, e.vector FROM embedding e
+                    WHERE e.checkpoint_id = ? AND EXISTS (SELECT 1 FROM queue_item q WHERE q.admission_id = e.admission_id)
+                    ORDER BY e.admission_id
+                    """, arguments: [checkpointID])
+            while let row = try rows.next() {
+                guard let vector = FloatBlob.decode(row[1]), vector.count == dimension else {
+                    throw StoreError.corruptRecord("embedding of \(row[0] as String) does not have \(dimension) floats")
+                }
+                ids.append(row[0])
+                values += vector
+            }
+            return (ids, values)
+        }
+    }
+}

@@ -1,0 +1,13 @@
+import Foundation
+import GRDB
+import StrictDocuments
+
+/// A checkpoint read back: enough to rebuild its encoder and embed new images.
+public struct StoredCheckpoint: Sendable {
+    public let id: String
+    public let jobID: String
+    public let format: Int
+    public let parameters: JSONValue
+    public let weights: [UInt8]
+    public let embeddingDimension: Int
+}

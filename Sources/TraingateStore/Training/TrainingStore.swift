@@ -1,0 +1,213 @@
+import Foundation
+import GRDB
+import StrictDocuments
+
+/// Training jobs and what they leave behind. HTTP handlers use the async methods; the training
+/// worker, which runs on a thread of its own, uses the synchronous ones. Every start and end of
+/// a job is an audit entry, committed with the state change it records.
+public struct TrainingStore: Sendable {
+    private let database: AppDatabase
+
+    public init(database: AppDatabase) {
+        self.database = database
+    }
+
+    // MARK: - Jobs, from HTTP
+
+    /// Queues a job behind every job submitted before it.
+    public func submit(parameters: JSONValue, at: String) async throws -> TrainingJob {
+        try await database.writer.write { db in
+            let id = RecordID.make("job")
+            let position = (try Int.fetchOne(db, sql: "SELECT max(position) FROM training_job") ?? 0) + 1
+            try db.execute(
+                sql: "INSERT INTO training_job (id, position, status, parameters, created_at) VALUES (?, ?, 'queued', ?, ?)",
+                arguments: [id, position, JSONText.encode(parameters), at])
+            return try Self.job(id, in: db)!
+        }
+    }
+
+    public func job(_ id: String) async throws -> TrainingJob? {
+        try await database.writer.read { db in try Self.job(id, in: db) }
+    }
+
+    /// Jobs, newest first.
+    public func jobs(limit: Int = 1000) async throws -> [TrainingJob] {
+        try await database.writer.read { db in
+            try Row.fetchAll(db, sql: TrainingJob.selectSQL + " ORDER BY position DESC LIMIT ?", arguments: [limit])
+                .map(TrainingJob.init(row:))
+        }
+    }
+
+    /// Cancels a queued job at once (it never starts). A running job is left to the worker,
+    /// which stops it at the next step boundary; a finished one is returned as it is.
+    /// - Returns: the job after the call, and whether this call cancelled it; nil when unknown.
+    public func cancelIfQueued(_ id: String, at: String) async throws -> (job: TrainingJob, cancelled: Bool)? {
+        try await database.writer.write { db in
+            guard var job = try Self.job(id, in: db) else { return nil }
+            guard job.status == .queued else { return (job, false) }
+            job.status = .cancelled
+            job.finishedAt = at
+            job.error = "cancelled before it started"
+            try Self.finish(job, event: "cancelled", in: db)
+            return (job, true)
+        }
+    }
+
+    /// Takes the oldest queued job: marks it running and records its start, in one transaction
+    /// (a cancel cannot slip in between). Nil when nothing is queued.
+    public func startNext(at: String) async throws -> TrainingJob? {
+        try await database.writer.write { db in
+            guard var job = try Row.fetchOne(db, sql: TrainingJob.selectSQL + " WHERE status = 'queued' ORDER BY position LIMIT 1")
+                .map(TrainingJob.init(row:))
+            else { return nil }
+            job.status = .running
+            job.startedAt = at
+            try db.execute(sql: "UPDATE training_job SET status = 'running', started_at = ? WHERE id = ?", arguments: [at, job.id])
+            _ = try AuditLog.append(
+                AuditRecord(
+                    kind: .trainingJob, at: at,
+                    details: .object(["job_id": .string(job.id), "event": .string("started"), "parameters": job.parameters])),
+                in: db)
+            return job
+        }
+    }
+
+    // MARK: - Jobs, from the training thread
+
+    /// Every queued image with its stored copy, oldest first: the job's snapshot.
+    public func snapshot() throws -> [TrainingExample] {
+        try database.writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT q.admission_id, a.policy_version, i.sha256, i.bytes FROM queue_item q
+                    JOIN admission a ON a.id = q.admission_id JOIN image i ON i.sha256 = q.image_sha256
+                    ORDER BY q.enqueued_at, q.admission_id
+                    """
+            ).map { row in
+                TrainingExample(
+                    admissionID: row[0], policyVersion: row[1], imageSHA256: row[2], imageBytes: Array(row[3] as Data))
+            }
+        }
+    }
+
+    /// Which of `admissionIDs` are still admissible: still in the queue (an item leaves it when
+    /// its admission is superseded by a rejection, its subject objects, or it is erased).
+    public func stillQueued(_ admissionIDs: [String]) throws -> Set<String> {
+        try database.writer.read { db in
+            var kept = Set<String>()
+            // In chunks: SQLite limits the number of bound parameters.
+            for start in stride(from: 0, to: admissionIDs.count, by: 500) {
+                let chunk = Array(admissionIDs[start..<min(start + 500, admissionIDs.count)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                kept.formUnion(
+                    try String.fetchAll(
+                        db, sql: "SELECT admission_id FROM queue_item WHERE admission_id IN (\(marks))", arguments: StatementArguments(chunk)))
+            }
+            return kept
+        }
+    }
+
+    public func recordProgress(_ id: String, _ progress: TrainingProgress, images: Int) throws {
+        try database.writer.write { db in
+            try db.execute(
+                sql: "UPDATE training_job SET epoch = ?, step = ?, total_steps = ?, loss = ?, images = ? WHERE id = ?",
+                arguments: [progress.epoch, progress.step, progress.totalSteps, progress.loss, images, id])
+        }
+    }
+
+    /// The job's success, its checkpoint, lineage and embeddings, and the audit entry: one
+    /// transaction, so a crash leaves either all of it or a running job (failed at restart).
+    public func succeed(_ job: TrainingJob, checkpoint: TrainedCheckpoint, at: String) throws {
+        try database.writer.write { db in
+            let policyVersions = Array(Set(checkpoint.lineage.map(\.policyVersion))).sorted()
+            try db.execute(
+                sql: """
+                    INSERT INTO checkpoint (id, job_id, created_at, format, parameters, weights, embedding_dim, images, policy_versions)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    checkpoint.id, job.id, at, checkpoint.format, JSONText.encode(checkpoint.parameters), Data(checkpoint.weights),
+                    checkpoint.embeddingDimension, checkpoint.lineage.count,
+                    JSONText.encode(.array(policyVersions.map(JSONValue.string))),
+                ])
+            let lineage = try db.makeStatement(
+                sql: "INSERT INTO checkpoint_lineage (checkpoint_id, admission_id, image_sha256, policy_version, epochs) VALUES (?, ?, ?, ?, ?)")
+            for item in checkpoint.lineage {
+                try lineage.execute(arguments: [checkpoint.id, item.admissionID, item.imageSHA256, item.policyVersion, item.epochs])
+            }
+            // Only for images still queued at commit: an erasure or objection that committed
+            // after the job's last re-check must not be undone by its embeddings.
+            let embedding = try db.makeStatement(
+                sql: """
+                    INSERT INTO embedding (admission_id, checkpoint_id, vector)
+                    SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM queue_item WHERE admission_id = ?)
+                    """)
+            for item in checkpoint.embeddings {
+                try embedding.execute(arguments: [item.admissionID, checkpoint.id, FloatBlob.encode(item.vector), item.admissionID])
+            }
+            var finished = job
+            finished.status = .succeeded
+            finished.finishedAt = at
+            finished.checkpointID = checkpoint.id
+            finished.images = checkpoint.lineage.count
+            try Self.finish(finished, event: "succeeded", in: db)
+        }
+    }
+
+    /// A job that ends without a checkpoint (failed or cancelled), with its audit entry.
+    public func end(_ job: TrainingJob, status: TrainingJob.Status, error: String, at: String) throws {
+        precondition(status == .failed || status == .cancelled, "use succeed(_:checkpoint:at:)")
+        try database.writer.write { db in
+            var ended = job
+            ended.status = status
+            ended.error = error
+            ended.finishedAt = at
+            try Self.finish(ended, event: status.rawValue, in: db)
+        }
+    }
+
+    /// At start-up: a job still `running` was cut off by the process dying. It is failed, with
+    /// an audit entry, and nothing it did is kept (its checkpoint would have committed with its end).
+    /// - Returns: the jobs failed.
+    @discardableResult
+    public func failInterrupted(at: String) throws -> [String] {
+        try database.writer.write { db in
+            let jobs = try Row.fetchAll(db, sql: TrainingJob.selectSQL + " WHERE status = 'running' ORDER BY position")
+                .map(TrainingJob.init(row:))
+            for var job in jobs {
+                job.status = .failed
+                job.finishedAt = at
+                job.error = "the service stopped while this job was running (started \(job.startedAt ?? "?")); submit it again"
+                try Self.finish(job, event: "failed", in: db)
+            }
+            return jobs.map(\.id)
+        }
+    }
+
+    // MARK: - SQL
+
+    static func job(_ id: String, in db: Database) throws -> TrainingJob? {
+        try Row.fetchOne(db, sql: TrainingJob.selectSQL + " WHERE id = ?", arguments: [id]).map(TrainingJob.init(row:))
+    }
+
+    /// Writes a finished job's row and appends the audit entry for its end.
+    private static func finish(_ job: TrainingJob, event: String, in db: Database) throws {
+        try db.execute(
+            sql: """
+                UPDATE training_job SET status = ?, epoch = ?, step = ?, total_steps = ?, loss = ?, images = ?,
+                    finished_at = ?, checkpoint_id = ?, error = ? WHERE id = ?
+                """,
+            arguments: [
+                job.status.rawValue, job.progress.epoch, job.progress.step, job.progress.totalSteps, job.progress.loss, job.images,
+                job.finishedAt, job.checkpointID, job.error, job.id,
+            ])
+        var details: [String: JSONValue] = [
+            "job_id": .string(job.id), "event": .string(event), "images": .number(Double(job.images)),
+            "steps": .number(Double(job.progress.step)),
+        ]
+        if let checkpoint = job.checkpointID { details["checkpoint_id"] = .string(checkpoint) }
+        if let error = job.error { details["error"] = .string(error) }
+        _ = try AuditLog.append(AuditRecord(kind: .trainingJob, at: job.finishedAt ?? job.createdAt, details: .object(details)), in: db)
+    }
+}
