@@ -280,8 +280,8 @@ def sinkhorn(scores, epsilon=0.05, iterations=3):
     return (q * samples).float()
 
 
-def swapped_prediction(scores_a, scores_b, temperature):
-    codes_a, codes_b = sinkhorn(scores_a), sinkhorn(scores_b)
+def swapped_prediction(scores_a, scores_b, temperature, epsilon=0.05, iterations=3):
+    codes_a, codes_b = sinkhorn(scores_a, epsilon, iterations), sinkhorn(scores_b, epsilon, iterations)
     loss_a = -(codes_b * F.log_softmax(scores_a / temperature, dim=1)).sum(dim=1).mean()
     loss_b = -(codes_a * F.log_softmax(scores_b / temperature, dim=1)).sum(dim=1).mean()
     return (loss_a + loss_b) / 2
@@ -370,6 +370,10 @@ def main(argv=None):
     study.add_argument("--pool", choices=["gap", "gap2", "flat"], default="gap", help="how the last map becomes the embedding")
     study.add_argument("--embed-at", choices=["relu", "gn", "conv"], default="relu", help="take the embedding after ReLU (Swift), after GN, or after conv")
     study.add_argument("--eval", default="relu,gn,relu-gap2,relu-flat,head", help="extra representations to score (kind[-pool])")
+    study.add_argument("--sinkhorn-epsilon", type=float, default=0.05)
+    study.add_argument("--sinkhorn-iterations", type=int, default=3)
+    study.add_argument("--prototype-lr-scale", type=float, default=1.0, help="prototypes' rate relative to the step's (0 = fixed)")
+    study.add_argument("--freeze-prototypes-steps", type=int, default=0, help="keep the prototypes fixed for the first N steps (SwAV paper: 1 epoch)")
     study.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
 
@@ -418,12 +422,12 @@ def main(argv=None):
             else:
                 c = prototypes.clone().requires_grad_(True)
                 scores = z @ c.T
-                loss = swapped_prediction(scores[:batch], scores[batch:], args.temperature)
+                loss = swapped_prediction(scores[:batch], scores[batch:], args.temperature, args.sinkhorn_epsilon, args.sinkhorn_iterations)
             optimizer.zero_grad(set_to_none=False)
             loss.backward()
-            if args.objective == "swav":  # plain SGD at the step's rate, back onto the sphere
+            if args.objective == "swav" and step >= args.freeze_prototypes_steps:  # plain SGD at the step's rate, back onto the sphere
                 with torch.no_grad():
-                    prototypes = F.normalize(prototypes - rate * c.grad, dim=1)
+                    prototypes = F.normalize(prototypes - args.prototype_lr_scale * rate * c.grad, dim=1)
             for group in optimizer.param_groups:
                 group["lr"] = rate
             optimizer.step()
@@ -436,6 +440,9 @@ def main(argv=None):
             print(f"epoch {epoch + 1}/{args.epochs}  loss {epoch_loss:.4f}  {time.perf_counter() - started:.1f} s", file=sys.stderr)
     seconds = time.perf_counter() - started
     trained = evaluate(encoder, head, images, labels, variants)
+    with torch.no_grad():
+        z = head(encoder(torch.from_numpy(images[:512])))
+        head_cosine = ((z @ z.T).sum() - len(z)).item() / (len(z) * (len(z) - 1))
 
     quarter = max(1, len(losses) // 4)
     first, last = sum(losses[:quarter]) / quarter, sum(losses[-quarter:]) / quarter
@@ -452,6 +459,7 @@ def main(argv=None):
         "knn_trained_variants": {k: round(v, 4) for k, v in trained.items()},
         "loss_first_quarter": round(first, 4), "loss_last_quarter": round(last, 4),
         "epoch_losses": [round(x, 4) for x in epoch_losses],
+        "head_mean_cosine": round(head_cosine, 4),
         "train_seconds": round(seconds, 3), "augment_seconds": round(augment_seconds, 3), "compute_seconds": round(compute_seconds, 3),
         "images_per_second": round(images_seen / seconds, 1) if seconds else None,
         "images_counted": "images consumed (each image once; it is seen as 2 views)",
