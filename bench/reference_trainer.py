@@ -238,15 +238,20 @@ def he_init(layer, random):
 
 
 class Head(torch.nn.Module):
-    def __init__(self, inputs, hidden, projection, random):
+    def __init__(self, inputs, hidden, projection, random, batch_norm=False):
         super().__init__()
         self.fc1 = torch.nn.Linear(inputs, hidden)
         self.fc2 = torch.nn.Linear(hidden, projection)
         he_init(self.fc1, random)
         he_init(self.fc2, random)
+        # Not in Swift: SimCLR's and SwAV's own heads normalise the hidden layer over the batch.
+        self.bn = torch.nn.BatchNorm1d(hidden) if batch_norm else None
 
     def forward(self, x):
-        return F.normalize(self.fc2(F.relu(self.fc1(x))), dim=1, eps=1e-12)
+        x = self.fc1(x)
+        if self.bn is not None:
+            x = self.bn(x)
+        return F.normalize(self.fc2(F.relu(x)), dim=1, eps=1e-12)
 
 
 def macs_per_image(side, width, embedding, features, hidden, projection):
@@ -313,6 +318,7 @@ def knn_accuracy(embeddings, labels, k=5):
 def evaluate(encoder, head, images, labels, variants):
     tensor = torch.from_numpy(images)
     chunks = {name: [] for name in variants}
+    head.eval()
     for start in range(0, len(images), 256):
         x = tensor[start:start + 256]
         maps = encoder.features(x)
@@ -325,7 +331,17 @@ def evaluate(encoder, head, images, labels, variants):
             encoder.pool = pool or encoder.pool
             chunks[name].append(encoder.pooled(maps[kind]))
             encoder.pool = saved
+    head.train()
     return {name: knn_accuracy(torch.cat(chunks[name]), labels) for name in variants}
+
+
+@torch.no_grad()
+def mean_head_cosine(encoder, head, images):
+    """Mean cosine between different images' projections: 1 means the head has collapsed."""
+    head.eval()
+    z = head(encoder(torch.from_numpy(images[:512])))
+    head.train()
+    return ((z @ z.T).sum() - len(z)).item() / (len(z) * (len(z) - 1))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -374,6 +390,7 @@ def main(argv=None):
     study.add_argument("--sinkhorn-iterations", type=int, default=3)
     study.add_argument("--prototype-lr-scale", type=float, default=1.0, help="prototypes' rate relative to the step's (0 = fixed)")
     study.add_argument("--freeze-prototypes-steps", type=int, default=0, help="keep the prototypes fixed for the first N steps (SwAV paper: 1 epoch)")
+    study.add_argument("--head-bn", action="store_true", help="BatchNorm1d after the head's first layer (SimCLR/SwAV papers)")
     study.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
 
@@ -385,7 +402,7 @@ def main(argv=None):
     with torch.no_grad():
         features = encoder(torch.zeros(1, 3, side, side)).shape[1]
     hidden = 2 * features if args.pool == "gap" else 2 * args.embedding
-    head = Head(features, hidden, args.projection, random)
+    head = Head(features, hidden, args.projection, random, args.head_bn)
     prototypes = F.normalize(torch.from_numpy(random.normals(args.prototypes * args.projection)).reshape(args.prototypes, args.projection), dim=1)
     augmentations = Augmentations(args)
 
@@ -396,6 +413,7 @@ def main(argv=None):
     raw_pixels = knn_accuracy(images.reshape(count, -1), labels)
     raw_8x8 = knn_accuracy(images[:, :1].reshape(count, -1) if side == 8 else load_digits(args.images, 8, args.csv)[0][:, 0].reshape(count, -1), labels)
     untrained = evaluate(encoder, head, images, labels, variants)
+    head_cosine_untrained = mean_head_cosine(encoder, head, images)
 
     batch = max(2, min(args.batch_size, max(count, 2)))
     steps_per_epoch = count // batch
@@ -440,9 +458,7 @@ def main(argv=None):
             print(f"epoch {epoch + 1}/{args.epochs}  loss {epoch_loss:.4f}  {time.perf_counter() - started:.1f} s", file=sys.stderr)
     seconds = time.perf_counter() - started
     trained = evaluate(encoder, head, images, labels, variants)
-    with torch.no_grad():
-        z = head(encoder(torch.from_numpy(images[:512])))
-        head_cosine = ((z @ z.T).sum() - len(z)).item() / (len(z) * (len(z) - 1))
+    head_cosine = mean_head_cosine(encoder, head, images)
 
     quarter = max(1, len(losses) // 4)
     first, last = sum(losses[:quarter]) / quarter, sum(losses[-quarter:]) / quarter
@@ -459,7 +475,7 @@ def main(argv=None):
         "knn_trained_variants": {k: round(v, 4) for k, v in trained.items()},
         "loss_first_quarter": round(first, 4), "loss_last_quarter": round(last, 4),
         "epoch_losses": [round(x, 4) for x in epoch_losses],
-        "head_mean_cosine": round(head_cosine, 4),
+        "head_mean_cosine_untrained": round(head_cosine_untrained, 4), "head_mean_cosine": round(head_cosine, 4),
         "train_seconds": round(seconds, 3), "augment_seconds": round(augment_seconds, 3), "compute_seconds": round(compute_seconds, 3),
         "images_per_second": round(images_seen / seconds, 1) if seconds else None,
         "images_counted": "images consumed (each image once; it is seen as 2 views)",

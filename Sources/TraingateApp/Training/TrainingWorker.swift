@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import ServiceLifecycle
 import StrictDocuments
@@ -53,12 +56,18 @@ final class TrainingWorker: Service, Sendable {
     private func runOnTrainingThread(_ job: TrainingJob) async {
         logger.info("training job started", metadata: ["job.id": "\(job.id)"])
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            let thread = Thread { [execution, blasThreads] in
+            let thread = Thread { [execution, blasThreads, logger] in
+                // Nice 19 (Linux keeps nice per thread; 0 is this thread): when cores are contended, admissions win and
+                // training takes what is left; on an idle machine it still gets whole cores.
+                if setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19) != 0 {
+                    logger.warning("could not lower the training thread's priority", metadata: ["errno": "\(errno)"])
+                }
+                // Named for `ps -L` and `top -H` (15 characters at most).
+                Thread.current.name = "tg-training"
                 BLAS.threads = blasThreads
                 execution.run(job)
                 done.resume()
             }
-            thread.name = "traingate-training"
             thread.stackSize = 16 << 20
             thread.start()
         }
