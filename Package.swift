@@ -105,6 +105,9 @@ let package = Package(
             name: "ImageBenchmark",
             dependencies: ["Imaging", "TraingateStore", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/ImageBenchmark", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "TrainerBenchmark", dependencies: ["Trainer", "Tensors"], path: "Benchmarks/TrainerBenchmark",
+            swiftSettings: swiftSettings),
         // libFuzzer target over image intake (docs/images.md); built normally it replays files.
         .executableTarget(name: "IntakeFuzzer", dependencies: ["Imaging"], swiftSettings: swiftSettings),
         .executableTarget(

@@ -238,19 +238,23 @@ def he_init(layer, random):
 
 
 class Head(torch.nn.Module):
-    def __init__(self, inputs, hidden, projection, random, batch_norm=False):
+    def __init__(self, inputs, hidden, projection, random, norm="none"):
         super().__init__()
         self.fc1 = torch.nn.Linear(inputs, hidden)
         self.fc2 = torch.nn.Linear(hidden, projection)
         he_init(self.fc1, random)
         he_init(self.fc2, random)
         # Not in Swift: SimCLR's and SwAV's own heads normalise the hidden layer over the batch.
-        self.bn = torch.nn.BatchNorm1d(hidden) if batch_norm else None
+        # "center" only subtracts the batch mean (no scale, no parameters).
+        self.norm = norm
+        self.bn = torch.nn.BatchNorm1d(hidden) if norm == "bn" else None
 
     def forward(self, x):
         x = self.fc1(x)
         if self.bn is not None:
             x = self.bn(x)
+        elif self.norm == "center" and self.training:
+            x = x - x.mean(dim=0, keepdim=True)
         return F.normalize(self.fc2(F.relu(x)), dim=1, eps=1e-12)
 
 
@@ -390,7 +394,8 @@ def main(argv=None):
     study.add_argument("--sinkhorn-iterations", type=int, default=3)
     study.add_argument("--prototype-lr-scale", type=float, default=1.0, help="prototypes' rate relative to the step's (0 = fixed)")
     study.add_argument("--freeze-prototypes-steps", type=int, default=0, help="keep the prototypes fixed for the first N steps (SwAV paper: 1 epoch)")
-    study.add_argument("--head-bn", action="store_true", help="BatchNorm1d after the head's first layer (SimCLR/SwAV papers)")
+    study.add_argument("--head-norm", choices=["none", "bn", "center"], default="none",
+                       help="after the head's first layer: BatchNorm1d as in the SimCLR/SwAV papers, or only subtract the batch mean (Swift: none)")
     study.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
 
@@ -402,7 +407,7 @@ def main(argv=None):
     with torch.no_grad():
         features = encoder(torch.zeros(1, 3, side, side)).shape[1]
     hidden = 2 * features if args.pool == "gap" else 2 * args.embedding
-    head = Head(features, hidden, args.projection, random, args.head_bn)
+    head = Head(features, hidden, args.projection, random, args.head_norm)
     prototypes = F.normalize(torch.from_numpy(random.normals(args.prototypes * args.projection)).reshape(args.prototypes, args.projection), dim=1)
     augmentations = Augmentations(args)
 
@@ -468,7 +473,7 @@ def main(argv=None):
         "objective": args.objective, "epochs": args.epochs, "batch_size": batch, "embedding": args.embedding, "side": side,
         "images": count, "lr": args.lr, "seed": args.seed, "temperature": args.temperature, "prototypes": args.prototypes,
         "threads": args.threads, "crop": [args.crop_min, args.crop_max], "flip": args.flip, "jitter_prob": args.jitter_prob,
-        "jitter_strength": args.jitter_strength, "gray_prob": args.gray_prob, "pool": args.pool, "embed_at": args.embed_at,
+        "jitter_strength": args.jitter_strength, "gray_prob": args.gray_prob, "pool": args.pool, "embed_at": args.embed_at, "head_norm": args.head_norm,
         "steps": step, "knn_raw_pixels": round(raw_pixels, 4), "knn_raw_8x8": round(raw_8x8, 4),
         "knn_untrained": round(untrained[main_variant], 4), "knn_trained": round(trained[main_variant], 4),
         "knn_untrained_variants": {k: round(v, 4) for k, v in untrained.items()},

@@ -1,4 +1,4 @@
-/// 2-D convolution over [batch, channels, height, width] by im2col and one `sgemm` per image:
+/// 2-D convolution over [batch, channels, height, width] by im2col and `sgemm` over chunks of images:
 /// each output position's receptive field becomes a column, and the kernel a matrix.
 public final class Conv2D: Layer {
     public var parameters: [Tensor]
@@ -9,7 +9,7 @@ public final class Conv2D: Layer {
     let stride: Int
     let padding: Int
     private var inputShape: [Int] = []
-    private var columns: [[Float]] = []  // per image, [C·k·k, outH·outW]
+    private var columns: [[Float]] = []  // per chunk of images, [C·k·k, images·outH·outW]
 
     public init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0, random: inout SeededRandom) {
         self.inChannels = inChannels
@@ -28,6 +28,12 @@ public final class Conv2D: Layer {
 
     func outputSize(_ size: Int) -> Int { (size + 2 * padding - kernel) / stride + 1 }
 
+    // Images are multiplied in chunks of about `chunkColumns` output positions: the columns of
+    // a chunk's images side by side ([C·k·k, images·outH·outW]). One product per image was too
+    // small for sgemm in the last convolution (64 × 64 × 288); one per batch no longer fit the
+    // caches. Measured in bench/trainer.
+    static let chunkColumns = 4096
+
     public func forward(_ input: Tensor) -> Tensor {
         precondition(input.shape.count == 4 && input.shape[1] == inChannels, "Conv2D expects [N, \(inChannels), H, W], got \(input.shape)")
         inputShape = input.shape
@@ -35,24 +41,44 @@ public final class Conv2D: Layer {
         let (outH, outW) = (outputSize(height), outputSize(width))
         let patch = inChannels * kernel * kernel
         let positions = outH * outW
-        var output = [Float](repeating: 0, count: batch * outChannels * positions)
-        columns = (0..<batch).map { image in
-            im2col(input.values, offset: image * inChannels * height * width, height: height, width: width, outH: outH, outW: outW)
+        // Every element is written by the chunks below.
+        var output = [Float](unsafeUninitializedCapacity: batch * outChannels * positions) { _, count in count = batch * outChannels * positions }
+        columns = chunks(batch: batch, positions: positions).map { chunk in
+            im2col(input.values, images: chunk, height: height, width: width, outH: outH, outW: outW)
         }
-        parameters[0].values.withUnsafeBufferPointer { weights in
-            output.withUnsafeMutableBufferPointer { output in
-                for image in 0..<batch {
-                    columns[image].withUnsafeBufferPointer { columns in
-                        BLAS.gemm(
-                            m: outChannels, n: positions, k: patch, weights.baseAddress!, columns.baseAddress!,
-                            output.baseAddress! + image * outChannels * positions)
+        for (chunk, columns) in zip(chunks(batch: batch, positions: positions), columns) {
+            let total = chunk.count * positions
+            // sgemm with β = 0 writes every element.
+            var product = [Float](unsafeUninitializedCapacity: outChannels * total) { _, count in count = outChannels * total }
+            parameters[0].values.withUnsafeBufferPointer { weights in
+                columns.withUnsafeBufferPointer { columns in
+                    product.withUnsafeMutableBufferPointer { product in
+                        BLAS.gemm(m: outChannels, n: total, k: patch, weights.baseAddress!, columns.baseAddress!, product.baseAddress!)
+                    }
+                }
+            }
+            // [C_out, images·P] → [N, C_out, P], adding the bias on the way.
+            product.withUnsafeBufferPointer { product in
+                parameters[1].values.withUnsafeBufferPointer { bias in
+                    output.withUnsafeMutableBufferPointer { output in
+                        for (offset, image) in chunk.enumerated() {
+                            for channel in 0..<outChannels {
+                                let from = product.baseAddress! + channel * total + offset * positions
+                                let to = output.baseAddress! + (image * outChannels + channel) * positions
+                                let value = bias[channel]
+                                for position in 0..<positions { to[position] = from[position] + value }
+                            }
+                        }
                     }
                 }
             }
         }
-        let bias = parameters[1].values
-        for index in output.indices { output[index] += bias[(index / positions) % outChannels] }
         return Tensor(shape: [batch, outChannels, outH, outW], values: output)
+    }
+
+    private func chunks(batch: Int, positions: Int) -> [Range<Int>] {
+        let size = max(1, Self.chunkColumns / positions)
+        return Swift.stride(from: 0, to: batch, by: size).map { $0..<min($0 + size, batch) }
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
@@ -61,63 +87,103 @@ public final class Conv2D: Layer {
         let patch = inChannels * kernel * kernel
         let positions = outH * outW
         var gradInput = [Float](repeating: 0, count: inputShape.reduce(1, *))
-        var gradColumns = [Float](repeating: 0, count: patch * positions)
-        gradOutput.values.withUnsafeBufferPointer { dy in
-            for image in 0..<batch {
-                let dyImage = dy.baseAddress! + image * outChannels * positions
+        for (chunk, columns) in zip(chunks(batch: batch, positions: positions), columns) {
+            let total = chunk.count * positions
+            // dY as [C_out, images·P], the layout of the forward product; the bias gradient on the way.
+            var dy = [Float](unsafeUninitializedCapacity: outChannels * total) { _, count in count = outChannels * total }
+            gradOutput.values.withUnsafeBufferPointer { gradOutput in
+                dy.withUnsafeMutableBufferPointer { dy in
+                    gradients[1].values.withUnsafeMutableBufferPointer { dBias in
+                        for (offset, image) in chunk.enumerated() {
+                            for channel in 0..<outChannels {
+                                let from = gradOutput.baseAddress! + (image * outChannels + channel) * positions
+                                let to = dy.baseAddress! + channel * total + offset * positions
+                                to.update(from: from, count: positions)
+                                dBias[channel] += VectorSums.sum(from, positions)
+                            }
+                        }
+                    }
+                }
+            }
+            var gradColumns = [Float](unsafeUninitializedCapacity: patch * total) { _, count in count = patch * total }
+            dy.withUnsafeBufferPointer { dy in
                 // dW += dY · colsᵀ
-                columns[image].withUnsafeBufferPointer { columns in
+                columns.withUnsafeBufferPointer { columns in
                     gradients[0].values.withUnsafeMutableBufferPointer { dW in
-                        BLAS.gemm(transposeB: true, m: outChannels, n: patch, k: positions, dyImage, columns.baseAddress!, beta: 1, dW.baseAddress!)
+                        BLAS.gemm(transposeB: true, m: outChannels, n: patch, k: total, dy.baseAddress!, columns.baseAddress!, beta: 1, dW.baseAddress!)
                     }
                 }
                 // dcols = Wᵀ · dY, then back to image positions.
                 parameters[0].values.withUnsafeBufferPointer { weights in
                     gradColumns.withUnsafeMutableBufferPointer { dcols in
-                        BLAS.gemm(transposeA: true, m: patch, n: positions, k: outChannels, weights.baseAddress!, dyImage, dcols.baseAddress!)
+                        BLAS.gemm(transposeA: true, m: patch, n: total, k: outChannels, weights.baseAddress!, dy.baseAddress!, dcols.baseAddress!)
                     }
                 }
-                col2im(gradColumns, into: &gradInput, offset: image * inChannels * height * width, height: height, width: width, outH: outH, outW: outW)
-                for channel in 0..<outChannels {
-                    var sum: Float = 0
-                    for position in 0..<positions { sum += dyImage[channel * positions + position] }
-                    gradients[1].values[channel] += sum
-                }
             }
+            col2im(gradColumns, into: &gradInput, images: chunk, height: height, width: width, outH: outH, outW: outW)
         }
         return Tensor(shape: inputShape, values: gradInput)
     }
 
-    /// Row r = (c, i, j) of the result holds input[c, y·s − p + i, x·s − p + j] for every
-    /// output position (y, x) as its columns; positions in the padding read 0.
-    private func im2col(_ input: [Float], offset: Int, height: Int, width: Int, outH: Int, outW: Int) -> [Float] {
-        var columns = [Float](repeating: 0, count: inChannels * kernel * kernel * outH * outW)
-        forEachTap(height: height, width: width, outH: outH, outW: outW) { column, source in
-            columns[column] = input[offset + source]
+    /// Row r = (c, i, j) of the result holds input[n, c, y·s − p + i, x·s − p + j] at column
+    /// n·outH·outW + y·outW + x; positions in the padding read 0.
+    private func im2col(_ input: [Float], images: Range<Int>, height: Int, width: Int, outH: Int, outW: Int) -> [Float] {
+        let total = images.count * outH * outW
+        var columns = [Float](repeating: 0, count: inChannels * kernel * kernel * total)
+        input.withUnsafeBufferPointer { input in
+            columns.withUnsafeMutableBufferPointer { columns in
+                for (offset, image) in images.enumerated() {
+                    let (source, target) = (input.baseAddress! + image * inChannels * height * width, columns.baseAddress! + offset * outH * outW)
+                    forEachRun(height: height, width: width, outH: outH, outW: outW, rowLength: total) { column, pixel, count in
+                        if stride == 1 {
+                            (target + column).update(from: source + pixel, count: count)
+                        } else {
+                            for x in 0..<count { target[column + x] = source[pixel + x * stride] }
+                        }
+                    }
+                }
+            }
         }
         return columns
     }
 
-    private func col2im(_ columns: [Float], into image: inout [Float], offset: Int, height: Int, width: Int, outH: Int, outW: Int) {
-        forEachTap(height: height, width: width, outH: outH, outW: outW) { column, source in
-            image[offset + source] += columns[column]
+    private func col2im(_ columns: [Float], into image: inout [Float], images: Range<Int>, height: Int, width: Int, outH: Int, outW: Int) {
+        let total = images.count * outH * outW
+        columns.withUnsafeBufferPointer { columns in
+            image.withUnsafeMutableBufferPointer { image in
+                for (offset, index) in images.enumerated() {
+                    let (source, target) = (columns.baseAddress! + offset * outH * outW, image.baseAddress! + index * inChannels * height * width)
+                    forEachRun(height: height, width: width, outH: outH, outW: outW, rowLength: total) { column, pixel, count in
+                        if stride == 1 {
+                            let (to, from) = (target + pixel, source + column)
+                            for x in 0..<count { to[x] += from[x] }
+                        } else {
+                            for x in 0..<count { target[pixel + x * stride] += source[column + x] }
+                        }
+                    }
+                }
+            }
         }
     }
 
-    /// Calls `body(indexInColumns, indexInImage)` for every tap that falls inside the image.
-    private func forEachTap(height: Int, width: Int, outH: Int, outW: Int, _ body: (Int, Int) -> Void) {
+    /// Calls `body(indexInColumns, indexInImage, count)` for every run of taps along an output
+    /// row that falls inside one image: `count` consecutive columns (rows of the column matrix
+    /// are `rowLength` apart), reading the image every `stride` elements from `indexInImage`.
+    /// Work is per run, not per element.
+    private func forEachRun(height: Int, width: Int, outH: Int, outW: Int, rowLength: Int, _ body: (Int, Int, Int) -> Void) {
         for channel in 0..<inChannels {
             for i in 0..<kernel {
                 for j in 0..<kernel {
                     let row = (channel * kernel + i) * kernel + j
+                    // Output columns x whose source x·s − p + j lies in 0..<width.
+                    let firstX = max(0, (padding - j + stride - 1) / stride)
+                    let lastX = min(outW - 1, (width - 1 + padding - j) / stride)
+                    guard firstX <= lastX else { continue }
                     for y in 0..<outH {
                         let sourceY = y * stride - padding + i
                         guard sourceY >= 0 && sourceY < height else { continue }
-                        for x in 0..<outW {
-                            let sourceX = x * stride - padding + j
-                            guard sourceX >= 0 && sourceX < width else { continue }
-                            body(row * outH * outW + y * outW + x, (channel * height + sourceY) * width + sourceX)
-                        }
+                        let sourceX = firstX * stride - padding + j
+                        body(row * rowLength + y * outW + firstX, (channel * height + sourceY) * width + sourceX, lastX - firstX + 1)
                     }
                 }
             }

@@ -18,26 +18,41 @@ public final class GroupNorm: Layer {
         gradients = parameters.map { Tensor(zeros: $0.shape) }
     }
 
+    // Loops run over raw buffers, one channel plane at a time: indexing the arrays element by
+    // element (with a division per element to find the channel) cost more than the sgemm calls.
     public func forward(_ input: Tensor) -> Tensor {
         shape = input.shape
         let (batch, channels) = (input.shape[0], input.shape[1])
         let plane = input.shape[2...].reduce(1, *)
-        let groupSize = channels / groups * plane
+        let perGroup = channels / groups
+        let groupSize = perGroup * plane
         normalised = [Float](repeating: 0, count: input.count)
         inverseDeviation = [Float](repeating: 0, count: batch * groups)
         var output = [Float](repeating: 0, count: input.count)
-        for sample in 0..<batch {
-            for group in 0..<groups {
-                let start = (sample * groups + group) * groupSize
-                let slice = input.values[start..<(start + groupSize)]
-                let mean = slice.reduce(0, +) / Float(groupSize)
-                let variance = slice.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(groupSize)
-                let inverse = 1 / (variance + epsilon).squareRoot()
-                inverseDeviation[sample * groups + group] = inverse
-                for index in start..<(start + groupSize) {
-                    let channel = (index / plane) % channels
-                    normalised[index] = (input.values[index] - mean) * inverse
-                    output[index] = normalised[index] * parameters[0].values[channel] + parameters[1].values[channel]
+        input.values.withUnsafeBufferPointer { x in
+            normalised.withUnsafeMutableBufferPointer { xHat in
+                output.withUnsafeMutableBufferPointer { y in
+                    parameters[0].values.withUnsafeBufferPointer { gamma in
+                        parameters[1].values.withUnsafeBufferPointer { beta in
+                            for sampleGroup in 0..<(batch * groups) {
+                                let start = sampleGroup * groupSize
+                                let mean = VectorSums.sum(x.baseAddress! + start, groupSize) / Float(groupSize)
+                                let squares = VectorSums.squaredDeviations(x.baseAddress! + start, groupSize, mean: mean)
+                                let inverse = 1 / (squares / Float(groupSize) + epsilon).squareRoot()
+                                inverseDeviation[sampleGroup] = inverse
+                                for member in 0..<perGroup {
+                                    let channel = (sampleGroup % groups) * perGroup + member
+                                    let (scale, shift) = (gamma[channel], beta[channel])
+                                    let base = start + member * plane
+                                    for index in base..<(base + plane) {
+                                        let value = (x[index] - mean) * inverse
+                                        xHat[index] = value
+                                        y[index] = value * scale + shift
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -47,32 +62,47 @@ public final class GroupNorm: Layer {
     public func backward(_ gradOutput: Tensor) -> Tensor {
         let (batch, channels) = (shape[0], shape[1])
         let plane = shape[2...].reduce(1, *)
-        let groupSize = channels / groups * plane
+        let perGroup = channels / groups
+        let groupSize = perGroup * plane
+        let size = Float(groupSize)
         var gradInput = [Float](repeating: 0, count: gradOutput.count)
-        for index in gradOutput.values.indices {
-            let channel = (index / plane) % channels
-            gradients[0].values[channel] += gradOutput.values[index] * normalised[index]
-            gradients[1].values[channel] += gradOutput.values[index]
-        }
-        for sample in 0..<batch {
-            for group in 0..<groups {
-                let start = (sample * groups + group) * groupSize
-                // dx = (1/M)·σ⁻¹·(M·dx̂ − Σdx̂ − x̂·Σ(dx̂·x̂)), with dx̂ = dy·γ.
-                var sum: Float = 0
-                var sumTimesNormalised: Float = 0
-                for index in start..<(start + groupSize) {
-                    let gradNormalised = gradOutput.values[index] * parameters[0].values[(index / plane) % channels]
-                    sum += gradNormalised
-                    sumTimesNormalised += gradNormalised * normalised[index]
-                }
-                let inverse = inverseDeviation[sample * groups + group]
-                let size = Float(groupSize)
-                for index in start..<(start + groupSize) {
-                    let gradNormalised = gradOutput.values[index] * parameters[0].values[(index / plane) % channels]
-                    gradInput[index] = inverse / size * (size * gradNormalised - sum - normalised[index] * sumTimesNormalised)
+        var gradGamma = gradients[0].values
+        var gradBeta = gradients[1].values
+        gradOutput.values.withUnsafeBufferPointer { dy in
+            normalised.withUnsafeBufferPointer { xHat in
+                gradInput.withUnsafeMutableBufferPointer { dx in
+                    parameters[0].values.withUnsafeBufferPointer { gamma in
+                        for sampleGroup in 0..<(batch * groups) {
+                            let start = sampleGroup * groupSize
+                            // dx = (1/M)·σ⁻¹·(M·dx̂ − Σdx̂ − x̂·Σ(dx̂·x̂)), with dx̂ = dy·γ.
+                            var sum: Float = 0
+                            var sumTimesNormalised: Float = 0
+                            for member in 0..<perGroup {
+                                let channel = (sampleGroup % groups) * perGroup + member
+                                let base = start + member * plane
+                                let dyTimesXHat = VectorSums.dot(dy.baseAddress! + base, xHat.baseAddress! + base, plane)
+                                let dySum = VectorSums.sum(dy.baseAddress! + base, plane)
+                                gradGamma[channel] += dyTimesXHat
+                                gradBeta[channel] += dySum
+                                sum += dySum * gamma[channel]
+                                sumTimesNormalised += dyTimesXHat * gamma[channel]
+                            }
+                            let inverse = inverseDeviation[sampleGroup]
+                            for member in 0..<perGroup {
+                                let channel = (sampleGroup % groups) * perGroup + member
+                                let scale = gamma[channel] * size
+                                let base = start + member * plane
+                                for index in base..<(base + plane) {
+                                    dx[index] = inverse / size * (scale * dy[index] - sum - xHat[index] * sumTimesNormalised)
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
+        gradients[0].values = gradGamma
+        gradients[1].values = gradBeta
         return Tensor(shape: shape, values: gradInput)
     }
 }

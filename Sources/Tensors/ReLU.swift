@@ -2,16 +2,30 @@
 public final class ReLU: Layer {
     public var parameters: [Tensor] = []
     public var gradients: [Tensor] = []
-    private var mask: [Bool] = []
+    /// The output: where it is positive, the gradient passes.
+    private var output: [Float] = []
 
     public init() {}
 
     public func forward(_ input: Tensor) -> Tensor {
-        mask = input.values.map { $0 > 0 }
-        return Tensor(shape: input.shape, values: input.values.map { max(0, $0) })
+        output = [Float](unsafeUninitializedCapacity: input.count) { buffer, count in
+            input.values.withUnsafeBufferPointer { x in
+                for index in 0..<x.count { buffer[index] = max(0, x[index]) }
+            }
+            count = input.count
+        }
+        return Tensor(shape: input.shape, values: output)
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
-        Tensor(shape: gradOutput.shape, values: zip(gradOutput.values, mask).map { $1 ? $0 : 0 })
+        let values = [Float](unsafeUninitializedCapacity: gradOutput.count) { buffer, count in
+            gradOutput.values.withUnsafeBufferPointer { dy in
+                output.withUnsafeBufferPointer { y in
+                    for index in 0..<dy.count { buffer[index] = y[index] > 0 ? dy[index] : 0 }
+                }
+            }
+            count = gradOutput.count
+        }
+        return Tensor(shape: gradOutput.shape, values: values)
     }
 }

@@ -21,6 +21,15 @@ import Testing
         expectGradients(layer, input: GradientCheck.randomTensor([2, 3, 7, 6], seed: 4))
     }
 
+    /// Images large enough that the batch is multiplied in several chunks (Conv2D.chunkColumns).
+    @Test func convolutionOverSeveralChunksOfImages() {
+        var random = SeededRandom(seed: 14)
+        let layer = Conv2D(inChannels: 2, outChannels: 3, kernel: 3, padding: 1, random: &random)
+        let input = GradientCheck.randomTensor([3, 2, 48, 48], seed: 15)
+        #expect(3 * 48 * 48 > Conv2D.chunkColumns)
+        expectGradients(layer, input: input)
+    }
+
     @Test func relu() {
         // Inputs kept away from the kink at 0, where the derivative jumps.
         var input = GradientCheck.randomTensor([3, 10], seed: 5)
