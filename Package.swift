@@ -5,6 +5,10 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// The numeric core is optimised in debug builds too: unoptimised element loops run 10-50 times
+/// slower, which would make the trainer's learning tests (and `make run`) crawl.
+let numericSettings = swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "traingate",
     platforms: [.macOS(.v15)],
@@ -75,9 +79,9 @@ let package = Package(
         // The trainer's numeric core: tensors and layers with hand-written backward passes, over
         // OpenBLAS (Debian 12: libopenblas-dev).
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "Tensors", dependencies: ["COpenBLAS"], swiftSettings: swiftSettings),
+        .target(name: "Tensors", dependencies: ["COpenBLAS"], swiftSettings: numericSettings),
         // Self-supervised training (SwAV, SimCLR) on top of Tensors: augmentations, model, loop.
-        .target(name: "Trainer", dependencies: ["Tensors"], swiftSettings: swiftSettings),
+        .target(name: "Trainer", dependencies: ["Tensors"], swiftSettings: numericSettings),
         .target(
             name: "Imaging",
             dependencies: [
@@ -123,7 +127,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], swiftSettings: swiftSettings),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Tensors"], swiftSettings: swiftSettings),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Tensors"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
             name: "ImagingTests",
             dependencies: ["Imaging", "StrictDocuments"],

@@ -103,14 +103,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", required=True)
     parser.add_argument("--side", type=int, default=32)
-    parser.add_argument("--epochs", type=int, default=30)
-    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--embedding-dim", type=int, default=64)
     parser.add_argument("--objectives", default="swav,simclr")
     parser.add_argument("--learning-rate", type=float, default=None, help="default: the server's")
     parser.add_argument("--temperature", type=float, default=None)
     parser.add_argument("--prototypes", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--flip", type=float, default=0.0, help="flip probability (digits are not mirror-invariant)")
+    parser.add_argument("--crop-min", type=float, default=None, help="smallest crop, as a share of the image")
     args = parser.parse_args()
 
     digits = sklearn.datasets.load_digits()
@@ -127,6 +129,9 @@ def main():
             for name in ("learning_rate", "temperature", "prototypes"):
                 if getattr(args, name) is not None:
                     parameters[name] = getattr(args, name)
+            parameters["augmentations"] = {"flip_probability": args.flip}
+            if args.crop_min is not None:
+                parameters["augmentations"]["crop_scale_min"] = args.crop_min
             job = train(args.url, parameters)
             accuracy = knn_accuracy(embeddings(args.url, ids), labels)
             elapsed = seconds(job)

@@ -374,7 +374,7 @@ def main(argv=None):
     parser.add_argument("--momentum", type=float, default=0.9)
     parser.add_argument("--weight-decay", type=float, default=1e-4)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--temperature", type=float, default=0.1)
+    parser.add_argument("--temperature", type=float, default=None, help="default as the API: 0.5 for simclr, 0.1 for swav")
     parser.add_argument("--prototypes", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
     augment = parser.add_argument_group("augmentations (Swift defaults)")
@@ -394,11 +394,14 @@ def main(argv=None):
     study.add_argument("--sinkhorn-iterations", type=int, default=3)
     study.add_argument("--prototype-lr-scale", type=float, default=1.0, help="prototypes' rate relative to the step's (0 = fixed)")
     study.add_argument("--freeze-prototypes-steps", type=int, default=0, help="keep the prototypes fixed for the first N steps (SwAV paper: 1 epoch)")
-    study.add_argument("--head-norm", choices=["none", "bn", "center"], default="none",
-                       help="after the head's first layer: BatchNorm1d as in the SimCLR/SwAV papers, or only subtract the batch mean (Swift: none)")
+    study.add_argument("--head-norm", choices=["none", "bn", "center"], default="center",
+                       help="after the head's first layer: subtract the batch mean (Swift's BatchCentering, the default), "
+                       "BatchNorm1d as in the SimCLR/SwAV papers, or nothing (Swift before BatchCentering: SwAV collapses)")
     study.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
 
+    if args.temperature is None:
+        args.temperature = 0.5 if args.objective == "simclr" else 0.1
     torch.set_num_threads(args.threads)
     images, labels = load_digits(args.images, args.side, args.csv)
     count, side = len(images), args.side

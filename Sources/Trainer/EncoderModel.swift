@@ -2,7 +2,8 @@ import Tensors
 
 /// A small convolutional encoder for [batch, 3, side, side] images (side divisible by 4) and the
 /// projection head the objectives train through. The embedding is the encoder's output,
-/// L2-normalised; the head is used only for training, as in SimCLR and SwAV.
+/// L2-normalised; the head (linear, batch centring, ReLU, linear, L2 normalisation) is used only
+/// for training, as in SimCLR and SwAV.
 public final class EncoderModel {
     public let encoder: Sequential
     public let head: Sequential
@@ -21,7 +22,7 @@ public final class EncoderModel {
             GroupNorm(groups: 4, channels: embeddingDimension), ReLU(), GlobalAveragePool(),
         ])
         head = Sequential([
-            Linear(inputs: embeddingDimension, outputs: 2 * embeddingDimension, random: &random), ReLU(),
+            Linear(inputs: embeddingDimension, outputs: 2 * embeddingDimension, random: &random), BatchCentering(), ReLU(),
             Linear(inputs: 2 * embeddingDimension, outputs: projectionDimension, random: &random), L2Normalize(),
         ])
     }

@@ -15,7 +15,7 @@ public struct TrainingParameters: Sendable, Equatable {
     /// NT-Xent and SwAV temperature.
     public var temperature: Float = 0.1
     /// SwAV prototypes.
-    public var prototypes = 32
+    public var prototypes = 64
     /// How the two views of an image are made.
     public var augmentations = Augmentations()
 

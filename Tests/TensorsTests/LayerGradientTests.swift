@@ -50,6 +50,13 @@ import Testing
         expectGradients(GlobalAveragePool(), input: GradientCheck.randomTensor([2, 3, 4, 5], seed: 9))
     }
 
+    @Test func batchCentring() {
+        expectGradients(BatchCentering(), input: GradientCheck.randomTensor([5, 6], seed: 16))
+        // Every feature's mean over the batch is zero afterwards.
+        let centred = BatchCentering().forward(GradientCheck.randomTensor([4, 3], seed: 17))
+        for column in 0..<3 { #expect(abs((0..<4).reduce(Float(0)) { $0 + centred.values[$1 * 3 + column] }) < 1e-5) }
+    }
+
     @Test func l2Normalisation() {
         expectGradients(L2Normalize(), input: GradientCheck.randomTensor([3, 8], seed: 10))
     }

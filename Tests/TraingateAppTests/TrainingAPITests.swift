@@ -128,11 +128,14 @@ import TraingateStore
         try await TestApp.withClient { client, _ in
             let response = try await client.postJSON(
                 "/v1/training/jobs",
-                #"{"epochs": -1, "batch_size": 1.5, "embedding_dim": 30, "image_size": 30, "objective": "byol", "learning_rate": 0, "shards": 2, "colour": 1}"#)
+                #"{"epochs": -1, "batch_size": 1.5, "embedding_dim": 30, "image_size": 30, "objective": "byol", "learning_rate": 0, "shards": 2, "colour": 1, "augmentations": {"flip_probability": 2, "blur": true}}"#)
             #expect(response.status == .badRequest)
             #expect(response.headers[.contentType] == "application/problem+json")
             let fields = Set((response.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
-            #expect(fields == ["epochs", "batch_size", "embedding_dim", "image_size", "objective", "learning_rate", "shards", "colour"])
+            #expect(fields == [
+                "epochs", "batch_size", "embedding_dim", "image_size", "objective", "learning_rate", "shards", "colour",
+                "augmentations.flip_probability", "augmentations.blur",
+            ])
             #expect(try await client.postJSON("/v1/training/jobs", "[1]").status == .badRequest)
             #expect(try await client.postJSON("/v1/training/jobs", "{").status == .badRequest)
             let text = try await client.execute(
@@ -152,11 +155,20 @@ import TraingateStore
             let parameters = response.json["parameters"] as? [String: Any]
             #expect(parameters?["epochs"] as? Int == 5 && parameters?["objective"] as? String == "swav")
             #expect(parameters?["batch_size"] as? Int == 64 && parameters?["embedding_dim"] as? Int == 64 && parameters?["image_size"] as? Int == 32)
+            #expect(parameters?["temperature"] as? Double == 0.1 && parameters?["prototypes"] as? Int == 64)
+            #expect((parameters?["augmentations"] as? [String: Any])?["flip_probability"] as? Double == 0.5)
+            let simclr = try await client.postJSON("/v1/training/jobs", #"{"objective": "simclr", "augmentations": {"flip_probability": 0}}"#)
+            let simclrParameters = simclr.json["parameters"] as? [String: Any]
+            #expect(simclrParameters?["temperature"] as? Double == 0.5)
+            #expect((simclrParameters?["augmentations"] as? [String: Any])?["flip_probability"] as? Double == 0)
+            #expect((simclrParameters?["augmentations"] as? [String: Any])?["crop_scale_min"] as? Double == 0.3)
             let id = try #require(response.json["job_id"] as? String)
             let job = try await Self.wait(client, id, until: Self.status("failed", "succeeded"))
             #expect(job["status"] as? String == "failed")
             #expect((job["error"] as? String)?.contains("no admitted images") == true)
             #expect(try await Self.trainingAuditEvents(client, job: id) == ["started", "failed"])
+            let second = try #require(simclr.json["job_id"] as? String)
+            try await Self.wait(client, second, until: Self.status("failed", "succeeded"))
         }
     }
 

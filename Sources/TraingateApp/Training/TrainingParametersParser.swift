@@ -14,7 +14,10 @@ enum TrainingParametersParser {
 
     static let fields: Set<String> = [
         "objective", "epochs", "batch_size", "embedding_dim", "image_size", "learning_rate", "seed", "shards", "temperature",
-        "prototypes",
+        "prototypes", "augmentations",
+    ]
+    static let augmentationFields: Set<String> = [
+        "crop_scale_min", "flip_probability", "jitter_probability", "jitter_strength", "grayscale_probability",
     ]
 
     /// The parameters with defaults for what is not given; valid only when `errors` is empty.
@@ -40,10 +43,25 @@ enum TrainingParametersParser {
         if let shards = errors.integer(body["shards"], at: "shards", range: 1...1_000), shards != 1 {
             errors.add("shards", "must be 1: this version trains one model per job over the whole queue, got \(shards)")
         }
+        // SimCLR's NT-Xent wants a softer temperature than SwAV's swapped prediction (the study
+        // in bench/reference_trainer.py: 0.5 against 0.1 on the digits).
+        parameters.temperature = parameters.objective == .simclr ? 0.5 : 0.1
         if let temperature = errors.number(body["temperature"], at: "temperature", range: 0.01...10) {
             parameters.temperature = Float(temperature)
         }
         if let count = errors.integer(body["prototypes"], at: "prototypes", range: prototypes) { parameters.prototypes = count }
+        if let value = body["augmentations"], value != .null,
+            let augmentations = errors.object(value, at: "augmentations", allowed: augmentationFields)
+        {
+            func probability(_ name: String, range: ClosedRange<Double> = 0...1) -> Float? {
+                errors.number(augmentations[name], at: "augmentations." + name, range: range).map(Float.init)
+            }
+            if let scale = probability("crop_scale_min", range: 0.05...1) { parameters.augmentations.cropScale = scale...1 }
+            if let flip = probability("flip_probability") { parameters.augmentations.flipProbability = flip }
+            if let jitter = probability("jitter_probability") { parameters.augmentations.jitterProbability = jitter }
+            if let strength = probability("jitter_strength") { parameters.augmentations.jitterStrength = strength }
+            if let grey = probability("grayscale_probability") { parameters.augmentations.grayscaleProbability = grey }
+        }
         return (parameters, errors.all)
     }
 
@@ -55,6 +73,13 @@ enum TrainingParametersParser {
             "image_size": .number(Double(parameters.imageSide)), "learning_rate": .number(Self.decimal(parameters.learningRate)),
             "seed": .number(Double(parameters.seed)), "shards": .number(1), "temperature": .number(Self.decimal(parameters.temperature)),
             "prototypes": .number(Double(parameters.prototypes)),
+            "augmentations": .object([
+                "crop_scale_min": .number(decimal(parameters.augmentations.cropScale.lowerBound)),
+                "flip_probability": .number(decimal(parameters.augmentations.flipProbability)),
+                "jitter_probability": .number(decimal(parameters.augmentations.jitterProbability)),
+                "jitter_strength": .number(decimal(parameters.augmentations.jitterStrength)),
+                "grayscale_probability": .number(decimal(parameters.augmentations.grayscaleProbability)),
+            ]),
         ])
     }
 
