@@ -21,12 +21,7 @@ func macsPerView(side: Int, width: Int, embedding: Int, projection: Int) -> Int 
 
 /// The digits, resampled to side × side exactly as a crop of the whole image at scale 1.
 func digits(csv path: String, side: Int) throws -> [[Float]] {
-    var whole = Augmentations()
-    whole.cropScale = 1...1
-    whole.cropAspect = 1...1
-    whole.flipProbability = 0
-    whole.jitterProbability = 0
-    whole.grayscaleProbability = 0
+    let whole = Augmentations.none
     var random = SeededRandom(seed: 0)
     return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
         let values = line.split(separator: ",").dropFirst().map { Float($0)! / 16 }

@@ -14,6 +14,17 @@ public struct Augmentations: Sendable, Equatable {
 
     public init() {}
 
+    /// No augmentation: the whole image, resampled to the output side (for evaluation inputs).
+    public static var none: Augmentations {
+        var whole = Augmentations()
+        whole.cropScale = 1...1
+        whole.cropAspect = 1...1
+        whole.flipProbability = 0
+        whole.jitterProbability = 0
+        whole.grayscaleProbability = 0
+        return whole
+    }
+
     /// One augmented view of `image` ([3, side, side] values), at `outputSide`.
     public func view(of image: [Float], side: Int, outputSide: Int, random: inout SeededRandom) -> [Float] {
         var view = crop(image, side: side, outputSide: outputSide, random: &random)

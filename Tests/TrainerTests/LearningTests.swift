@@ -12,12 +12,7 @@ import Tensors
     /// The fixture's digits (8×8, values 0…16) resampled to side × side, three equal channels.
     static func digits() throws -> (images: [[Float]], labels: [Int]) {
         let url = try #require(Bundle.module.url(forResource: "digits-400", withExtension: "csv", subdirectory: "Fixtures"))
-        var whole = Augmentations()
-        whole.cropScale = 1...1
-        whole.cropAspect = 1...1
-        whole.flipProbability = 0
-        whole.jitterProbability = 0
-        whole.grayscaleProbability = 0
+        let whole = Augmentations.none
         var random = SeededRandom(seed: 0)
         var images: [[Float]] = []
         var labels: [Int] = []
