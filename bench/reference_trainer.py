@@ -341,8 +341,9 @@ def evaluate(encoder, head, images, labels, variants):
 
 @torch.no_grad()
 def mean_head_cosine(encoder, head, images):
-    """Mean cosine between different images' projections: 1 means the head has collapsed."""
-    head.eval()
+    """Mean cosine between different images' projections (as trained: with batch centring, BN's
+    running statistics): 1 means the head has collapsed."""
+    head.train(head.norm == "center")
     z = head(encoder(torch.from_numpy(images[:512])))
     head.train()
     return ((z @ z.T).sum() - len(z)).item() / (len(z) * (len(z) - 1))
@@ -397,6 +398,7 @@ def main(argv=None):
     study.add_argument("--head-norm", choices=["none", "bn", "center"], default="center",
                        help="after the head's first layer: subtract the batch mean (Swift's BatchCentering, the default), "
                        "BatchNorm1d as in the SimCLR/SwAV papers, or nothing (Swift before BatchCentering: SwAV collapses)")
+    study.add_argument("--eval-every", type=int, default=0, help="also score the embedding every N epochs (knn_curve; not timed)")
     study.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
 
@@ -429,7 +431,7 @@ def main(argv=None):
     warmup = max(1, total // 10)
     parameters = list(encoder.parameters()) + list(head.parameters())
     optimizer = torch.optim.SGD(parameters, lr=args.lr, momentum=args.momentum, weight_decay=args.weight_decay)
-    losses, epoch_losses = [], []
+    losses, epoch_losses, knn_curve = [], [], [(0, round(untrained[main_variant], 4))]
     step, augment_seconds, compute_seconds = 0, 0.0, 0.0
     started = time.perf_counter()
     for epoch in range(args.epochs):
@@ -460,6 +462,10 @@ def main(argv=None):
             compute_seconds += time.perf_counter() - tock
             losses.append(loss.item())
             step += 1
+        if args.eval_every and (epoch + 1) % args.eval_every == 0 and epoch + 1 < args.epochs:
+            paused = time.perf_counter()
+            knn_curve.append((epoch + 1, round(evaluate(encoder, head, images, labels, [main_variant])[main_variant], 4)))
+            started += time.perf_counter() - paused
         epoch_loss = sum(losses[-steps_per_epoch:]) / max(1, steps_per_epoch)
         epoch_losses.append(epoch_loss)
         if not args.quiet:
@@ -483,6 +489,7 @@ def main(argv=None):
         "knn_trained_variants": {k: round(v, 4) for k, v in trained.items()},
         "loss_first_quarter": round(first, 4), "loss_last_quarter": round(last, 4),
         "epoch_losses": [round(x, 4) for x in epoch_losses],
+        "knn_curve": knn_curve + [(args.epochs, round(trained[main_variant], 4))],
         "head_mean_cosine_untrained": round(head_cosine_untrained, 4), "head_mean_cosine": round(head_cosine, 4),
         "train_seconds": round(seconds, 3), "augment_seconds": round(augment_seconds, 3), "compute_seconds": round(compute_seconds, 3),
         "images_per_second": round(images_seen / seconds, 1) if seconds else None,

@@ -11,15 +11,18 @@ public final class AveragePool2: Layer {
         shape = input.shape
         let (planes, height, width) = (input.shape[0] * input.shape[1], input.shape[2], input.shape[3])
         let (outH, outW) = (height / 2, width / 2)
-        var output = [Float](repeating: 0, count: planes * outH * outW)
-        for plane in 0..<planes {
-            for y in 0..<outH {
-                for x in 0..<outW {
-                    let base = (plane * height + 2 * y) * width + 2 * x
-                    output[(plane * outH + y) * outW + x] =
-                        (input.values[base] + input.values[base + 1] + input.values[base + width] + input.values[base + width + 1]) / 4
+        let output = [Float](unsafeUninitializedCapacity: planes * outH * outW) { output, count in
+            input.values.withUnsafeBufferPointer { x in
+                for plane in 0..<planes {
+                    for y in 0..<outH {
+                        for column in 0..<outW {
+                            let base = (plane * height + 2 * y) * width + 2 * column
+                            output[(plane * outH + y) * outW + column] = (x[base] + x[base + 1] + x[base + width] + x[base + width + 1]) / 4
+                        }
+                    }
                 }
             }
+            count = planes * outH * outW
         }
         return Tensor(shape: [input.shape[0], input.shape[1], outH, outW], values: output)
     }
@@ -27,15 +30,23 @@ public final class AveragePool2: Layer {
     public func backward(_ gradOutput: Tensor) -> Tensor {
         let (planes, height, width) = (shape[0] * shape[1], shape[2], shape[3])
         let (outH, outW) = (height / 2, width / 2)
-        var gradInput = [Float](repeating: 0, count: shape.reduce(1, *))
-        for plane in 0..<planes {
-            for y in 0..<outH {
-                for x in 0..<outW {
-                    let share = gradOutput.values[(plane * outH + y) * outW + x] / 4
-                    let base = (plane * height + 2 * y) * width + 2 * x
-                    for offset in [0, 1, width, width + 1] { gradInput[base + offset] = share }
+        // Every input position lies in exactly one window, so every element is written.
+        let gradInput = [Float](unsafeUninitializedCapacity: planes * height * width) { dx, count in
+            gradOutput.values.withUnsafeBufferPointer { dy in
+                for plane in 0..<planes {
+                    for y in 0..<outH {
+                        for column in 0..<outW {
+                            let share = dy[(plane * outH + y) * outW + column] / 4
+                            let base = (plane * height + 2 * y) * width + 2 * column
+                            dx[base] = share
+                            dx[base + 1] = share
+                            dx[base + width] = share
+                            dx[base + width + 1] = share
+                        }
+                    }
                 }
             }
+            count = planes * height * width
         }
         return Tensor(shape: shape, values: gradInput)
     }

@@ -26,9 +26,10 @@ public final class GroupNorm: Layer {
         let plane = input.shape[2...].reduce(1, *)
         let perGroup = channels / groups
         let groupSize = perGroup * plane
-        normalised = [Float](repeating: 0, count: input.count)
+        // Every element of these is written below.
+        normalised = [Float](unsafeUninitializedCapacity: input.count) { _, count in count = input.count }
         inverseDeviation = [Float](repeating: 0, count: batch * groups)
-        var output = [Float](repeating: 0, count: input.count)
+        var output = [Float](unsafeUninitializedCapacity: input.count) { _, count in count = input.count }
         input.values.withUnsafeBufferPointer { x in
             normalised.withUnsafeMutableBufferPointer { xHat in
                 output.withUnsafeMutableBufferPointer { y in
@@ -65,7 +66,7 @@ public final class GroupNorm: Layer {
         let perGroup = channels / groups
         let groupSize = perGroup * plane
         let size = Float(groupSize)
-        var gradInput = [Float](repeating: 0, count: gradOutput.count)
+        var gradInput = [Float](unsafeUninitializedCapacity: gradOutput.count) { _, count in count = gradOutput.count }  // all written
         var gradGamma = gradients[0].values
         var gradBeta = gradients[1].values
         gradOutput.values.withUnsafeBufferPointer { dy in
