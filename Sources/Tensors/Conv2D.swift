@@ -8,10 +8,18 @@ public final class Conv2D: Layer {
     let kernel: Int
     let stride: Int
     let padding: Int
+    /// False for a network's first layer: nothing upstream needs the gradient with respect to
+    /// the images, so backward skips that product (as autograd does for inputs without
+    /// `requires_grad`) and returns zeros.
+    let computesInputGradient: Bool
     private var inputShape: [Int] = []
     private var columns: [[Float]] = []  // per chunk of images, [C·k·k, images·outH·outW]
 
-    public init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0, random: inout SeededRandom) {
+    public init(
+        inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0, computesInputGradient: Bool = true,
+        random: inout SeededRandom
+    ) {
+        self.computesInputGradient = computesInputGradient
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernel = kernel
@@ -105,7 +113,9 @@ public final class Conv2D: Layer {
                     }
                 }
             }
-            var gradColumns = [Float](unsafeUninitializedCapacity: patch * total) { _, count in count = patch * total }
+            var gradColumns = [Float](unsafeUninitializedCapacity: computesInputGradient ? patch * total : 0) { _, count in
+                count = computesInputGradient ? patch * total : 0
+            }
             dy.withUnsafeBufferPointer { dy in
                 // dW += dY · colsᵀ
                 columns.withUnsafeBufferPointer { columns in
@@ -113,6 +123,7 @@ public final class Conv2D: Layer {
                         BLAS.gemm(transposeB: true, m: outChannels, n: patch, k: total, dy.baseAddress!, columns.baseAddress!, beta: 1, dW.baseAddress!)
                     }
                 }
+                guard computesInputGradient else { return }
                 // dcols = Wᵀ · dY, then back to image positions.
                 parameters[0].values.withUnsafeBufferPointer { weights in
                     gradColumns.withUnsafeMutableBufferPointer { dcols in
@@ -120,7 +131,9 @@ public final class Conv2D: Layer {
                     }
                 }
             }
-            col2im(gradColumns, into: &gradInput, images: chunk, height: height, width: width, outH: outH, outW: outW)
+            if computesInputGradient {
+                col2im(gradColumns, into: &gradInput, images: chunk, height: height, width: width, outH: outH, outW: outW)
+            }
         }
         return Tensor(shape: inputShape, values: gradInput)
     }

@@ -14,7 +14,8 @@ public final class EncoderModel {
         self.embeddingDimension = embeddingDimension
         self.projectionDimension = projectionDimension
         encoder = Sequential([
-            Conv2D(inChannels: 3, outChannels: width, kernel: 3, padding: 1, random: &random), GroupNorm(groups: 4, channels: width), ReLU(),
+            Conv2D(inChannels: 3, outChannels: width, kernel: 3, padding: 1, computesInputGradient: false, random: &random),
+            GroupNorm(groups: 4, channels: width), ReLU(),
             AveragePool2(),
             Conv2D(inChannels: width, outChannels: 2 * width, kernel: 3, padding: 1, random: &random),
             GroupNorm(groups: 4, channels: 2 * width), ReLU(), AveragePool2(),

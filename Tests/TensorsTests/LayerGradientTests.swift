@@ -30,6 +30,22 @@ import Testing
         expectGradients(layer, input: input)
     }
 
+    /// A first layer skips the input gradient but its parameter gradients are unchanged.
+    @Test func aFirstConvolutionSkipsOnlyTheInputGradient() {
+        var first = SeededRandom(seed: 18), second = SeededRandom(seed: 18)
+        let full = Conv2D(inChannels: 3, outChannels: 4, kernel: 3, padding: 1, random: &first)
+        let skipping = Conv2D(inChannels: 3, outChannels: 4, kernel: 3, padding: 1, computesInputGradient: false, random: &second)
+        let input = GradientCheck.randomTensor([2, 3, 6, 6], seed: 19)
+        let gradOutput = GradientCheck.randomTensor([2, 4, 6, 6], seed: 20)
+        _ = full.forward(input)
+        _ = skipping.forward(input)
+        full.zeroGradients()
+        skipping.zeroGradients()
+        #expect(full.backward(gradOutput).values.contains { $0 != 0 })
+        #expect(skipping.backward(gradOutput).values.allSatisfy { $0 == 0 })
+        #expect(full.gradients == skipping.gradients)
+    }
+
     @Test func relu() {
         // Inputs kept away from the kink at 0, where the derivative jumps.
         var input = GradientCheck.randomTensor([3, 10], seed: 5)
