@@ -97,7 +97,7 @@ public final class TrainingRun {
             model.backward(result.gradient)
             loss = result.loss
         case .swav:
-            loss = swavStep(projections, batch: batch.count)
+            loss = swavStep(projections, batch: batch.count, step: step)
         }
         var weights = model.encoder.parameters + model.head.parameters
         let gradients = model.encoder.gradients + model.head.gradients
@@ -110,7 +110,7 @@ public final class TrainingRun {
 
     /// Scores against the prototypes, Sinkhorn codes (no gradient), swapped prediction; the
     /// prototypes follow their own gradient and are put back on the unit sphere.
-    private func swavStep(_ projections: Tensor, batch: Int) -> Float {
+    private func swavStep(_ projections: Tensor, batch: Int, step: Int) -> Float {
         let (dimensions, count) = (projections.shape[1], prototypes.shape[0])
         let scores = BLAS.matmul(projections.values, prototypes.values, m: 2 * batch, n: count, k: dimensions, transposeB: true)
         let scoresA = Tensor(shape: [batch, count], values: Array(scores[..<(batch * count)]))
@@ -123,7 +123,7 @@ public final class TrainingRun {
         let gradientProjections = BLAS.matmul(gradientScores, prototypes.values, m: 2 * batch, n: dimensions, k: count)
         let gradientPrototypes = BLAS.matmul(gradientScores, projections.values, m: count, n: dimensions, k: 2 * batch, transposeA: true)
         model.backward(Tensor(shape: projections.shape, values: gradientProjections))
-        let rate = optimizer.learningRate(at: losses.count)
+        let rate = optimizer.learningRate(at: step)
         prototypes.values = zip(prototypes.values, gradientPrototypes).map { $0 - rate * $1 }
         prototypes = L2Normalize().forward(prototypes)
         return result.loss

@@ -41,7 +41,7 @@ import Tensors
         // 97.5% (SwAV) and 98.5% (SimCLR); bench/eval_digits measures all 1,797 digits at 32 × 32.
         parameters.epochs = 60
         parameters.batchSize = 64
-        parameters.temperature = objective == .simclr ? 0.5 : 0.1
+        parameters.temperature = TrainingParameters.defaultTemperature(for: objective)
         parameters.prototypes = 64
         parameters.augmentations.flipProbability = 0  // digits are not mirror-invariant
         let run = TrainingRun(parameters: parameters, images: images)

@@ -155,7 +155,7 @@ import TraingateStore
             let parameters = response.json["parameters"] as? [String: Any]
             #expect(parameters?["epochs"] as? Int == 5 && parameters?["objective"] as? String == "swav")
             #expect(parameters?["batch_size"] as? Int == 64 && parameters?["embedding_dim"] as? Int == 64 && parameters?["image_size"] as? Int == 32)
-            #expect(parameters?["temperature"] as? Double == 0.1 && parameters?["prototypes"] as? Int == 64)
+            #expect(parameters?["temperature"] as? Double == 0.2 && parameters?["prototypes"] as? Int == 64)
             #expect((parameters?["augmentations"] as? [String: Any])?["flip_probability"] as? Double == 0.5)
             let simclr = try await client.postJSON("/v1/training/jobs", #"{"objective": "simclr", "augmentations": {"flip_probability": 0}}"#)
             let simclrParameters = simclr.json["parameters"] as? [String: Any]

@@ -43,9 +43,7 @@ enum TrainingParametersParser {
         if let shards = errors.integer(body["shards"], at: "shards", range: 1...1_000), shards != 1 {
             errors.add("shards", "must be 1: this version trains one model per job over the whole queue, got \(shards)")
         }
-        // SimCLR's NT-Xent wants a softer temperature than SwAV's swapped prediction (the study
-        // in bench/reference_trainer.py: 0.5 against 0.1 on the digits).
-        parameters.temperature = parameters.objective == .simclr ? 0.5 : 0.1
+        parameters.temperature = TrainingParameters.defaultTemperature(for: parameters.objective)
         if let temperature = errors.number(body["temperature"], at: "temperature", range: 0.01...10) {
             parameters.temperature = Float(temperature)
         }
