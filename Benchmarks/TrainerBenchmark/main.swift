@@ -32,6 +32,7 @@ func digits(csv path: String, side: Int) throws -> [[Float]] {
 let arguments = CommandLine.arguments
 switch arguments.dropFirst().first {
 case "train":
+    AllocatorTuning.keepLargeBuffers()  // as the server's training worker does
     let (side, objective, batch, steps, threads) = (Int(arguments[3])!, arguments[4], Int(arguments[5])!, Int(arguments[6])!, Int(arguments[7])!)
     BLAS.threads = threads
     let images = try digits(csv: arguments[2], side: side)

@@ -27,6 +27,8 @@ final class TrainingWorker: Service, Sendable {
         self.logger = logger
         self.now = now
         control = TrainingControl()
+        // Steps reuse tens of MB of buffers; keeping freed ones saves the page faults (docs/training.md).
+        AllocatorTuning.keepLargeBuffers()
         execution = TrainingJobExecution(store: store, control: control, logger: logger, now: now)
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
