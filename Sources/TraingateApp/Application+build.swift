@@ -55,7 +55,9 @@ public func buildApplication(
     for job in try training.failInterrupted(at: Timestamp.format(now())) {
         logger.warning("training job interrupted by the last shutdown marked failed", metadata: ["job.id": "\(job)"])
     }
-    let worker = TrainingWorker(store: training, blasThreads: configuration.trainingBLASThreads, logger: logger, now: now)
+    let worker = TrainingWorker(
+        store: training, blasThreads: configuration.trainingBLASThreads, maxImages: configuration.trainingMaxImages, logger: logger,
+        now: now)
 
     let catalog = RouteCatalog()
     // HEAD works wherever GET does (RFC 9110).

@@ -110,6 +110,20 @@ import TraingateStore
         }
     }
 
+    /// `training.max_images`: a job takes the oldest images of the queue, no more.
+    @Test func aJobTakesAtMostMaxImagesOldestFirst() async throws {
+        try await TestApp.withClient({ $0.trainingMaxImages = 2 }) { client, traingate in
+            let ids = try await Self.admit(client, Array(Self.photos.prefix(3)))
+            let id = try await Self.submit(client, #"{"epochs": 0}"#)
+            let job = try await Self.wait(client, id, until: Self.status("succeeded", "failed"))
+            #expect(job["status"] as? String == "succeeded" && job["images"] as? Int == 2)
+            let lineage = try await traingate.database.writer.read { db in
+                try String.fetchAll(db, sql: "SELECT admission_id FROM checkpoint_lineage ORDER BY admission_id")
+            }
+            #expect(lineage == Array(ids.prefix(2)).sorted())
+        }
+    }
+
     @Test func jobsRunOneAtATimeInTheOrderTheyWereSubmitted() async throws {
         try await TestApp.withClient { client, _ in
             _ = try await Self.admit(client, Array(Self.photos.prefix(4)))
@@ -204,7 +218,7 @@ import TraingateStore
     @Test func anImageRejectedDuringTheJobLeavesItBeforeTheNextEpoch() async throws {
         try await TestApp.withClient { client, traingate in
             let ids = try await Self.admit(client, Array(Self.photos.prefix(4)))
-            let id = try await Self.submit(client, #"{"epochs": 150, "batch_size": 2, "embedding_dim": 8}"#)
+            let id = try await Self.submit(client, #"{"epochs": 1000, "batch_size": 2, "embedding_dim": 8}"#)
             try await Self.wait(client, id) { ($0["progress"] as? [String: Any])?["epoch"] as? Int ?? 0 >= 2 }
             // The same image, now from an account in France without consent: rejected, it leaves the queue.
             let image = Data(Bodies.image(Self.photos[0])).base64EncodedString()
@@ -213,14 +227,14 @@ import TraingateStore
             #expect(rejection.json["decision"] as? String == "rejected")
             let job = try await Self.wait(client, id, until: Self.status("succeeded", "failed", "cancelled"))
             #expect(job["status"] as? String == "succeeded", "\(job)")
-            #expect((job["progress"] as? [String: Any])?["epoch"] as? Int == 150, "the job finished before the rejection")
+            #expect((job["progress"] as? [String: Any])?["epoch"] as? Int == 1000, "the job finished before the rejection")
             #expect(job["images"] as? Int == 4)
             let lineage = try await traingate.database.writer.read { db in
                 try Row.fetchAll(db, sql: "SELECT admission_id, epochs FROM checkpoint_lineage")
             }
             let epochs = Dictionary(uniqueKeysWithValues: lineage.map { ($0["admission_id"] as String, $0["epochs"] as Int) })
-            #expect(epochs[ids[0]].map { $0 >= 2 && $0 < 150 } == true, "\(epochs)")
-            #expect(ids.dropFirst().allSatisfy { epochs[$0] == 150 })
+            #expect(epochs[ids[0]].map { $0 >= 2 && $0 < 1000 } == true, "\(epochs)")
+            #expect(ids.dropFirst().allSatisfy { epochs[$0] == 1000 })
             #expect(try await client.execute(uri: "/v1/embeddings/\(ids[0])", method: .get).status == .notFound)
             #expect(try await client.execute(uri: "/v1/embeddings/\(ids[1])", method: .get).status == .ok)
         }

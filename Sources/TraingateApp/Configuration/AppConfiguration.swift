@@ -32,6 +32,9 @@ public struct AppConfiguration: Sendable {
     /// OpenBLAS threads of the training worker. One by default: on a small machine the gate must
     /// keep answering admissions while a job runs.
     public var trainingBLASThreads = 1
+    /// Most images a training job takes from the queue (the oldest first). Each costs
+    /// 3 × image_size² floats while the job runs (12 KiB at 32 × 32).
+    public var trainingMaxImages = 100_000
     /// Key for subject pseudonyms (64 hex characters); nil means a key file in the data directory.
     public var masterKeyHex: String?
     /// Adds `POST /_bench/noop`, used by bench/ as a baseline. Off in production.
@@ -51,7 +54,7 @@ public struct AppConfiguration: Sendable {
         ("TRAINGATE_MAX_IMAGE_PIXELS", "limits.max_image_pixels"), ("TRAINGATE_MAX_EXIF_BYTES", "limits.max_exif_bytes"),
         ("TRAINGATE_STORED_IMAGE_SIDE", "images.stored_longest_side"),
         ("TRAINGATE_NEAR_DUPLICATE_DISTANCE", "images.near_duplicate_distance"),
-        ("TRAINGATE_TRAINING_BLAS_THREADS", "training.blas_threads"),
+        ("TRAINGATE_TRAINING_BLAS_THREADS", "training.blas_threads"), ("TRAINGATE_TRAINING_MAX_IMAGES", "training.max_images"),
     ]
 
     /// Builds the configuration from a YAML file (optional), the environment, and flag overrides.
@@ -85,7 +88,7 @@ public struct AppConfiguration: Sendable {
             "http": ["host", "port", "benchmark_routes"], "data": ["dir"], "policy": ["path"],
             "limits": ["max_image_bytes", "max_image_pixels", "max_exif_bytes", "max_batch_lines", "max_batch_bytes"],
             "security": ["master_key"],
-            "storage": ["group_commit_max_batch"], "audit": ["anchor_interval_seconds"], "images": ["stored_longest_side", "near_duplicate_distance"], "training": ["blas_threads"], "log": ["level"],
+            "storage": ["group_commit_max_batch"], "audit": ["anchor_interval_seconds"], "images": ["stored_longest_side", "near_duplicate_distance"], "training": ["blas_threads", "max_images"], "log": ["level"],
         ]
         for (section, value) in sections {
             for (name, field) in try value.mapping(allowed: known[section]!) {
@@ -126,6 +129,7 @@ public struct AppConfiguration: Sendable {
         case "storage.group_commit_max_batch": groupCommitMaxBatch = try integer(1...10_000)
         case "audit.anchor_interval_seconds": auditAnchorIntervalSeconds = try integer(1...86_400)
         case "training.blas_threads": trainingBLASThreads = try integer(1...256)
+        case "training.max_images": trainingMaxImages = try integer(2...10_000_000)
         case "security.master_key":
             guard Hex.decode(value)?.count == 32 else {
                 throw DocumentError(path: origin, message: "must be 64 hex characters (a 256-bit key)")

@@ -14,6 +14,9 @@ struct TrainingJobExecution: Sendable {
     let control: TrainingControl
     let logger: Logger
     let now: @Sendable () -> Date
+    /// Most images one job takes from the queue (the oldest), so that its decoded inputs fit in
+    /// memory: `training.max_images`.
+    let maxImages: Int
     /// Images embedded per forward pass once training is done.
     static let embeddingBatch = 256
 
@@ -37,7 +40,7 @@ struct TrainingJobExecution: Sendable {
         guard problems.isEmpty else {
             throw Failure(description: "the job's stored parameters do not parse")
         }
-        let examples = try store.snapshot()
+        let examples = try store.snapshot(limit: maxImages)
         guard !examples.isEmpty else {
             throw Failure(description: "the training queue holds no admitted images with pixels; admit images first")
         }

@@ -21,7 +21,7 @@ final class TrainingWorker: Service, Sendable {
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    init(store: TrainingStore, blasThreads: Int, logger: Logger, now: @escaping @Sendable () -> Date) {
+    init(store: TrainingStore, blasThreads: Int, maxImages: Int, logger: Logger, now: @escaping @Sendable () -> Date) {
         self.store = store
         self.blasThreads = blasThreads
         self.logger = logger
@@ -29,7 +29,7 @@ final class TrainingWorker: Service, Sendable {
         control = TrainingControl()
         // Steps reuse tens of MB of buffers; keeping freed ones saves the page faults (docs/training.md).
         AllocatorTuning.keepLargeBuffers()
-        execution = TrainingJobExecution(store: store, control: control, logger: logger, now: now)
+        execution = TrainingJobExecution(store: store, control: control, logger: logger, now: now, maxImages: maxImages)
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 

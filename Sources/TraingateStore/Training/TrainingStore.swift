@@ -74,16 +74,17 @@ public struct TrainingStore: Sendable {
 
     // MARK: - Jobs, from the training thread
 
-    /// Every queued image with its stored copy, oldest first: the job's snapshot.
-    public func snapshot() throws -> [TrainingExample] {
+    /// The queued images with their stored copies, oldest first (by the order their decisions
+    /// were logged), at most `limit`: the job's snapshot.
+    public func snapshot(limit: Int) throws -> [TrainingExample] {
         try database.writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT q.admission_id, a.policy_version, i.sha256, i.bytes FROM queue_item q
                     JOIN admission a ON a.id = q.admission_id JOIN image i ON i.sha256 = q.image_sha256
-                    ORDER BY q.enqueued_at, q.admission_id
-                    """
+                    ORDER BY a.audit_seq LIMIT ?
+                    """, arguments: [limit]
             ).map { row in
                 TrainingExample(
                     admissionID: row[0], policyVersion: row[1], imageSHA256: row[2], imageBytes: Array(row[3] as Data))
