@@ -27,19 +27,30 @@ public struct TrainingJob: Sendable, Equatable {
             checkpoint_id, error FROM training_job
         """
 
+    /// Columns are read leniently and checked: a row edited outside traingate is an error that
+    /// names the job, never a trap.
     init(row: Row) throws {
-        guard let status = Status(rawValue: row["status"]),
-            let parameters = try? JSONValue.parse(Array((row["parameters"] as String).utf8))
-        else { throw StoreError.corruptRecord("training job \(row["id"] as String) does not decode") }
-        id = row["id"]
+        let id = String.fromDatabaseValue(row["id"]) ?? "?"
+        func corrupt() -> StoreError { StoreError.corruptRecord("training job \(id) does not decode") }
+        func integer(_ column: String) throws -> Int {
+            guard let value = Int.fromDatabaseValue(row[column]) else { throw corrupt() }
+            return value
+        }
+        func text(_ column: String) -> String? { String.fromDatabaseValue(row[column]) }
+        guard let status = text("status").flatMap(Status.init(rawValue:)), let parametersText = text("parameters"),
+            let parameters = try? JSONValue.parse(Array(parametersText.utf8)), let createdAt = text("created_at")
+        else { throw corrupt() }
+        self.id = id
         self.status = status
         self.parameters = parameters
-        progress = TrainingProgress(epoch: row["epoch"], step: row["step"], totalSteps: row["total_steps"], loss: row["loss"])
-        images = row["images"]
-        createdAt = row["created_at"]
-        startedAt = row["started_at"]
-        finishedAt = row["finished_at"]
-        checkpointID = row["checkpoint_id"]
-        error = row["error"]
+        progress = TrainingProgress(
+            epoch: try integer("epoch"), step: try integer("step"), totalSteps: try integer("total_steps"),
+            loss: Double.fromDatabaseValue(row["loss"]))
+        images = try integer("images")
+        self.createdAt = createdAt
+        startedAt = text("started_at")
+        finishedAt = text("finished_at")
+        checkpointID = text("checkpoint_id")
+        error = text("error")
     }
 }
