@@ -125,7 +125,7 @@ import TraingateStore
     }
 
     @Test func jobsRunOneAtATimeInTheOrderTheyWereSubmitted() async throws {
-        try await TestApp.withClient { client, _ in
+        try await TestApp.withClient { client, traingate in
             _ = try await Self.admit(client, Array(Self.photos.prefix(4)))
             let first = try await Self.submit(client, #"{"epochs": 3, "batch_size": 2, "embedding_dim": 8}"#)
             let second = try await Self.submit(client, #"{"epochs": 1, "batch_size": 2, "embedding_dim": 8}"#)
@@ -135,6 +135,15 @@ import TraingateStore
             // The second started only after the first finished.
             let firstEnd = try #require(earlier["finished_at"] as? String), secondStart = try #require(done["started_at"] as? String)
             #expect(firstEnd <= secondStart)
+            // Embeddings come from the newest checkpoint only; an image admitted after it has none yet.
+            let queued = try await Self.admit(client, [Self.photos[5]])
+            let newest = try #require(done["checkpoint_id"] as? String)
+            #expect(earlier["checkpoint_id"] as? String != newest)
+            let ids = try await traingate.database.writer.read { db in try String.fetchAll(db, sql: "SELECT admission_id FROM queue_item") }
+            for id in ids where id != queued[0] {
+                #expect(try await client.execute(uri: "/v1/embeddings/\(id)", method: .get).json["checkpoint_id"] as? String == newest)
+            }
+            #expect(try await client.execute(uri: "/v1/embeddings/\(queued[0])", method: .get).status == .notFound)
         }
     }
 

@@ -3,8 +3,8 @@ import GRDB
 import StrictDocuments
 
 /// Embeddings as the API serves them: only of images still in the queue (an image that left
-/// it, by a rejection, objection or erasure, is no longer anyone's training data), and from the
-/// newest checkpoint that has them.
+/// it, by a rejection, objection or erasure, is no longer anyone's training data), and only from
+/// the newest succeeded checkpoint.
 public struct EmbeddingStore: Sendable {
     private let database: AppDatabase
 
@@ -12,17 +12,19 @@ public struct EmbeddingStore: Sendable {
         self.database = database
     }
 
-    /// The admission's embedding from the newest succeeded checkpoint that trained on it.
+    /// The admission's embedding in the newest succeeded checkpoint (as the contract says, and
+    /// as search uses: vectors of different checkpoints live in different spaces and must not be
+    /// mixed). Nil when that checkpoint has none for it or the admission left the queue.
     public func embedding(of admissionID: String) async throws -> (checkpointID: String, vector: [Float])? {
         try await database.writer.read { db in
             guard
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT e.checkpoint_id, e.vector FROM embedding e JOIN checkpoint c ON c.id = e.checkpoint_id
-                        JOIN training_job j ON j.id = c.job_id
-                        WHERE e.admission_id = ? AND EXISTS (SELECT 1 FROM queue_item q WHERE q.admission_id = e.admission_id)
-                        ORDER BY j.position DESC LIMIT 1
+                        SELECT e.checkpoint_id, e.vector FROM embedding e
+                        WHERE e.admission_id = ? AND e.checkpoint_id = (
+                            SELECT c.id FROM checkpoint c JOIN training_job j ON j.id = c.job_id ORDER BY j.position DESC LIMIT 1)
+                        AND EXISTS (SELECT 1 FROM queue_item q WHERE q.admission_id = e.admission_id)
                         """, arguments: [admissionID])
             else { return nil }
             guard let vector = FloatBlob.decode(row[1]) else {
