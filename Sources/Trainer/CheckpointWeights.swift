@@ -47,6 +47,7 @@ public enum CheckpointWeights {
         var loaded: [Tensor] = []
         for tensor in expected {
             let rank = Int(try reader.uint32())
+            guard rank == tensor.shape.count else { throw FormatError(description: "tensor rank \(rank), the model has \(tensor.shape.count)") }
             let shape = try (0..<rank).map { _ in Int(try reader.uint32()) }
             guard shape == tensor.shape else { throw FormatError(description: "tensor shape \(shape), the model has \(tensor.shape)") }
             let values = try (0..<tensor.count).map { _ in Float(bitPattern: try reader.uint32()) }

@@ -56,7 +56,8 @@ public func buildApplication(
         logger.warning("training job interrupted by the last shutdown marked failed", metadata: ["job.id": "\(job)"])
     }
     let worker = TrainingWorker(
-        store: training, blasThreads: configuration.trainingBLASThreads, maxImages: configuration.trainingMaxImages, logger: logger,
+        store: training, blasThreads: configuration.trainingBLASThreads, maxImages: configuration.trainingMaxImages,
+        nice: configuration.trainingThreadNice, logger: logger,
         now: now)
 
     let catalog = RouteCatalog()

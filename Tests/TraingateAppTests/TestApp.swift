@@ -17,6 +17,9 @@ enum TestApp {
         configuration.dataDirectory = directory.path
         configuration.port = 0
         configuration.masterKeyHex = masterKey
+        // Tests run side by side on a small machine: a training thread at nice 19 could starve
+        // there for minutes (bench/train_load measures the default).
+        configuration.trainingThreadNice = 0
         configure(&configuration)
         var logger = Logger(label: "test")
         logger.logLevel = .warning

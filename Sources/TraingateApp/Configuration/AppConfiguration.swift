@@ -35,6 +35,8 @@ public struct AppConfiguration: Sendable {
     /// Most images a training job takes from the queue (the oldest first). Each costs
     /// 3 × image_size² floats while the job runs (12 KiB at 32 × 32).
     public var trainingMaxImages = 100_000
+    /// Nice value of the training thread: 19 lets admissions win every contended core.
+    public var trainingThreadNice = 19
     /// Key for subject pseudonyms (64 hex characters); nil means a key file in the data directory.
     public var masterKeyHex: String?
     /// Adds `POST /_bench/noop`, used by bench/ as a baseline. Off in production.
@@ -55,6 +57,7 @@ public struct AppConfiguration: Sendable {
         ("TRAINGATE_STORED_IMAGE_SIDE", "images.stored_longest_side"),
         ("TRAINGATE_NEAR_DUPLICATE_DISTANCE", "images.near_duplicate_distance"),
         ("TRAINGATE_TRAINING_BLAS_THREADS", "training.blas_threads"), ("TRAINGATE_TRAINING_MAX_IMAGES", "training.max_images"),
+        ("TRAINGATE_TRAINING_THREAD_NICE", "training.thread_nice"),
     ]
 
     /// Builds the configuration from a YAML file (optional), the environment, and flag overrides.
@@ -88,7 +91,7 @@ public struct AppConfiguration: Sendable {
             "http": ["host", "port", "benchmark_routes"], "data": ["dir"], "policy": ["path"],
             "limits": ["max_image_bytes", "max_image_pixels", "max_exif_bytes", "max_batch_lines", "max_batch_bytes"],
             "security": ["master_key"],
-            "storage": ["group_commit_max_batch"], "audit": ["anchor_interval_seconds"], "images": ["stored_longest_side", "near_duplicate_distance"], "training": ["blas_threads", "max_images"], "log": ["level"],
+            "storage": ["group_commit_max_batch"], "audit": ["anchor_interval_seconds"], "images": ["stored_longest_side", "near_duplicate_distance"], "training": ["blas_threads", "max_images", "thread_nice"], "log": ["level"],
         ]
         for (section, value) in sections {
             for (name, field) in try value.mapping(allowed: known[section]!) {
@@ -130,6 +133,7 @@ public struct AppConfiguration: Sendable {
         case "audit.anchor_interval_seconds": auditAnchorIntervalSeconds = try integer(1...86_400)
         case "training.blas_threads": trainingBLASThreads = try integer(1...256)
         case "training.max_images": trainingMaxImages = try integer(2...10_000_000)
+        case "training.thread_nice": trainingThreadNice = try integer(0...19)
         case "security.master_key":
             guard Hex.decode(value)?.count == 32 else {
                 throw DocumentError(path: origin, message: "must be 64 hex characters (a 256-bit key)")

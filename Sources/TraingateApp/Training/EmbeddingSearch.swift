@@ -43,6 +43,11 @@ struct EmbeddingSearch: Sendable {
         case .image(let bytes):
             vector = try await embed(bytes, with: checkpoint)
         }
+        // sgemm reads `dimension` floats of the query: a checkpoint whose parameters disagree
+        // with its own column is refused, not read past.
+        guard vector.count == checkpoint.embeddingDimension else {
+            throw CheckpointWeights.FormatError(description: "checkpoint \(checkpoint.id) embeds \(vector.count) dimensions, not \(checkpoint.embeddingDimension)")
+        }
         let neighbors = try await NIOThreadPool.singleton.runIfActive { [excluded] in
             Self.nearest(to: vector, in: matrix, dimension: checkpoint.embeddingDimension, k: k, excluding: excluded)
         }

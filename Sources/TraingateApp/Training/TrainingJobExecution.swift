@@ -17,6 +17,8 @@ struct TrainingJobExecution: Sendable {
     /// Most images one job takes from the queue (the oldest), so that its decoded inputs fit in
     /// memory: `training.max_images`.
     let maxImages: Int
+    /// Bytes of decoded images a job holds at most (3 planes of Float per image): 2 GiB.
+    static let decodedBudget = 2 << 30
     /// Images embedded per forward pass once training is done.
     static let embeddingBatch = 256
 
@@ -40,7 +42,9 @@ struct TrainingJobExecution: Sendable {
         guard problems.isEmpty else {
             throw Failure(description: "the job's stored parameters do not parse")
         }
-        let examples = try store.snapshot(limit: maxImages)
+        // The decoded inputs stay in memory for the whole job: at most `decodedBudget` bytes of them.
+        let limit = min(maxImages, Self.decodedBudget / (12 * parameters.imageSide * parameters.imageSide))
+        let examples = try store.snapshot(limit: limit)
         guard !examples.isEmpty else {
             throw Failure(description: "the training queue holds no admitted images with pixels; admit images first")
         }
@@ -98,9 +102,13 @@ struct TrainingJobExecution: Sendable {
                 })
         }
         if let recheckError { throw recheckError }
+        // What it trained on so far, also when it ends without a checkpoint.
+        job.images = epochsUsed.filter { $0 > 0 }.count
         let step = "step \(job.progress.step) of \(job.progress.totalSteps)"
+        // A loss that went bad on the very last step ends the run "completed": check it too.
+        if let loss = run.losses.last, !loss.isFinite { diverged = true }
         switch ending {
-        case .stopped where diverged:
+        case _ where diverged:
             throw Failure(description: "training diverged: the loss is not a number at \(step); try a lower learning_rate")
         case .stopped:
             if stopStatus == .cancelled {
@@ -117,6 +125,10 @@ struct TrainingJobExecution: Sendable {
         // The last epoch's re-check happened before it: check once more before embedding.
         guard recheck() != nil else { throw recheckError ?? Failure(description: "re-check failed") }
         let trained = parameters.epochs == 0 ? allowed : examples.indices.filter { epochsUsed[$0] > 0 }
+        let vectors = embed(allowed, of: images, model: run.model, side: parameters.imageSide)
+        guard vectors.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+            throw Failure(description: "training diverged: the embeddings are not finite numbers; try a lower learning_rate")
+        }
         let checkpoint = TrainedCheckpoint(
             id: RecordID.make("ckpt"), format: CheckpointWeights.format, parameters: job.parameters,
             weights: CheckpointWeights.encode(run.model), embeddingDimension: parameters.embeddingDimension,
@@ -125,9 +137,7 @@ struct TrainingJobExecution: Sendable {
                     admissionID: examples[$0].admissionID, imageSHA256: examples[$0].imageSHA256,
                     policyVersion: examples[$0].policyVersion, epochs: epochsUsed[$0])
             },
-            embeddings: embed(allowed, of: images, model: run.model, side: parameters.imageSide).enumerated().map {
-                (examples[allowed[$0.offset]].admissionID, $0.element)
-            })
+            embeddings: vectors.enumerated().map { (examples[allowed[$0.offset]].admissionID, $0.element) })
         job.images = trained.count
         try store.succeed(job, checkpoint: checkpoint, at: Timestamp.format(now()))
         logger.info(

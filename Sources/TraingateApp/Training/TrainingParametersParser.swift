@@ -11,6 +11,8 @@ enum TrainingParametersParser {
     static let imageSize = 8...128
     static let seed = 0...(1 << 53)
     static let prototypes = 2...4096
+    /// batch_size × image_size² at most: about 1 GB of buffers in a step.
+    static let maxBatchPixels = 1 << 20
 
     static let fields: Set<String> = [
         "objective", "epochs", "batch_size", "embedding_dim", "image_size", "learning_rate", "seed", "shards", "temperature",
@@ -59,6 +61,13 @@ enum TrainingParametersParser {
             if let jitter = probability("jitter_probability") { parameters.augmentations.jitterProbability = jitter }
             if let strength = probability("jitter_strength") { parameters.augmentations.jitterStrength = strength }
             if let grey = probability("grayscale_probability") { parameters.augmentations.grayscaleProbability = grey }
+        }
+        // A step's buffers grow with the views it holds: 2 × batch_size images of image_size².
+        if parameters.batchSize * parameters.imageSide * parameters.imageSide > maxBatchPixels {
+            errors.add(
+                "batch_size",
+                "batch_size × image_size² must be at most \(maxBatchPixels) (1024 at 32, 256 at 64, 64 at 128), got "
+                    + "\(parameters.batchSize) × \(parameters.imageSide)²: a step's memory grows with it")
         }
         return (parameters, errors.all)
     }

@@ -21,7 +21,10 @@ final class TrainingWorker: Service, Sendable {
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    init(store: TrainingStore, blasThreads: Int, maxImages: Int, logger: Logger, now: @escaping @Sendable () -> Date) {
+    private let nice: Int32
+
+    init(store: TrainingStore, blasThreads: Int, maxImages: Int, nice: Int, logger: Logger, now: @escaping @Sendable () -> Date) {
+        self.nice = Int32(nice)
         self.store = store
         self.blasThreads = blasThreads
         self.logger = logger
@@ -29,6 +32,8 @@ final class TrainingWorker: Service, Sendable {
         control = TrainingControl()
         // Steps reuse tens of MB of buffers; keeping freed ones saves the page faults (docs/training.md).
         AllocatorTuning.keepLargeBuffers()
+        // OpenBLAS's thread count is one setting for the whole process (training and search).
+        BLAS.threads = blasThreads
         execution = TrainingJobExecution(store: store, control: control, logger: logger, now: now, maxImages: maxImages)
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -37,16 +42,36 @@ final class TrainingWorker: Service, Sendable {
     func jobQueued() { wake.yield() }
 
     func run() async throws {
-        await withGracefulShutdownHandler {
-            var pending = wakeups.makeAsyncIterator()
-            while !control.isShuttingDown {
-                while !control.isShuttingDown, let job = try? await next() { await runOnTrainingThread(job) }
-                // Woken by a new job, or by the end of the stream at shutdown.
-                guard await pending.next() != nil else { break }
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                var pending = wakeups.makeAsyncIterator()
+                while !control.isShuttingDown {
+                    while !control.isShuttingDown, let job = await nextOrRetry() { await runOnTrainingThread(job) }
+                    // Woken by a new job, or by the end of the stream at shutdown.
+                    guard await pending.next() != nil else { break }
+                }
+            } onGracefulShutdown: { [control, wake] in
+                control.beginShutdown()
+                wake.finish()
             }
-        } onGracefulShutdown: { [control, wake] in
+        } onCancel: { [control, wake] in
+            // The service group was cancelled (a service failed): stop as at shutdown, so the job
+            // ends before the database closes.
             control.beginShutdown()
             wake.finish()
+        }
+    }
+
+    /// The next job; on a storage error, logged, another look after a pause (a job left queued
+    /// must not wait for the next POST).
+    private func nextOrRetry() async -> TrainingJob? {
+        do {
+            return try await next()
+        } catch {
+            logger.error("could not take the next training job", metadata: ["error": "\(error)"])
+            try? await Task.sleep(for: .seconds(5))
+            wake.yield()
+            return nil
         }
     }
 
@@ -58,15 +83,15 @@ final class TrainingWorker: Service, Sendable {
     private func runOnTrainingThread(_ job: TrainingJob) async {
         logger.info("training job started", metadata: ["job.id": "\(job.id)"])
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            let thread = Thread { [execution, blasThreads, logger] in
-                // Nice 19 (Linux keeps nice per thread; 0 is this thread): when cores are contended, admissions win and
-                // training takes what is left; on an idle machine it still gets whole cores.
-                if setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19) != 0 {
+            let thread = Thread { [execution, logger, nice] in
+                // Nice 19 by default (Linux keeps nice per thread; 0 is this thread): when cores are
+                // contended, admissions win and training takes what is left; on an idle machine it
+                // still gets whole cores. OpenBLAS's own helper threads (blas_threads > 1) keep nice 0.
+                if setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice) != 0 {
                     logger.warning("could not lower the training thread's priority", metadata: ["errno": "\(errno)"])
                 }
                 // Named for `ps -L` and `top -H` (15 characters at most).
                 Thread.current.name = "tg-training"
-                BLAS.threads = blasThreads
                 execution.run(job)
                 done.resume()
             }

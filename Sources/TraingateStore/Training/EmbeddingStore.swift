@@ -45,11 +45,14 @@ public struct EmbeddingStore: Sendable {
                         JOIN training_job j ON j.id = c.job_id ORDER BY j.position DESC LIMIT 1
                         """)
             else { return nil }
-            guard let parameters = try? JSONValue.parse(Array((row[3] as String).utf8)) else {
-                throw StoreError.corruptRecord("checkpoint \(row[0] as String) has unreadable parameters")
-            }
+            // Read leniently: an edited row is an error naming the checkpoint, never a trap.
+            let id = String.fromDatabaseValue(row[0]) ?? "?"
+            guard let jobID = String.fromDatabaseValue(row[1]), let format = Int.fromDatabaseValue(row[2]),
+                let text = String.fromDatabaseValue(row[3]), let parameters = try? JSONValue.parse(Array(text.utf8)),
+                let weights = Data.fromDatabaseValue(row[4]), let dimension = Int.fromDatabaseValue(row[5])
+            else { throw StoreError.corruptRecord("checkpoint \(id) does not decode") }
             return StoredCheckpoint(
-                id: row[0], jobID: row[1], format: row[2], parameters: parameters, weights: Array(row[4] as Data), embeddingDimension: row[5])
+                id: id, jobID: jobID, format: format, parameters: parameters, weights: Array(weights), embeddingDimension: dimension)
         }
     }
 
