@@ -83,6 +83,11 @@ public struct AdmissionStore: Sendable {
             try db.execute(
                 sql: "DELETE FROM queue_item WHERE source = ? AND image_id = ?",
                 arguments: [submission.source, submission.imageID])
+            // Its embeddings go with it (data minimisation); the checkpoints' lineage keeps the
+            // fact that it trained them.
+            if current.queued {
+                try db.execute(sql: "DELETE FROM embedding WHERE admission_id = ?", arguments: [current.id])
+            }
         }
         try db.cachedStatement(
             sql: """

@@ -66,7 +66,7 @@ import TraingateStore
     }
 
     @Test func aJobTrainsOnTheQueueAndEveryImageGetsAUnitEmbedding() async throws {
-        try await TestApp.withClient { client, _ in
+        try await TestApp.withClient { client, traingate in
             let ids = try await Self.admit(client)
             let id = try await Self.submit(client, #"{"epochs": 2, "batch_size": 4, "embedding_dim": 16, "objective": "simclr", "seed": 7}"#)
             let job = try await Self.wait(client, id, until: Self.status("succeeded", "failed", "cancelled"))
@@ -91,6 +91,15 @@ import TraingateStore
             let list = try await client.execute(uri: "/v1/training/jobs", method: .get).json["jobs"] as? [[String: Any]]
             #expect(list?.map { $0["job_id"] as? String } == [id])
             #expect(try await client.execute(uri: "/v1/audit/verify", method: .get).json["ok"] as? Bool == true)
+
+            // A later rejection takes the image's embedding with it; the lineage keeps that it trained the model.
+            let image = Data(Bodies.image(Self.photos[0])).base64EncodedString()
+            _ = try await client.postJSON("/v1/admissions", Bodies.admission(imageID: Self.photos[0], country: "FR", extra: #","image_base64":"\#(image)""#))
+            let (embedded, lineage) = try await traingate.database.writer.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM embedding WHERE admission_id = ?", arguments: [ids[0]]),
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM checkpoint_lineage WHERE admission_id = ?", arguments: [ids[0]]))
+            }
+            #expect(embedded == 0 && lineage == 1)
         }
     }
 

@@ -139,6 +139,11 @@ struct TrainingJobExecution: Sendable {
             },
             embeddings: vectors.enumerated().map { (examples[allowed[$0.offset]].admissionID, $0.element) })
         job.images = trained.count
+        // A cancel or shutdown that came during the last steps or the embedding still wins.
+        if let reason = control.stopReason(job.id) {
+            end(job, reason, reason == .cancelled ? "cancelled before its checkpoint was saved" : "interrupted before its checkpoint was saved: the service shut down; submit the job again")
+            return
+        }
         try store.succeed(job, checkpoint: checkpoint, at: Timestamp.format(now()))
         logger.info(
             "training job succeeded",
