@@ -44,17 +44,18 @@ struct TrainingJobExecution: Sendable {
         }
         // The decoded inputs stay in memory for the whole job: at most `decodedBudget` bytes of them.
         let limit = min(maxImages, Self.decodedBudget / (12 * parameters.imageSide * parameters.imageSide))
-        let examples = try store.snapshot(limit: limit)
-        guard !examples.isEmpty else {
-            throw Failure(description: "the training queue holds no admitted images with pixels; admit images first")
-        }
-        let images = try examples.map { example in
+        let snapshot = try store.snapshot(limit: limit) { image, bytes in
             do {
-                return try PixelPlanes.fromJPEG(example.imageBytes, side: parameters.imageSide)
+                return try PixelPlanes.fromJPEG(bytes, side: parameters.imageSide)
             } catch {
-                throw Failure(description: "the stored copy of \(example.admissionID) does not decode: \(error)")
+                throw Failure(description: "the stored copy of \(image.admissionID) does not decode: \(error)")
             }
         }
+        guard !snapshot.isEmpty else {
+            throw Failure(description: "the training queue holds no admitted images with pixels; admit images first")
+        }
+        let examples = snapshot.map(\.image)
+        let images = snapshot.map(\.input)
         let run = TrainingRun(parameters: parameters, images: images)
         var epochsUsed = [Int](repeating: 0, count: examples.count)
         var allowed = Array(examples.indices)

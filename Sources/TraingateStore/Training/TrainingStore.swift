@@ -74,21 +74,24 @@ public struct TrainingStore: Sendable {
 
     // MARK: - Jobs, from the training thread
 
-    /// The queued images with their stored copies, oldest first (by the order their decisions
-    /// were logged), at most `limit`: the job's snapshot.
-    public func snapshot(limit: Int) throws -> [TrainingExample] {
+    /// The queued images, oldest first (by the order their decisions were logged), at most
+    /// `limit`: the job's snapshot. Each stored copy is read from a cursor and handed to
+    /// `prepare` once; only what `prepare` returns is kept, not the bytes.
+    public func snapshot<Input>(limit: Int, prepare: (QueuedImage, [UInt8]) throws -> Input) throws -> [(image: QueuedImage, input: Input)] {
         try database.writer.read { db in
-            try Row.fetchAll(
+            let rows = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT q.admission_id, a.policy_version, i.sha256, i.bytes FROM queue_item q
                     JOIN admission a ON a.id = q.admission_id JOIN image i ON i.sha256 = q.image_sha256
                     ORDER BY a.audit_seq LIMIT ?
-                    """, arguments: [limit]
-            ).map { row in
-                TrainingExample(
-                    admissionID: row[0], policyVersion: row[1], imageSHA256: row[2], imageBytes: Array(row[3] as Data))
+                    """, arguments: [limit])
+            var snapshot: [(image: QueuedImage, input: Input)] = []
+            while let row = try rows.next() {
+                let image = QueuedImage(admissionID: row[0], policyVersion: row[1], imageSHA256: row[2])
+                snapshot.append((image, try prepare(image, Array(row[3] as Data))))
             }
+            return snapshot
         }
     }
 
