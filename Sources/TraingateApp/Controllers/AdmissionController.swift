@@ -50,12 +50,7 @@ struct AdmissionController: Sendable {
         guard MediaType(request.headers[.contentType])?.essence == "application/x-ndjson" else {
             throw ProblemDetails(.unsupportedMediaType, detail: "Send application/x-ndjson, one admission per line.")
         }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: maxBatchBytes)
-        } catch is NIOTooManyBytesError {
-            throw ProblemDetails(.payloadTooLarge, detail: "The batch body is larger than \(maxBatchBytes) bytes.")
-        }
+        let body = try await RequestBody.collect(request, limit: maxBatchBytes, name: "batch body")
         let lines = body.readableBytesView.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
             .enumerated().filter { !$0.element.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") } }
         guard lines.count <= maxBatchLines else {

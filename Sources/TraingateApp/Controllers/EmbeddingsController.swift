@@ -33,7 +33,7 @@ struct EmbeddingsController: Sendable {
     }
 
     @Sendable func searchNeighbors(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let (query, k) = try parse(try await JSONRequestBody.read(request, limit: maxBodyBytes))
+        let (query, k) = try parse(try await RequestBody.readJSON(request, limit: maxBodyBytes))
         let result: (checkpointID: String, neighbors: [EmbeddingSearch.Neighbor])
         do {
             result = try await search.search(query, k: k)

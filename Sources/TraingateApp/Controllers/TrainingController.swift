@@ -19,7 +19,7 @@ struct TrainingController: Sendable {
     }
 
     @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let body = try await JSONRequestBody.read(request, limit: Self.maxBodyBytes, emptyIsObject: true)
+        let body = try await RequestBody.readJSON(request, limit: Self.maxBodyBytes, emptyIsObject: true)
         let parsed = TrainingParametersParser.parse(body)
         guard parsed.errors.isEmpty else { throw ProblemDetails(validation: parsed.errors) }
         let parameters = TrainingParametersParser.json(parsed.parameters)

@@ -31,12 +31,7 @@ struct AdmissionRequestDecoder: Sendable {
 
     /// Decodes one JSON body (also one NDJSON line).
     func decodeJSON(_ bytes: some Collection<UInt8>, allowImageField: Bool, imageField: String) throws -> AdmissionRequest {
-        let json: JSONValue
-        do {
-            json = try JSONValue.parse(bytes)
-        } catch let error as DocumentError {
-            throw ProblemDetails(.malformedBody, detail: error.message)
-        }
+        let json = try RequestBody.parseJSON(bytes)
         switch AdmissionRequestParser.parse(json, allowImageField: allowImageField) {
         case .failure(let failure):
             throw ProblemDetails(validation: failure.errors)
@@ -84,10 +79,6 @@ struct AdmissionRequestDecoder: Sendable {
     }
 
     private func collect(_ request: Request) async throws -> ByteBuffer {
-        do {
-            return try await request.body.collect(upTo: maxBodyBytes)
-        } catch is NIOTooManyBytesError {
-            throw ProblemDetails(.payloadTooLarge, detail: "The request body is larger than \(maxBodyBytes) bytes.")
-        }
+        try await RequestBody.collect(request, limit: maxBodyBytes)
     }
 }

@@ -112,11 +112,7 @@ struct TrainingJobExecution: Sendable {
         case _ where diverged:
             throw Failure(description: "training diverged: the loss is not a number at \(step); try a lower learning_rate")
         case .stopped:
-            if stopStatus == .cancelled {
-                end(job, .cancelled, "cancelled at \(step)")
-            } else {
-                end(job, .failed, "interrupted at \(step): the service shut down; submit the job again")
-            }
+            stopped(job, stopStatus ?? .failed, at: step)
             return
         case .tooFewImages(let remaining):
             throw Failure(description: "only \(remaining) image(s) were still admissible at epoch \(job.progress.epoch); training needs at least 2")
@@ -142,7 +138,7 @@ struct TrainingJobExecution: Sendable {
         job.images = trained.count
         // A cancel or shutdown that came during the last steps or the embedding still wins.
         if let reason = control.stopReason(job.id) {
-            end(job, reason, reason == .cancelled ? "cancelled before its checkpoint was saved" : "interrupted before its checkpoint was saved: the service shut down; submit the job again")
+            stopped(job, reason, at: "the end, before its checkpoint was saved")
             return
         }
         try store.succeed(job, checkpoint: checkpoint, at: Timestamp.format(now()))
@@ -162,6 +158,15 @@ struct TrainingJobExecution: Sendable {
             for row in 0..<chunk.count { vectors.append(Array(embedded.values[(row * dimension)..<((row + 1) * dimension)])) }
         }
         return vectors
+    }
+
+    /// Ends a job stopped by a cancel (`.cancelled`) or a shutdown (`.failed`); `point` says where.
+    private func stopped(_ job: TrainingJob, _ reason: TrainingJob.Status, at point: String) {
+        if reason == .cancelled {
+            end(job, .cancelled, "cancelled at \(point)")
+        } else {
+            end(job, .failed, "interrupted at \(point): the service shut down; submit the job again")
+        }
     }
 
     private func end(_ job: TrainingJob, _ status: TrainingJob.Status, _ error: String) {

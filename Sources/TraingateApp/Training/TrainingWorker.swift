@@ -15,18 +15,15 @@ final class TrainingWorker: Service, Sendable {
     let store: TrainingStore
     let control: TrainingControl
     private let execution: TrainingJobExecution
-    private let blasThreads: Int
     private let logger: Logger
     private let now: @Sendable () -> Date
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
-
     private let nice: Int32
 
     init(store: TrainingStore, blasThreads: Int, maxImages: Int, nice: Int, logger: Logger, now: @escaping @Sendable () -> Date) {
         self.nice = Int32(nice)
         self.store = store
-        self.blasThreads = blasThreads
         self.logger = logger
         self.now = now
         control = TrainingControl()
@@ -66,18 +63,14 @@ final class TrainingWorker: Service, Sendable {
     /// must not wait for the next POST).
     private func nextOrRetry() async -> TrainingJob? {
         do {
-            return try await next()
+            // The oldest queued job, marked running (with its audit entry).
+            return try await store.startNext(at: Timestamp.format(now()))
         } catch {
             logger.error("could not take the next training job", metadata: ["error": "\(error)"])
             try? await Task.sleep(for: .seconds(5))
             wake.yield()
             return nil
         }
-    }
-
-    /// The oldest queued job, marked running (with its audit entry).
-    private func next() async throws -> TrainingJob? {
-        try await store.startNext(at: Timestamp.format(now()))
     }
 
     private func runOnTrainingThread(_ job: TrainingJob) async {

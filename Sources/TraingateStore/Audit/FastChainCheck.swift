@@ -75,9 +75,10 @@ enum FastChainCheck {
             let decision = column(5, SQLITE_TEXT), reasonCodes = column(6, SQLITE_TEXT)
             let policyVersion = column(7, SQLITE_TEXT), subjectRef = column(8, SQLITE_TEXT)
             let sealed = column(9, SQLITE_BLOB), details = column(10, SQLITE_TEXT)
-            let optionalColumns = [admissionID, decision, policyVersion, subjectRef, sealed, details]
-            guard seq == expectedSeq, sqlite3_column_type(raw, 1) == SQLITE_INTEGER,
-                !optionalColumns.contains(where: \.isWrongType),
+            // Checked one by one: an array of them would be an allocation per entry on this hot loop.
+            guard seq == expectedSeq, sqlite3_column_type(raw, 1) == SQLITE_INTEGER, !admissionID.isWrongType,
+                !decision.isWrongType, !policyVersion.isWrongType, !subjectRef.isWrongType, !sealed.isWrongType,
+                !details.isWrongType,
                 let at = at.value, let kind = kind.value, let reasonCodes = reasonCodes.value,
                 let prevHash = column(11, SQLITE_TEXT).value, prevHash.count == 64,
                 let hash = column(12, SQLITE_TEXT).value, hash.count == 64,

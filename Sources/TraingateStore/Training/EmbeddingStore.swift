@@ -8,6 +8,9 @@ import StrictDocuments
 public struct EmbeddingStore: Sendable {
     private let database: AppDatabase
 
+    /// The id of the newest succeeded job's checkpoint (only succeeded jobs have one).
+    static let newestCheckpointIDSQL = "SELECT c.id FROM checkpoint c JOIN training_job j ON j.id = c.job_id ORDER BY j.position DESC LIMIT 1"
+
     public init(database: AppDatabase) {
         self.database = database
     }
@@ -22,8 +25,7 @@ public struct EmbeddingStore: Sendable {
                     db,
                     sql: """
                         SELECT e.checkpoint_id, e.vector FROM embedding e
-                        WHERE e.admission_id = ? AND e.checkpoint_id = (
-                            SELECT c.id FROM checkpoint c JOIN training_job j ON j.id = c.job_id ORDER BY j.position DESC LIMIT 1)
+                        WHERE e.admission_id = ? AND e.checkpoint_id = (\(Self.newestCheckpointIDSQL))
                         AND EXISTS (SELECT 1 FROM queue_item q WHERE q.admission_id = e.admission_id)
                         """, arguments: [admissionID])
             else { return nil }
@@ -41,8 +43,8 @@ public struct EmbeddingStore: Sendable {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT c.id, c.job_id, c.format, c.parameters, c.weights, c.embedding_dim FROM checkpoint c
-                        JOIN training_job j ON j.id = c.job_id ORDER BY j.position DESC LIMIT 1
+                        SELECT id, job_id, format, parameters, weights, embedding_dim FROM checkpoint
+                        WHERE id = (\(Self.newestCheckpointIDSQL))
                         """)
             else { return nil }
             // Read leniently: an edited row is an error naming the checkpoint, never a trap.

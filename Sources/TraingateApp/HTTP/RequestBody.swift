@@ -1,0 +1,38 @@
+import Hummingbird
+import NIOCore
+import StrictDocuments
+
+/// Request bodies, bounded before anything reads them, and JSON read with problem+json errors:
+/// one place for what every route that takes a body does first.
+enum RequestBody {
+    /// The whole body, at most `limit` bytes; over it, 413 naming the limit ("request body",
+    /// "batch body": `name` says which).
+    static func collect(_ request: Request, limit: Int, name: String = "request body") async throws -> ByteBuffer {
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw ProblemDetails(.payloadTooLarge, detail: "The \(name) is larger than \(limit) bytes.")
+        }
+    }
+
+    /// JSON bytes as a value; 400 `malformed-body` when they are not JSON.
+    static func parseJSON(_ bytes: some Collection<UInt8>) throws -> JSONValue {
+        do {
+            return try JSONValue.parse(bytes)
+        } catch let error as DocumentError {
+            throw ProblemDetails(.malformedBody, detail: error.message)
+        }
+    }
+
+    /// Small JSON request bodies (training jobs, searches): `application/json` only, an empty
+    /// body read as `{}` when every field is optional.
+    static func readJSON(_ request: Request, limit: Int, emptyIsObject: Bool = false) async throws -> JSONValue {
+        let body = try await collect(request, limit: limit)
+        if body.readableBytes == 0, emptyIsObject { return .object([:]) }
+        guard MediaType(request.headers[.contentType])?.essence == "application/json" else {
+            throw ProblemDetails(
+                .unsupportedMediaType, detail: "Content-Type '\(request.headers[.contentType] ?? "none")' is not supported; send application/json.")
+        }
+        return try parseJSON(body.readableBytesView)
+    }
+}
