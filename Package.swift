@@ -3,6 +3,9 @@ import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    // Release builds may inline and specialise across this package's modules (the admission path
+    // crosses five of them); measured in docs/benchmarks.md, "Admissions".
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
 ]
 
 /// The numeric core is optimised in debug builds too: unoptimised element loops run 10-50 times

@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import GRDB
 import ServiceLifecycle
 import Synchronization
@@ -5,10 +7,15 @@ import Synchronization
 /// Group commit: write jobs submitted concurrently share one SQLite transaction (and so one
 /// fsync), and each submitter resumes only after that transaction has committed.
 ///
-/// Each job runs in its own savepoint, so a job that throws rolls back alone; if the commit
-/// itself fails, every job of the batch fails with `StoreError.writeFailed` and nothing of it
+/// A job that throws rolls back alone (its batch is then replayed with a savepoint per job); if
+/// the commit itself fails, every job of the batch fails with `StoreError.writeFailed` and nothing of it
 /// is kept. Runs as a `Service`: on graceful shutdown it stops accepting jobs, finishes the
 /// ones already submitted, and returns.
+///
+/// Transactions run on a thread of their own (`tg-writer`) that calls GRDB synchronously: the
+/// writer is one serial loop either way, and a plain thread that sleeps on a semaphore only when
+/// nothing is pending costs one wake-up per batch, where an async loop paid task hops to and from
+/// GRDB's queue for every transaction (docs/benchmarks.md, "Admissions").
 public final class GroupCommitWriter: Service, Sendable {
     private struct Job: Sendable {
         let work: @Sendable (Database) throws -> any Sendable
@@ -18,6 +25,8 @@ public final class GroupCommitWriter: Service, Sendable {
     private struct State {
         var pending: [Job] = []
         var accepting = true
+        /// The writer thread waits (or is about to wait) on `wakeup`; the next submitter signals it.
+        var writerSleeping = false
     }
 
     private let writer: any DatabaseWriter
@@ -25,8 +34,7 @@ public final class GroupCommitWriter: Service, Sendable {
     private let maxPendingJobs: Int
     private let state = Mutex(State())
     private let transactions = Atomic<Int>(0)
-    private let wakeups: AsyncStream<Void>
-    private let wake: AsyncStream<Void>.Continuation
+    private let wakeup = DispatchSemaphore(value: 0)
 
     /// - Parameters:
     ///   - writer: the database to write to.
@@ -37,7 +45,6 @@ public final class GroupCommitWriter: Service, Sendable {
         self.writer = writer
         self.maxBatchSize = maxBatchSize
         self.maxPendingJobs = maxPendingJobs
-        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Transactions committed so far; with concurrent submitters this stays well below the job count.
@@ -49,50 +56,79 @@ public final class GroupCommitWriter: Service, Sendable {
     public func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
             let job = Job(work: { try work($0) }, continuation: continuation)
-            let refusal = state.withLock { state -> StoreError? in
-                guard state.accepting else { return .unavailable }
-                guard state.pending.count < maxPendingJobs else { return .overloaded }
+            let outcome = state.withLock { state -> Result<Bool, StoreError> in
+                guard state.accepting else { return .failure(.unavailable) }
+                guard state.pending.count < maxPendingJobs else { return .failure(.overloaded) }
                 state.pending.append(job)
-                return nil
+                defer { state.writerSleeping = false }
+                return .success(state.writerSleeping)
             }
-            if let refusal { continuation.resume(throwing: refusal) } else { wake.yield() }
+            switch outcome {
+            case .failure(let refusal): continuation.resume(throwing: refusal)
+            case .success(let writerWasSleeping): if writerWasSleeping { wakeup.signal() }
+            }
         }
         return value as! T  // the job closure above returns exactly a T
     }
 
+    /// Writes on the writer thread until shutdown (graceful, or the task's cancellation), then
+    /// commits what was already submitted and returns.
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            for await _ in wakeups { await drain() }
-            await drain()
-        } onGracefulShutdown: {
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+                    let thread = Thread { [self] in
+                        // Named from inside: Linux names the running thread (`ps -L`, `perf`).
+                        Thread.current.name = "tg-writer"
+                        writeLoop()
+                        finished.resume()
+                    }
+                    thread.start()
+                }
+            } onGracefulShutdown: {
+                self.stopAccepting()
+            }
+        } onCancel: {
             self.stopAccepting()
         }
-        stopAccepting()
-        await drain()
     }
 
     private func stopAccepting() {
-        state.withLock { $0.accepting = false }
-        wake.finish()
+        let writerWasSleeping = state.withLock { state in
+            state.accepting = false
+            defer { state.writerSleeping = false }
+            return state.writerSleeping
+        }
+        if writerWasSleeping { wakeup.signal() }
     }
 
-    private func drain() async {
+    /// Takes up to `maxBatchSize` pending jobs and commits them together; sleeps while nothing is
+    /// pending; returns once shutdown began and nothing is left.
+    private func writeLoop() {
         while true {
-            let batch = state.withLock { state -> [Job] in
+            let next = state.withLock { state -> (batch: [Job], finished: Bool) in
+                guard !state.pending.isEmpty else {
+                    state.writerSleeping = state.accepting
+                    return ([], !state.accepting)
+                }
                 let count = min(state.pending.count, maxBatchSize)
                 let batch = Array(state.pending.prefix(count))
                 state.pending.removeFirst(count)
-                return batch
+                return (batch, false)
             }
-            if batch.isEmpty { return }
-            await commit(batch)
+            if next.finished { return }
+            if next.batch.isEmpty {
+                wakeup.wait()
+                continue
+            }
+            commit(next.batch)
         }
     }
 
     /// A job of an optimistic batch threw: the batch is rolled back and run again job by job.
     private struct JobFailed: Error {}
 
-    private func commit(_ batch: [Job]) async {
+    private func commit(_ batch: [Job]) {
         let works = batch.map(\.work)
         let results: [Result<any Sendable, any Error>]
         do {
@@ -100,13 +136,13 @@ public final class GroupCommitWriter: Service, Sendable {
                 // Optimistic: no savepoint per job (two statements each, a quarter of an
                 // append's cost). Jobs only touch the database, so if one throws, rolling the
                 // whole transaction back and running the batch again with savepoints is exact.
-                results = try await writer.write { db in
+                results = try writer.write { db in
                     try works.map { work in
                         do { return .success(try work(db)) } catch { throw JobFailed() }
                     }
                 }
             } catch is JobFailed {
-                results = try await writer.write { db in works.map { work in Self.runIsolated(work, in: db) } }
+                results = try writer.write { db in works.map { work in Self.runIsolated(work, in: db) } }
             }
         } catch {
             for job in batch { job.continuation.resume(throwing: StoreError.writeFailed(error)) }
