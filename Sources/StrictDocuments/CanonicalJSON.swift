@@ -15,12 +15,7 @@ public enum CanonicalJSON {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
-        case .number(let number):
-            if number.rounded() == number, abs(number) < 9.007_199_254_740_992e15 {
-                output.append(contentsOf: String(Int64(number)).utf8)
-            } else {
-                output.append(contentsOf: String(number).utf8)
-            }
+        case .number(let number): writeNumber(number, into: &output)
         case .string(let text): writeString(text, into: &output)
         case .array(let items):
             output.append(UInt8(ascii: "["))
@@ -40,6 +35,15 @@ public enum CanonicalJSON {
                 write(members[key]!, into: &output)
             }
             output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Integers (exactly representable ones) without a fraction, other numbers as Swift prints them.
+    public static func writeNumber(_ number: Double, into output: inout [UInt8]) {
+        if number.rounded() == number, abs(number) < 9.007_199_254_740_992e15 {
+            output.append(contentsOf: String(Int64(number)).utf8)
+        } else {
+            output.append(contentsOf: String(number).utf8)
         }
     }
 

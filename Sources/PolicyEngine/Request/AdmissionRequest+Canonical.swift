@@ -11,8 +11,11 @@ extension AdmissionRequest {
     ///   - subjectRef: the subject's pseudonym; the raw id never enters a stored hash, where
     ///     guessed ids could be tested against it.
     ///   - imageSHA256: the image's digest when the caller has it already (images can be 20 MiB).
-    public func canonicalForm(subjectRef: String, imageSHA256: String? = nil) -> JSONValue {
-        form(subject: ("ref", subjectRef), imageSHA256: imageSHA256)
+    public func canonicalBytes(subjectRef: String, imageSHA256: String? = nil) -> [UInt8] {
+        var form = CanonicalObjectWriter()
+        form.string("captured_at", capturedAt.map(Timestamp.format))
+        writeForm(subject: ("ref", subjectRef), imageSHA256: imageSHA256, into: &form)
+        return form.finished()
     }
 
     /// What the audit log seals under the subject's key: the same normal form, with the raw
@@ -21,48 +24,58 @@ extension AdmissionRequest {
     /// - Parameter imageCapturedAt: the image's own capture time (EXIF `DateTimeOriginal`); it
     ///   fills `captured_at` when the request gave none, marked `captured_at_source: "exif"`.
     public func auditFacts(imageSHA256: String?, signals: [CountrySignal], imageCapturedAt: Date? = nil) -> [UInt8] {
-        guard case .object(var object) = form(subject: ("id", subjectID), imageSHA256: imageSHA256) else { return [] }
-        object["country_signals"] = .array(signals.map { .object(["source": .string($0.source.rawValue), "country": .string($0.country.rawValue)]) })
-        if capturedAt == nil, let imageCapturedAt {
-            object["captured_at"] = .string(Timestamp.format(imageCapturedAt))
-            object["captured_at_source"] = .string("exif")
+        var facts = CanonicalObjectWriter()
+        facts.string("captured_at", (capturedAt ?? imageCapturedAt).map(Timestamp.format))
+        facts.string("captured_at_source", capturedAt == nil && imageCapturedAt != nil ? "exif" : nil)
+        facts.objects("country_signals", signals) { signal, object in
+            object.string("country", signal.country.rawValue)
+            object.string("source", signal.source.rawValue)
         }
-        return CanonicalJSON.encode(.object(object))
+        writeForm(subject: ("id", subjectID), imageSHA256: imageSHA256, into: &facts)
+        return facts.finished()
     }
 
-    private func form(subject identity: (field: String, value: String), imageSHA256: String?) -> JSONValue {
-        var subject: [String: JSONValue] = [identity.field: .string(identity.value)]
-        subject["account_country"] = accountCountry.map { .string($0.rawValue) }
-        subject["region"] = region.map { .string($0) }
-        subject["age"] = age.map { .number(Double($0)) }
-        var object: [String: JSONValue] = [
-            "image_id": .string(imageID), "source": .string(source), "subject": .object(subject),
-            "visibility": .string(visibility.rawValue),
-            "special_categories": .array(Set(specialCategories.map(\.rawValue)).sorted().map { .string($0) }),
-            "opt_outs": .object(["ai_training": .bool(optOutOfAITraining), "tdm_reservation": .bool(tdmReservation)]),
-        ]
+    /// The members after `captured_at` (and the facts' `country_signals`), in canonical key order.
+    private func writeForm(subject identity: (field: String, value: String), imageSHA256: String?, into form: inout CanonicalObjectWriter) {
+        form.string("image_id", imageID)
+        form.string("image_sha256", image.map { imageSHA256 ?? Hex.encode(SHA256.hash(data: $0)) })
         if let basis = lawfulBasis {
-            var fields: [String: JSONValue] = [
-                "explicit": .bool(basis.explicit), "purposes": .array(Set(basis.purposes).sorted().map { .string($0) }),
-            ]
-            fields["basis"] = basis.basis.map { .string($0.rawValue) }
-            fields["given_at"] = basis.givenAt.map { .string(Timestamp.format($0)) }
-            fields["withdrawn_at"] = basis.withdrawnAt.map { .string(Timestamp.format($0)) }
-            fields["assessment_ref"] = basis.assessmentRef.map { .string($0) }
-            object["lawful_basis"] = .object(fields)
+            form.object("lawful_basis") { fields in
+                fields.string("assessment_ref", basis.assessmentRef)
+                fields.string("basis", basis.basis?.rawValue)
+                fields.bool("explicit", basis.explicit)
+                fields.string("given_at", basis.givenAt.map(Timestamp.format))
+                fields.strings("purposes", Set(basis.purposes).sorted())
+                fields.string("withdrawn_at", basis.withdrawnAt.map(Timestamp.format))
+            }
         }
-        var signals: [String: JSONValue] = [:]
-        signals["upload_ip_country"] = uploadIPCountry.map { .string($0.rawValue) }
-        signals["declared_location_country"] = declaredLocationCountry.map { .string($0.rawValue) }
-        signals["gps"] = gps.map { .object(["lat": .number($0.latitude), "lon": .number($0.longitude)]) }
-        object["signals"] = .object(signals)
-        object["captured_at"] = capturedAt.map { .string(Timestamp.format($0)) }
-        object["image_sha256"] = image.map { .string(imageSHA256 ?? Hex.encode(SHA256.hash(data: $0))) }
-        return .object(object)
+        form.object("opt_outs") { optOuts in
+            optOuts.bool("ai_training", optOutOfAITraining)
+            optOuts.bool("tdm_reservation", tdmReservation)
+        }
+        form.object("signals") { signals in
+            signals.string("declared_location_country", declaredLocationCountry?.rawValue)
+            if let gps {
+                signals.object("gps") { position in
+                    position.number("lat", gps.latitude)
+                    position.number("lon", gps.longitude)
+                }
+            }
+            signals.string("upload_ip_country", uploadIPCountry?.rawValue)
+        }
+        form.string("source", source)
+        form.strings("special_categories", Set(specialCategories.map(\.rawValue)).sorted())
+        form.object("subject") { subject in
+            subject.string("account_country", accountCountry?.rawValue)
+            subject.number("age", age.map(Double.init))
+            subject.string(identity.field, identity.value)
+            subject.string("region", region)
+        }
+        form.string("visibility", visibility.rawValue)
     }
 
     /// SHA-256 of the canonical form: the idempotency check compares this.
     public func canonicalHash(subjectRef: String, imageSHA256: String? = nil) -> String {
-        Hex.encode(SHA256.hash(data: CanonicalJSON.encode(canonicalForm(subjectRef: subjectRef, imageSHA256: imageSHA256))))
+        Hex.encode(SHA256.hash(data: canonicalBytes(subjectRef: subjectRef, imageSHA256: imageSHA256)))
     }
 }

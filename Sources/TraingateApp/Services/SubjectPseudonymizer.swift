@@ -10,14 +10,14 @@ import TraingateStore
 /// Turns (source, subject id) into `subject_ref`, a keyed pseudonym (HMAC-SHA256), so neither the
 /// audit log nor the admission rows hold the subject id in clear, yet one subject's records link up.
 struct SubjectPseudonymizer: Sendable {
-    private let key: SymmetricKey
+    private let key: PseudonymKey
 
     init(key: SymmetricKey) {
-        self.key = key
+        self.key = PseudonymKey(key)
     }
 
     func reference(source: String, subjectID: String) -> String {
-        SubjectKey.pseudonym(source: source, subjectID: subjectID, key: key)
+        key.pseudonym(source: source, subjectID: subjectID)
     }
 
     /// The configured key, or the key file in the data directory, created on first start.

@@ -24,17 +24,9 @@ public struct SubjectKey: Sendable {
         Self.pseudonym(source: source, subjectID: subjectID, key: key)
     }
 
-    /// `hex(HMAC-SHA256(key, len(source) ‖ source ‖ len(subject_id) ‖ subject_id))`, lengths as
-    /// 4-byte big-endian UTF-8 byte counts, so no choice of bytes in one field can imitate a
-    /// split of the other: ("a\0b", "c") and ("a", "b\0c") get different pseudonyms.
+    /// The pseudonym of `PseudonymKey` under `key`.
     public static func pseudonym(source: String, subjectID: String, key: SymmetricKey) -> String {
-        var message: [UInt8] = []
-        for field in [source, subjectID] {
-            let bytes = Array(field.utf8)
-            withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { message.append(contentsOf: $0) }
-            message.append(contentsOf: bytes)
-        }
-        return Hex.encode(HMAC<SHA256>.authenticationCode(for: message, using: key))
+        PseudonymKey(key).pseudonym(source: source, subjectID: subjectID)
     }
 
     /// AES-256-GCM with a random 96-bit nonce: `nonce ‖ ciphertext ‖ tag`.
