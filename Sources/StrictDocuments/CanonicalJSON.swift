@@ -55,27 +55,38 @@ public enum CanonicalJSON {
     @inlinable
     public static func writeString<Bytes: Collection<UInt8>>(utf8 bytes: Bytes, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        // Most strings need no escaping: copy them whole.
-        if !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            output.append(contentsOf: bytes)
-            output.append(UInt8(ascii: "\""))
-            return
+        // Most strings need no escaping: checked over contiguous bytes (a String's UTF-8 usually
+        // is), they are copied whole.
+        let copiedWhole = bytes.withContiguousStorageIfAvailable { buffer in
+            guard !buffer.contains(where: needsEscape) else { return false }
+            output.append(contentsOf: buffer)
+            return true
         }
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\""): output += [0x5C, 0x22]
-            case UInt8(ascii: "\\"): output += [0x5C, 0x5C]
-            case 0x0A: output += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: output += [0x5C, UInt8(ascii: "r")]
-            case 0x09: output += [0x5C, UInt8(ascii: "t")]
-            case 0x08: output += [0x5C, UInt8(ascii: "b")]
-            case 0x0C: output += [0x5C, UInt8(ascii: "f")]
-            case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                output += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: output.append(byte)
-            }
+        if copiedWhole != true {
+            for byte in bytes { writeEscaped(byte, into: &output) }
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    @usableFromInline
+    static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    @usableFromInline
+    static func writeEscaped(_ byte: UInt8, into output: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""): output += [0x5C, 0x22]
+        case UInt8(ascii: "\\"): output += [0x5C, 0x5C]
+        case 0x0A: output += [0x5C, UInt8(ascii: "n")]
+        case 0x0D: output += [0x5C, UInt8(ascii: "r")]
+        case 0x09: output += [0x5C, UInt8(ascii: "t")]
+        case 0x08: output += [0x5C, UInt8(ascii: "b")]
+        case 0x0C: output += [0x5C, UInt8(ascii: "f")]
+        case 0x00..<0x20:
+            let hex = Array("0123456789abcdef".utf8)
+            output += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+        default: output.append(byte)
+        }
     }
 }
