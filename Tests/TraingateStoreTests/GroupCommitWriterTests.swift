@@ -45,4 +45,34 @@ import Testing
         run.cancel()
         _ = try? await run.value
     }
+
+    /// Shutdown stops new work but never drops work already accepted: jobs that were waiting when
+    /// the stop came are committed (and answered) before `run` returns.
+    @Test(.timeLimit(.minutes(1))) func jobsWaitingWhenShutdownBeginsAreStillCommitted() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-gc-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try AppDatabase.open(directory: directory)
+        let committer = GroupCommitWriter(writer: database.writer, maxBatchSize: 2)
+        let jobs = (0..<5).map { index in
+            Task {
+                try await committer.submit { db in
+                    try AuditLog.append(AuditRecord(kind: .decision, at: "2026-11-28T12:00:00Z", admissionID: "job-\(index)"), in: db).seq
+                }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        // Cancelled before it starts: it stops accepting at once, then writes what is pending.
+        let run = Task { try await committer.run() }
+        run.cancel()
+        try await run.value
+        var sequence: [Int64] = []
+        for job in jobs { sequence.append(try await job.value) }
+        #expect(sequence.sorted() == [1, 2, 3, 4, 5])
+        #expect(committer.committedTransactions == 3, "five jobs in batches of at most two")
+        await #expect {
+            try await committer.submit { _ in 0 }
+        } throws: { error in
+            (error as? StoreError)?.code == .unavailable
+        }
+    }
 }
