@@ -11,7 +11,8 @@ public enum CanonicalJSON {
         return output
     }
 
-    private static func write(_ value: JSONValue, into output: inout [UInt8]) {
+    /// Appends the canonical bytes of `value` to `output`.
+    public static func write(_ value: JSONValue, into output: inout [UInt8]) {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)

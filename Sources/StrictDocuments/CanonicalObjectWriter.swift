@@ -45,6 +45,12 @@ public struct CanonicalObjectWriter {
         bytes.append(UInt8(ascii: "]"))
     }
 
+    /// Any JSON value, `null` included, written as `CanonicalJSON` writes it.
+    public mutating func value(_ key: String, _ value: JSONValue) {
+        member(key)
+        CanonicalJSON.write(value, into: &bytes)
+    }
+
     /// A nested object, written by `write`.
     public mutating func object(_ key: String, _ write: (inout CanonicalObjectWriter) -> Void) {
         member(key)

@@ -97,6 +97,27 @@ import Testing
         }
     }
 
+    /// Answers are canonical JSON (sorted keys, compact), so the same decision reads back as the
+    /// same bytes: the new decision, a superseded one with `superseded_by`, and a batch line.
+    @Test func admissionAnswersAreCanonicalJSON() async throws {
+        try await TestApp.withClient { client, _ in
+            let image = Data(Bodies.jpeg).base64EncodedString()
+            let first = try await client.postJSON("/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(image)""#))
+            _ = try await client.postJSON("/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(image)","visibility":"private""#))
+            let firstID = try #require(first.json["admission_id"] as? String)
+            let superseded = try await client.execute(uri: "/v1/admissions/\(firstID)", method: .get)
+            let batch = try await client.execute(
+                uri: "/v1/admissions/batch", method: .post, headers: [.contentType: "application/x-ndjson"],
+                body: ByteBuffer(string: Bodies.admission(imageID: "c1", country: "FR") + "\n"))
+            let bodies = [Array(first.body.readableBytesView), Array(superseded.body.readableBytesView), Array(batch.body.readableBytesView.dropLast())]
+            for body in bodies {
+                #expect(String(decoding: CanonicalJSON.encode(try JSONValue.parse(body)), as: UTF8.self) == String(decoding: body, as: UTF8.self))
+            }
+            #expect(superseded.json["superseded_by"] is String)
+            #expect(first.json["image"] is [String: Any])
+        }
+    }
+
     @Test func multipartCarriesMetadataAndTheRawImage() async throws {
         try await TestApp.withClient { client, _ in
             let boundary = "traingate-boundary-42"

@@ -30,7 +30,7 @@ struct AdmissionController: Sendable {
                 "subject.ref": "\(stored.subjectRef.prefix(16))",
             ])
         return JSONResponse.make(
-            outcome.isNew ? .created : .ok, json: AdmissionBody(stored).json, headers: [.location: "/v1/admissions/\(stored.id)"])
+            outcome.isNew ? .created : .ok, canonicalBytes: AdmissionBody(stored).bytes(), headers: [.location: "/v1/admissions/\(stored.id)"])
     }
 
     @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {
@@ -38,7 +38,7 @@ struct AdmissionController: Sendable {
         guard let admission = try await store.admission(id: id) else {
             throw ProblemDetails(.notFound, detail: "No admission with id '\(id)'.")
         }
-        return JSONResponse.make(.ok, json: AdmissionBody(admission, includeSupersededBy: true).json)
+        return JSONResponse.make(.ok, canonicalBytes: AdmissionBody(admission, includeSupersededBy: true).bytes())
     }
 
     /// Each line is decided, audited and queued as if posted alone, and the answer keeps input order.
@@ -107,9 +107,7 @@ struct AdmissionController: Sendable {
     private func admitLine(_ admission: AdmissionRequest, lineNumber: Int) async -> [UInt8] {
         do {
             let outcome = try await service.admit(admission)
-            guard case .object(var line) = AdmissionBody(outcome.admission).json else { return [] }
-            line["status"] = .number(outcome.isNew ? 201 : 200)
-            return CanonicalJSON.encode(.object(line))
+            return AdmissionBody(outcome.admission).bytes(status: outcome.isNew ? 201 : 200)
         } catch {
             return Self.problemLine(error, lineNumber: lineNumber)
         }

@@ -1,8 +1,9 @@
 import StrictDocuments
 import TraingateStore
 
-/// The response of `POST /v1/admissions` and `GET /v1/admissions/{admission_id}`, built as a
-/// `JSONValue` and written by `CanonicalJSON` (a fraction of `JSONEncoder`'s cost on this hot path).
+/// The response of `POST /v1/admissions` and `GET /v1/admissions/{admission_id}`, and a batch
+/// answer line, written member by member in canonical key order (sorted, compact): the same bytes
+/// `CanonicalJSON` gives the equivalent dictionary, without building and sorting one per request.
 struct AdmissionBody {
     let admission: StoredAdmission
     /// `GET` shows `superseded_by` (the newer decision for the same key, or null).
@@ -13,19 +14,29 @@ struct AdmissionBody {
         self.includeSupersededBy = includeSupersededBy
     }
 
-    var json: JSONValue {
-        var object: [String: JSONValue] = [
-            "admission_id": .string(admission.id), "source": .string(admission.source),
-            "image_id": .string(admission.imageID), "decision": .string(admission.verdict.rawValue),
-            "reasons": .array(admission.reasons.map(\.json)),
-            "jurisdictions": .array(admission.jurisdictions.map(JSONValue.string)),
-            "signals": .array(admission.signals.map(\.json)),
-            "policy": .object(["id": .string(admission.policyID), "version": .string(admission.policyVersion)]),
-            "audit": .object(["seq": .number(Double(admission.auditSeq)), "hash": .string(admission.auditHash)]),
-            "queued": .bool(admission.queued), "decided_at": .string(admission.decidedAt),
-            "image": admission.image?.json ?? .null,
-        ]
-        if includeSupersededBy { object["superseded_by"] = admission.supersededBy.map(JSONValue.string) ?? .null }
-        return .object(object)
+    /// - Parameter status: the HTTP status a batch line reports for its admission.
+    func bytes(status: Int? = nil) -> [UInt8] {
+        var body = CanonicalObjectWriter()
+        body.string("admission_id", admission.id)
+        body.object("audit") { audit in
+            audit.string("hash", admission.auditHash)
+            audit.number("seq", Double(admission.auditSeq))
+        }
+        body.string("decided_at", admission.decidedAt)
+        body.string("decision", admission.verdict.rawValue)
+        body.value("image", admission.image?.json ?? .null)
+        body.string("image_id", admission.imageID)
+        body.strings("jurisdictions", admission.jurisdictions)
+        body.object("policy") { policy in
+            policy.string("id", admission.policyID)
+            policy.string("version", admission.policyVersion)
+        }
+        body.bool("queued", admission.queued)
+        body.value("reasons", .array(admission.reasons.map(\.json)))
+        body.value("signals", .array(admission.signals.map(\.json)))
+        body.string("source", admission.source)
+        body.number("status", status.map(Double.init))
+        if includeSupersededBy { body.value("superseded_by", admission.supersededBy.map(JSONValue.string) ?? .null) }
+        return body.finished()
     }
 }
