@@ -14,7 +14,7 @@ import Synchronization
 ///
 /// Transactions run on a thread of their own (`tg-writer`) that calls GRDB synchronously: the
 /// writer is one serial loop either way, and a plain thread that sleeps on a semaphore only when
-/// nothing is pending costs one wake-up per batch, where an async loop paid task hops to and from
+/// nothing is pending costs at most one wake-up per batch (none while busy), where an async loop paid task hops to and from
 /// GRDB's queue for every transaction (docs/benchmarks.md, "Admissions").
 public final class GroupCommitWriter: Service, Sendable {
     private struct Job: Sendable {
@@ -25,7 +25,8 @@ public final class GroupCommitWriter: Service, Sendable {
     private struct State {
         var pending: [Job] = []
         var accepting = true
-        /// The writer thread waits (or is about to wait) on `wakeup`; the next submitter signals it.
+        /// The writer thread waits (or is about to wait) on `wakeup`; the next submitter, or
+        /// `stopAccepting`, signals it.
         var writerSleeping = false
     }
 
@@ -46,6 +47,9 @@ public final class GroupCommitWriter: Service, Sendable {
         self.maxBatchSize = maxBatchSize
         self.maxPendingJobs = maxPendingJobs
     }
+
+    /// Jobs waiting for a transaction.
+    var pendingJobs: Int { state.withLock { $0.pending.count } }
 
     /// Transactions committed so far; with concurrent submitters this stays well below the job count.
     public var committedTransactions: Int { transactions.load(ordering: .relaxed) }

@@ -8,7 +8,7 @@ import Testing
 
     /// Jobs of one batch share a transaction; one that fails (its own error, or SQLite refusing
     /// its write) takes nothing of the others with it, and leaves no trace itself.
-    @Test func aFailingJobLeavesTheRestOfItsBatchCommitted() async throws {
+    @Test(.timeLimit(.minutes(1))) func aFailingJobLeavesTheRestOfItsBatchCommitted() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-gc-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = try AppDatabase.open(directory: directory)
@@ -24,7 +24,7 @@ import Testing
                 }
             }
         }
-        try await Task.sleep(for: .milliseconds(100))
+        while committer.pendingJobs < 6 { try await Task.sleep(for: .milliseconds(5)) }
         let run = Task { try await committer.run() }
         var outcomes: [String] = []
         for job in jobs {
@@ -60,7 +60,7 @@ import Testing
                 }
             }
         }
-        try await Task.sleep(for: .milliseconds(100))
+        while committer.pendingJobs < 5 { try await Task.sleep(for: .milliseconds(5)) }
         // Cancelled before it starts: it stops accepting at once, then writes what is pending.
         let run = Task { try await committer.run() }
         run.cancel()

@@ -35,7 +35,8 @@ extension AdmissionRequest {
         return facts.finished()
     }
 
-    /// The members after `captured_at` (and the facts' `country_signals`), in canonical key order.
+    /// The members after `captured_at` (and the facts' `captured_at_source` and `country_signals`),
+    /// in canonical key order.
     private func writeForm(subject identity: (field: String, value: String), imageSHA256: String?, into form: inout CanonicalObjectWriter) {
         form.string("image_id", imageID)
         form.string("image_sha256", image.map { imageSHA256 ?? Hex.encode(SHA256.hash(data: $0)) })
