@@ -8,14 +8,14 @@ import Synchronization
 /// fsync), and each submitter resumes only after that transaction has committed.
 ///
 /// A job that throws rolls back alone (its batch is then replayed with a savepoint per job); if
-/// the commit itself fails, every job of the batch fails with `StoreError.writeFailed` and nothing of it
-/// is kept. Runs as a `Service`: on graceful shutdown it stops accepting jobs, finishes the
-/// ones already submitted, and returns.
+/// the commit itself fails, every job of the batch fails with `StoreError.writeFailed` and
+/// nothing of it is kept. Runs as a `Service`: on graceful shutdown it stops accepting jobs,
+/// finishes the ones already submitted, and returns.
 ///
 /// Transactions run on a thread of their own (`tg-writer`) that calls GRDB synchronously: the
 /// writer is one serial loop either way, and a plain thread that sleeps on a semaphore only when
-/// nothing is pending costs at most one wake-up per batch (none while busy), where an async loop paid task hops to and from
-/// GRDB's queue for every transaction (docs/benchmarks.md, "Admissions").
+/// nothing is pending costs at most one wake-up per batch (none while busy), where an async loop
+/// paid task hops to and from GRDB's queue for every transaction (docs/benchmarks.md, "Admissions").
 public final class GroupCommitWriter: Service, Sendable {
     private struct Job: Sendable {
         let work: @Sendable (Database) throws -> any Sendable
@@ -28,6 +28,12 @@ public final class GroupCommitWriter: Service, Sendable {
         /// The writer thread waits (or is about to wait) on `wakeup`; the next submitter, or
         /// `stopAccepting`, signals it.
         var writerSleeping = false
+
+        /// Whether the writer was asleep; whoever learns it must signal `wakeup`, exactly once.
+        mutating func wakeWriter() -> Bool {
+            defer { writerSleeping = false }
+            return writerSleeping
+        }
     }
 
     private let writer: any DatabaseWriter
@@ -64,8 +70,7 @@ public final class GroupCommitWriter: Service, Sendable {
                 guard state.accepting else { return .failure(.unavailable) }
                 guard state.pending.count < maxPendingJobs else { return .failure(.overloaded) }
                 state.pending.append(job)
-                defer { state.writerSleeping = false }
-                return .success(state.writerSleeping)
+                return .success(state.wakeWriter())
             }
             switch outcome {
             case .failure(let refusal): continuation.resume(throwing: refusal)
@@ -100,8 +105,7 @@ public final class GroupCommitWriter: Service, Sendable {
     private func stopAccepting() {
         let writerWasSleeping = state.withLock { state in
             state.accepting = false
-            defer { state.writerSleeping = false }
-            return state.writerSleeping
+            return state.wakeWriter()
         }
         if writerWasSleeping { wakeup.signal() }
     }
