@@ -23,6 +23,11 @@ public struct AppDatabase: Sendable {
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB's pool sets `synchronous = NORMAL` on its writer connection when it turns WAL on,
+        // after the `prepareDatabase` setups ran; NORMAL skips the fsync at commit, so a power
+        // loss could take back acknowledged decisions. The writer is one long-lived connection:
+        // setting FULL on it once holds for every later commit.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         let database = AppDatabase(writer: pool, path: path)
         try migrator.migrate(pool)
         return database
@@ -42,7 +47,8 @@ public struct AppDatabase: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             // FULL: a commit is on disk (WAL fsynced) before the writer returns, so an acknowledged
-            // decision survives power loss, not only a process crash.
+            // decision survives power loss, not only a process crash. (The pool's writer needs it
+            // again after opening: see `open`.)
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         return configuration

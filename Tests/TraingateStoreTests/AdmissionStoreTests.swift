@@ -8,11 +8,12 @@ import Testing
 @Suite struct AdmissionStoreTests {
     @Test func theDatabaseIsWALWithFullSynchronousCommits() async throws {
         try await StoreFixture.withStore { fixture in
-            let (mode, synchronous) = try await fixture.database.writer.read { db in
+            // Asked of the connection that commits: GRDB's pool turns its writer to NORMAL.
+            let (mode, synchronous) = try await fixture.database.writer.writeWithoutTransaction { db in
                 (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
             }
             #expect(mode == "wal")
-            #expect(synchronous == 2)  // FULL
+            #expect(synchronous == 2)  // FULL: the WAL is fsynced at every commit
             #expect(try await fixture.database.isMigrated())
         }
     }
