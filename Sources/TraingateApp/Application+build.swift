@@ -80,7 +80,8 @@ public func buildApplication(
         maxBodyBytes: configuration.maxAdmissionBodyBytes
     ).addRoutes(to: router, catalog: catalog)
     if configuration.benchmarkRoutes {
-        BenchmarkController(maxBodyBytes: configuration.maxAdmissionBodyBytes).addRoutes(to: router, catalog: catalog)
+        BenchmarkController(maxBodyBytes: configuration.maxAdmissionBodyBytes, decoder: decoder, service: service)
+            .addRoutes(to: router, catalog: catalog)
     }
 
     var application = Application(

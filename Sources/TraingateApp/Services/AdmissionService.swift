@@ -72,12 +72,23 @@ struct AdmissionService: Sendable {
     /// write transaction reads the subject's standing and decides again if it is not clear, so
     /// the check and the record cannot drift apart.
     func admit(_ request: AdmissionRequest) async throws -> AdmissionOutcome {
+        let outcome = try await store.record(try await prepare(request))
+        if case .created(let admission) = outcome {
+            (admission.verdict == .admitted ? Self.admittedCounter : Self.rejectedCounter).increment()
+        }
+        return outcome
+    }
+
+    /// Everything an admission does before its write: image intake, the decision for a subject
+    /// in clear standing, the pseudonym, the sealed facts and the request hash.
+    /// (`POST /_bench/decide` stops here, so the benchmark can tell this work from the write's.)
+    func prepare(_ request: AdmissionRequest) async throws -> AdmissionSubmission {
         let intake = try await inspect(request)
         let decidedAt = now()
         let evaluation = evaluate(request, image: intake, standing: .clear, at: decidedAt)
         let image = intake.map(ImageUpload.init(intake:))
         let subjectRef = pseudonymizer.reference(source: request.source, subjectID: request.subjectID)
-        let submission = AdmissionSubmission(
+        return AdmissionSubmission(
             source: request.source, imageID: request.imageID, subjectRef: subjectRef, subjectID: request.subjectID,
             sealedFacts: request.auditFacts(
                 imageSHA256: image?.sha256, signals: evaluation.signals, imageCapturedAt: intake?.exif.capturedAt),
@@ -85,11 +96,6 @@ struct AdmissionService: Sendable {
             redecide: { [self] standing in evaluate(request, image: intake, standing: standing, at: decidedAt).decision },
             signals: evaluation.signals.map(StoredSignal.init),
             decidedAt: Timestamp.format(evaluation.decidedAt), image: image)
-        let outcome = try await store.record(submission)
-        if case .created(let admission) = outcome {
-            (admission.verdict == .admitted ? Self.admittedCounter : Self.rejectedCounter).increment()
-        }
-        return outcome
     }
 
     // Created once: making a counter is a registry lookup under a lock.
