@@ -27,7 +27,14 @@ public struct AppDatabase: Sendable {
         // after the `prepareDatabase` setups ran; NORMAL skips the fsync at commit, so a power
         // loss could take back acknowledged decisions. The writer is one long-lived connection:
         // setting FULL on it once holds for every later commit.
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // SQLite ignores a pragma it cannot apply; refuse to serve rather than acknowledge
+            // decisions that a power loss could take back.
+            guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
+                throw StoreError.unsupportedSetting("SQLite would not commit with synchronous=FULL")
+            }
+        }
         let database = AppDatabase(writer: pool, path: path)
         try migrator.migrate(pool)
         return database

@@ -11,6 +11,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         case databaseMissing
         /// A stored row does not decode: the database was changed outside traingate.
         case corruptRecord
+        /// SQLite would not take a setting the store's guarantees depend on.
+        case unsupportedSetting
     }
 
     public let code: Code
@@ -30,6 +32,10 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 
     static func corruptRecord(_ description: String) -> StoreError {
         StoreError(code: .corruptRecord, description: description)
+    }
+
+    static func unsupportedSetting(_ description: String) -> StoreError {
+        StoreError(code: .unsupportedSetting, description: description)
     }
 
     static func databaseMissing(_ path: String) -> StoreError {

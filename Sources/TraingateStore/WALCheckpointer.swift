@@ -44,7 +44,9 @@ public struct WALCheckpointer: Service {
     }
 
     func openConnection() throws -> DatabaseQueue {
-        var configuration = Configuration()
+        // The database's own settings (synchronous=FULL: a checkpoint fsyncs what it copied
+        // before the log is rewound over it), but never waiting for a lock: a busy round is skipped.
+        var configuration = AppDatabase.makeConfiguration()
         configuration.busyMode = .immediateError
         return try DatabaseQueue(path: database.path, configuration: configuration)
     }

@@ -52,6 +52,7 @@ import Testing
 
             let body = #"{"image_id":"b-1","source":"instagram","visibility":"public","subject":{"id":"u1","account_country":"FR"}}"#
             let parsed = try await client.postJSON("/_bench/parse", body)
+            #expect(parsed.status == .ok)
             #expect(parsed.json["image_id"] as? String == "b-1")
             // The same strict decoding as an admission: an unknown field is named.
             let unknown = try await client.postJSON("/_bench/parse", #"{"image_id":"b-1","colour":"red"}"#)
@@ -59,6 +60,7 @@ import Testing
             #expect(String(buffer: unknown.body).contains("colour"))
 
             let decided = try await client.postJSON("/_bench/decide", body)
+            #expect(decided.status == .ok)
             #expect(decided.json["decision"] as? String == "rejected")  // an EU resident
             #expect((decided.json["request_hash"] as? String)?.count == 64)
             // Nothing was recorded: the same image is new to the real route.

@@ -39,7 +39,8 @@ public struct AppConfiguration: Sendable {
     public var trainingThreadNice = 19
     /// Key for subject pseudonyms (64 hex characters); nil means a key file in the data directory.
     public var masterKeyHex: String?
-    /// Adds `POST /_bench/noop`, used by bench/ as a baseline. Off in production.
+    /// Adds `POST /_bench/noop`, `/_bench/parse` and `/_bench/decide`, the baselines of
+    /// bench/admissions. Off in production.
     public var benchmarkRoutes = false
     public var logLevel = "info"
 
