@@ -98,7 +98,8 @@ public func buildApplication(
     // (SQLite checkpoints on close).
     let anchorer = AuditAnchorer(
         store: AuditStore(database: database), interval: .seconds(configuration.auditAnchorIntervalSeconds), logger: logger, now: now)
-    application.addServices(DatabaseCloser(database: database), anchorer, WALCheckpointer(database: database), committer, worker)
+    let checkpointer = WALCheckpointer(database: database, interval: .milliseconds(configuration.checkpointIntervalMilliseconds))
+    application.addServices(DatabaseCloser(database: database), anchorer, checkpointer, committer, worker)
     logger.info(
         "traingate configured",
         metadata: [

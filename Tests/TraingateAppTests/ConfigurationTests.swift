@@ -21,6 +21,21 @@ import Testing
         #expect(configuration.dataDirectory == defaults.dataDirectory)
         #expect(configuration.maxImageBytes == 20 * 1024 * 1024)
         #expect(configuration.policyPath == nil)
+        #expect(configuration.checkpointIntervalMilliseconds == defaults.checkpointIntervalMilliseconds)
+        #expect(configuration.groupCommitMaxBatch == defaults.groupCommitMaxBatch)
+    }
+
+    @Test func theCheckpointIntervalIsBoundedAndSetByTheEnvironment() throws {
+        let configuration = try AppConfiguration.load(file: nil, environment: ["TRAINGATE_CHECKPOINT_INTERVAL_MS": "250"])
+        #expect(configuration.checkpointIntervalMilliseconds == 250)
+        // Zero would checkpoint in a busy loop; an hour would let the log grow without bound.
+        for bad in ["0", "3600000"] {
+            #expect {
+                try AppConfiguration.load(file: nil, environment: ["TRAINGATE_CHECKPOINT_INTERVAL_MS": bad])
+            } throws: { error in
+                (error as? DocumentError)?.path == "TRAINGATE_CHECKPOINT_INTERVAL_MS"
+            }
+        }
     }
 
     @Test func flagsBeatEnvironmentWhichBeatsTheFile() throws {
