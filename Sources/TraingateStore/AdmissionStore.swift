@@ -38,15 +38,19 @@ public struct AdmissionStore: Sendable {
         _ submission: AdmissionSubmission, keyring: SubjectKeyring, nearDuplicateDistance: Int, in db: Database
     ) throws -> AdmissionOutcome {
         // Hot path: statements are prepared once per connection (cachedStatement).
-        let current = try Row.fetchOne(
-            db.cachedStatement(sql: StoredAdmission.selectSQL + " WHERE source = ? AND image_id = ? AND superseded_by IS NULL"),
-            arguments: [submission.source, submission.imageID]
-        ).map { try StoredAdmission(row: $0) }
+        let probe = try WriteProbe.fetch(
+            source: submission.source, imageID: submission.imageID, subjectRef: submission.subjectRef, in: db)
+        let current = try probe.currentAdmissionID.flatMap { id in
+            try Row.fetchOne(db.cachedStatement(sql: StoredAdmission.selectSQL + " WHERE admission.id = ?"), arguments: [id])
+                .map { try StoredAdmission(row: $0) }
+        }
         if let current, current.requestHash == submission.requestHash { return .unchanged(current) }
 
-        let standing = try standing(
-            subjectRef: submission.subjectRef, contentSHA256: submission.image?.sha256,
-            perceptualHash: submission.image?.perceptualHash, nearDuplicateDistance: nearDuplicateDistance, in: db)
+        let standing = SubjectStanding(
+            objectionRegistered: probe.objectionRegistered,
+            contentErased: try contentErased(
+                contentSHA256: submission.image?.sha256, perceptualHash: submission.image?.perceptualHash,
+                nearDuplicateDistance: nearDuplicateDistance, in: db))
         let decision = standing == .clear ? submission.decision : submission.redecide(standing)
         let id = newAdmissionID()
         // Data minimisation (Art. 5(1)(c)): the pixels of a rejected photo are never kept.
@@ -65,7 +69,8 @@ public struct AdmissionStore: Sendable {
         }
         // The entry names the subject only under the subject's own key, and seals the facts
         // under it, so erasing that key later leaves the entry verifiable but mute.
-        let subjectKey = try keyring.key(forLookup: submission.subjectRef, createdAt: submission.decidedAt, in: db)
+        let subjectKey = try keyring.key(
+            forLookup: submission.subjectRef, stored: probe.wrappedSubjectKey, createdAt: submission.decidedAt, in: db)
         let audit = try AuditLog.append(
             AuditRecord(
                 kind: .decision, at: submission.decidedAt, admissionID: id, decision: decision.verdict.rawValue,
@@ -120,13 +125,23 @@ public struct AdmissionStore: Sendable {
     ) throws -> SubjectStanding {
         let objected = try Bool.fetchOne(
             db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM objection WHERE subject_ref = ?)"), arguments: [subjectRef])
-        var erased = try contentSHA256.map {
-            try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM erased_content WHERE sha256 = ?)"), arguments: [$0])
-        } ?? false
-        if erased != true, let perceptualHash {
-            erased = try !NearDuplicates.search(.erasedContent, hash: perceptualHash, radius: nearDuplicateDistance, in: db).isEmpty
+        return SubjectStanding(
+            objectionRegistered: objected ?? false,
+            contentErased: try contentErased(
+                contentSHA256: contentSHA256, perceptualHash: perceptualHash, nearDuplicateDistance: nearDuplicateDistance, in: db))
+    }
+
+    /// Whether the content was erased: the same bytes, or a picture within `nearDuplicateDistance`
+    /// bits of erased content.
+    static func contentErased(contentSHA256: String?, perceptualHash: UInt64?, nearDuplicateDistance: Int, in db: Database) throws -> Bool {
+        if let contentSHA256,
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM erased_content WHERE sha256 = ?)"), arguments: [contentSHA256]) == true
+        {
+            return true
         }
-        return SubjectStanding(objectionRegistered: objected ?? false, contentErased: erased ?? false)
+        guard let perceptualHash else { return false }
+        return try !NearDuplicates.search(.erasedContent, hash: perceptualHash, radius: nearDuplicateDistance, in: db).isEmpty
     }
 
     // MARK: - Reads

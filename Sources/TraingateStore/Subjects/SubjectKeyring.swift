@@ -19,12 +19,10 @@ public struct SubjectKeyring: Sendable {
 
     /// The subject's key, created and stored on first use. Runs inside the caller's write, so a
     /// key and the first entry sealed under it commit together.
-    func key(forLookup lookup: String, createdAt: String, in db: Database) throws -> SubjectKey {
-        if let wrapped = try Data.fetchOne(
-            db.cachedStatement(sql: "SELECT wrapped FROM subject_key WHERE lookup = ?"), arguments: [lookup])
-        {
-            return try unwrap(Array(wrapped), lookup: lookup)
-        }
+    /// - Parameter wrapped: the subject's row as this transaction read it (`WriteProbe`); nil
+    ///   when there is none yet.
+    func key(forLookup lookup: String, stored wrapped: [UInt8]?, createdAt: String, in db: Database) throws -> SubjectKey {
+        if let wrapped { return try unwrap(wrapped, lookup: lookup) }
         let key = SubjectKey.random()
         try db.cachedStatement(sql: "INSERT INTO subject_key (lookup, wrapped, created_at) VALUES (?, ?, ?)")
             .execute(arguments: [lookup, Data(try wrap(key, lookup: lookup)), createdAt])
