@@ -29,8 +29,7 @@ public struct AppDatabase: Sendable {
         // setting FULL on it once holds for every later commit.
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            // SQLite ignores a pragma it cannot apply; refuse to serve rather than acknowledge
-            // decisions that a power loss could take back.
+            // SQLite ignores a pragma it cannot apply: read it back, and refuse to open otherwise.
             guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
                 throw StoreError.unsupportedSetting("SQLite would not commit with synchronous=FULL")
             }

@@ -28,8 +28,8 @@ public struct AppConfiguration: Sendable {
     /// Most admissions committed in one transaction.
     public var groupCommitMaxBatch = 512
     /// Milliseconds between background WAL checkpoints. Each one fsyncs the database file, and
-    /// commits queue behind that fsync: every 2 s kept p99/p50 at half load at 3.3–4.1 in 5 of 6
-    /// runs where every 500 ms gave 3.5–10.4 (docs/benchmarks.md).
+    /// commits queue behind that fsync; at half load p99/p50 measured 3.3–6.0 with 2 s against
+    /// 3.5–10.4 with 500 ms (docs/benchmarks.md).
     public var checkpointIntervalMilliseconds = 2000
     /// Seconds between records of the audit chain's head in `audit-anchors.jsonl`.
     public var auditAnchorIntervalSeconds = 10

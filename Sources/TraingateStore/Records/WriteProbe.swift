@@ -11,13 +11,14 @@ struct WriteProbe {
     /// The subject's key as stored (wrapped under the master key), nil before the first decision.
     let wrappedSubjectKey: [UInt8]?
 
+    // One row always: each column is a scalar subquery.
+    private static let sql = """
+        SELECT (SELECT id FROM admission WHERE source = ?1 AND image_id = ?2 AND superseded_by IS NULL),
+            EXISTS (SELECT 1 FROM objection WHERE subject_ref = ?3),
+            (SELECT wrapped FROM subject_key WHERE lookup = ?3)
+        """
+
     static func fetch(source: String, imageID: String, subjectRef: String, in db: Database) throws -> WriteProbe {
-        let sql = """
-            SELECT (SELECT id FROM admission WHERE source = ?1 AND image_id = ?2 AND superseded_by IS NULL),
-                EXISTS (SELECT 1 FROM objection WHERE subject_ref = ?3),
-                (SELECT wrapped FROM subject_key WHERE lookup = ?3)
-            """
-        // One row always: each column is a scalar subquery.
         guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [source, imageID, subjectRef]) else {
             throw StoreError.corruptRecord("the write probe returned no row")
         }
