@@ -25,9 +25,10 @@ public struct WALCheckpointer: Service {
 
     /// - Parameters:
     ///   - database: the database whose log to checkpoint.
-    ///   - interval: time between checkpoints; the log grows by at most what is written meanwhile.
+    ///   - interval: time between checkpoints (`storage.checkpoint_interval_ms`); the log grows by at
+    ///     most what is written meanwhile.
     ///   - rewindFrames: log size, in pages, above which the log is rewound (65536 pages = 256 MiB).
-    public init(database: AppDatabase, interval: Duration = .milliseconds(2000), rewindFrames: Int = 65536) {
+    public init(database: AppDatabase, interval: Duration, rewindFrames: Int = 65536) {
         self.database = database
         self.interval = interval
         self.rewindFrames = rewindFrames
