@@ -79,8 +79,10 @@ public func buildApplication(
         search: EmbeddingSearch(store: EmbeddingStore(database: database), imageLimits: configuration.imageLimits),
         maxBodyBytes: configuration.maxAdmissionBodyBytes
     ).addRoutes(to: router, catalog: catalog)
-    if configuration.benchmarkRoutes {
-        BenchmarkController(maxBodyBytes: configuration.maxAdmissionBodyBytes, decoder: decoder, service: service)
+    let floor = try configuration.benchmarkRoutes
+        ? BenchmarkFloor.open(directory: dataDirectory, maxBatchSize: configuration.groupCommitMaxBatch) : nil
+    if let floor {
+        BenchmarkController(maxBodyBytes: configuration.maxAdmissionBodyBytes, decoder: decoder, service: service, floor: floor)
             .addRoutes(to: router, catalog: catalog)
     }
 
@@ -100,6 +102,7 @@ public func buildApplication(
         store: AuditStore(database: database), interval: .seconds(configuration.auditAnchorIntervalSeconds), logger: logger, now: now)
     let checkpointer = WALCheckpointer(database: database, interval: .milliseconds(configuration.checkpointIntervalMilliseconds))
     application.addServices(DatabaseCloser(database: database), anchorer, checkpointer, committer, worker)
+    if let floor { application.addServices(DatabaseCloser(database: floor.database), floor.committer) }
     logger.info(
         "traingate configured",
         metadata: [

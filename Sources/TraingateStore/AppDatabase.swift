@@ -18,6 +18,14 @@ public struct AppDatabase: Sendable {
         try FileManager.default.createDirectory(
             at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let path = directory.appendingPathComponent(fileName).path
+        let pool = try openPool(path: path, backgroundCheckpoints: backgroundCheckpoints)
+        let database = AppDatabase(writer: pool, path: path)
+        try migrator.migrate(pool)
+        return database
+    }
+
+    /// A pool on `path` in WAL mode whose writer commits with `synchronous=FULL`, unmigrated.
+    static func openPool(path: String, backgroundCheckpoints: Bool) throws -> DatabasePool {
         var configuration = makeConfiguration()
         if backgroundCheckpoints {
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
@@ -34,9 +42,7 @@ public struct AppDatabase: Sendable {
                 throw StoreError.unsupportedSetting("SQLite would not commit with synchronous=FULL")
             }
         }
-        let database = AppDatabase(writer: pool, path: path)
-        try migrator.migrate(pool)
-        return database
+        return pool
     }
 
     /// Opens an existing database for reading only (CLI tools next to a running server).

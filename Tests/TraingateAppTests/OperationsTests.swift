@@ -37,7 +37,7 @@ import Testing
 
     @Test func theBenchmarkRoutesExistOnlyWhenEnabled() async throws {
         try await TestApp.withClient { client, _ in
-            for path in ["/_bench/noop", "/_bench/parse", "/_bench/decide"] {
+            for path in ["/_bench/noop", "/_bench/floor", "/_bench/parse", "/_bench/decide"] {
                 let response = try await client.postJSON(path, "{}")
                 #expect(response.status == .notFound)
             }
@@ -49,6 +49,14 @@ import Testing
             let noop = try await client.postJSON("/_bench/noop", "{\"a\":1}")
             #expect(noop.status == .ok)
             #expect(noop.json["bytes"] as? Int == 7)
+
+            // The floor stores each body as a row of its own scratch database.
+            for expectedID in [1, 2] {
+                let floor = try await client.postJSON("/_bench/floor", "{\"a\":1}")
+                #expect(floor.status == .ok)
+                #expect(floor.json["id"] as? Int == expectedID)
+                #expect(floor.json["bytes"] as? Int == 7)
+            }
 
             let body = #"{"image_id":"b-1","source":"instagram","visibility":"public","subject":{"id":"u1","account_country":"FR"}}"#
             let parsed = try await client.postJSON("/_bench/parse", body)

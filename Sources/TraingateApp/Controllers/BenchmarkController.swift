@@ -1,5 +1,6 @@
 import Hummingbird
 import StrictDocuments
+import TraingateStore
 
 /// Baselines for bench/admissions, in the same server as the admissions they are measured
 /// against. Only mounted when `http.benchmark_routes` is true.
@@ -7,6 +8,8 @@ import StrictDocuments
 /// Each route does a prefix of an admission's work, so that one benchmark run shows what each
 /// stage costs:
 /// - `POST /_bench/noop` reads the body and answers at once (HTTP, NIO and the kernel only);
+/// - `POST /_bench/floor` also stores the body as one row, durably, through a group committer
+///   of its own (`BenchmarkFloor`): the least any durable write adds to a request;
 /// - `POST /_bench/parse` also decodes and validates the admission request;
 /// - `POST /_bench/decide` also decides it and builds the write (pseudonym, sealed facts,
 ///   request hash), then answers the decision without recording anything.
@@ -14,11 +17,17 @@ struct BenchmarkController: Sendable {
     let maxBodyBytes: Int
     let decoder: AdmissionRequestDecoder
     let service: AdmissionService
+    let floor: BenchmarkFloor
 
     func addRoutes(to router: Router<BasicRequestContext>, catalog: RouteCatalog) {
         router.route(.post, "/_bench/noop", in: catalog) { request, _ in
             let body = try await request.body.collect(upTo: maxBodyBytes)
             return try JSONResponse.make(.ok, ["bytes": body.readableBytes])
+        }
+        router.route(.post, "/_bench/floor", in: catalog) { request, _ in
+            let body = try await request.body.collect(upTo: maxBodyBytes)
+            let id = try await floor.record(Array(body.readableBytesView))
+            return try JSONResponse.make(.ok, ["bytes": body.readableBytes, "id": Int(id)])
         }
         router.route(.post, "/_bench/parse", in: catalog) { request, _ in
             let admission = try await decoder.decode(request)
