@@ -50,11 +50,11 @@ import Testing
             #expect(noop.status == .ok)
             #expect(noop.json["bytes"] as? Int == 7)
 
-            // The floor stores each body as a row of its own scratch database.
-            for expectedID in [1, 2] {
+            // The floor records each body as a decision of its own scratch database.
+            for expectedSeq in [1, 2] {
                 let floor = try await client.postJSON("/_bench/floor", "{\"a\":1}")
                 #expect(floor.status == .ok)
-                #expect(floor.json["id"] as? Int == expectedID)
+                #expect(floor.json["seq"] as? Int == expectedSeq)
                 #expect(floor.json["bytes"] as? Int == 7)
             }
 

@@ -4,8 +4,9 @@ import Testing
 @testable import TraingateStore
 
 @Suite struct BenchmarkFloorTests {
-    /// The floor must cost what a real durable write costs: the same FULL commits as the real
-    /// database, and a fresh table at each start so a long benchmark history does not skew it.
+    /// The floor must pay what a real durable write pays: the same FULL commits as the real
+    /// database, one audit position per request, and fresh tables at each start so a long
+    /// benchmark history does not skew it.
     @Test(.timeLimit(.minutes(1))) func theFloorCommitsDurablyAndStartsEmptyEachTime() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-floor-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -13,11 +14,11 @@ import Testing
         for run in 0..<2 {
             let floor = try BenchmarkFloor.open(directory: directory, maxBatchSize: 64)
             let service = Task { try await floor.committer.run() }
-            let ids = try await withThrowingTaskGroup(of: Int64.self) { group in
+            let positions = try await withThrowingTaskGroup(of: Int64.self) { group in
                 for index in 0..<20 { group.addTask { try await floor.record(Array("body \(index)".utf8)) } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(ids.sorted() == Array(1...20), "run \(run)")
+            #expect(positions.sorted() == Array(1...20), "run \(run)")
             #expect(try await floor.count() == 20)
             let synchronous = try await floor.database.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
             #expect(synchronous == 2)

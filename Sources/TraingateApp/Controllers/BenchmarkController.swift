@@ -8,8 +8,9 @@ import TraingateStore
 /// Each route does a prefix of an admission's work, so that one benchmark run shows what each
 /// stage costs:
 /// - `POST /_bench/noop` reads the body and answers at once (HTTP, NIO and the kernel only);
-/// - `POST /_bench/floor` also stores the body as one row, durably, through a group committer
-///   of its own (`BenchmarkFloor`): the least any durable write adds to a request;
+/// - `POST /_bench/floor` also does the least storage work an admission can do, durably, in a
+///   scratch database (`BenchmarkFloor`): read the audit head and an idempotency key, insert an
+///   audit row and a decision row;
 /// - `POST /_bench/parse` also decodes and validates the admission request;
 /// - `POST /_bench/decide` also decides it and builds the write (pseudonym, sealed facts,
 ///   request hash), then answers the decision without recording anything.
@@ -26,8 +27,8 @@ struct BenchmarkController: Sendable {
         }
         router.route(.post, "/_bench/floor", in: catalog) { request, _ in
             let body = try await request.body.collect(upTo: maxBodyBytes)
-            let id = try await floor.record(Array(body.readableBytesView))
-            return try JSONResponse.make(.ok, ["bytes": body.readableBytes, "id": Int(id)])
+            let seq = try await floor.record(Array(body.readableBytesView))
+            return try JSONResponse.make(.ok, ["bytes": body.readableBytes, "seq": Int(seq)])
         }
         router.route(.post, "/_bench/parse", in: catalog) { request, _ in
             let admission = try await decoder.decode(request)
