@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import ServiceLifecycle
 
@@ -16,8 +17,14 @@ import ServiceLifecycle
 /// in 20 s of bench/admissions). So when the log holds more than `rewindFrames` frames, one
 /// checkpoint runs on the writer's own connection, between two group commits, and the next
 /// commit starts the log again from the beginning. That checkpoint holds up the writer for its
-/// fsyncs (3–17 ms measured), which is why the threshold is high: under saturation it happens
-/// every few seconds, not on every round.
+/// fsyncs, which is why the threshold is high: under saturation it happens every few seconds,
+/// not on every round.
+///
+/// SQLite fsyncs the database file only when a checkpoint reaches the end of the log, which a
+/// PASSIVE pass under load never does: everything the passes copied stays unsynced until the
+/// catch-up, and that fsync (35–55 ms measured) held up every commit. So the database file is
+/// flushed from this service's own thread first, and the catch-up syncs only its last frames
+/// (2–6 ms; docs/benchmarks.md, "The tail at half the peak rate").
 public struct WALCheckpointer: Service {
     private let database: AppDatabase
     private let interval: Duration
@@ -65,8 +72,19 @@ public struct WALCheckpointer: Service {
             background = try await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
             if background.checkpointedFrameCount - copiedBefore <= Self.writerCopyFrames { break }
         }
+        // On the checkpointer's queue, not on the cooperative pool and not holding the writer.
+        try await connection.writeWithoutTransaction { _ in try Self.flush(path: database.path) }
         let caughtUp = try await database.writer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
         return caughtUp.walFrameCount
+    }
+
+    /// Writes the database file's dirty pages to disk (an fsync through a descriptor of its own:
+    /// the kernel flushes the file, whoever wrote the pages).
+    static func flush(path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw StoreError.writeFailed(POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw StoreError.writeFailed(POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)) }
     }
 
     /// At most this many frames (1 MiB) are left for the checkpoint that holds up the writer.
