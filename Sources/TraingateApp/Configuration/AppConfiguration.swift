@@ -43,8 +43,9 @@ public struct AppConfiguration: Sendable {
     public var trainingThreadNice = 19
     /// Key for subject pseudonyms (64 hex characters); nil means a key file in the data directory.
     public var masterKeyHex: String?
-    /// Adds `POST /_bench/noop`, `/_bench/parse` and `/_bench/decide`, the baselines of
-    /// bench/admissions. Off in production.
+    /// Adds `POST /_bench/noop`, `/_bench/floor`, `/_bench/parse` and `/_bench/decide`, the
+    /// baselines of bench/admissions (the floor writes a scratch `benchmark-floor.sqlite` in the
+    /// data directory). Off in production.
     public var benchmarkRoutes = false
     public var logLevel = "info"
 
