@@ -97,7 +97,7 @@ public func buildApplication(
     // Services stop in reverse order: the server drains first, then the training job stops at
     // a step boundary and records its end, then the writer commits what it holds, then the
     // checkpointer stops, then the head is anchored a last time, then the database closes
-    // (SQLite checkpoints on close).
+    // (after copying the log back into it).
     let anchorer = AuditAnchorer(
         store: AuditStore(database: database), interval: .seconds(configuration.auditAnchorIntervalSeconds), logger: logger, now: now)
     let checkpointer = WALCheckpointer(database: database, interval: .milliseconds(configuration.checkpointIntervalMilliseconds))

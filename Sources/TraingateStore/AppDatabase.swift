@@ -71,8 +71,25 @@ public struct AppDatabase: Sendable {
         try await writer.read { db in try Self.migrator.hasCompletedMigrations(db) }
     }
 
-    /// Closes every connection; later use throws.
+    /// Copies the log back into the database file and empties it, then closes every
+    /// connection; later use throws. After a clean stop the database file alone holds every
+    /// write (a copy of it is a complete backup).
+    ///
+    /// SQLite's own checkpoint on close never ran here: GRDB closes the pool's writer before its
+    /// readers, and the last connection to close, a reader, may not write the database file.
     public func close() throws {
-        if let pool = writer as? DatabasePool { try pool.close() }
+        guard let pool = writer as? DatabasePool else { return }
+        let emptied = Result {
+            guard !pool.configuration.readonly else { return }
+            try pool.writeWithoutTransaction { db in
+                // Closing twice is allowed (tests close what shutdown already closed); SQLite
+                // must never be handed a connection GRDB has closed.
+                guard db.sqliteConnection != nil else { return }
+                _ = try db.checkpoint(.truncate)
+            }
+        }
+        // Closed even when the checkpoint failed: the log still holds what the file does not.
+        try pool.close()
+        try emptied.get()
     }
 }
