@@ -97,12 +97,19 @@ public func buildApplication(
     // Services stop in reverse order: the server drains first, then the training job stops at
     // a step boundary and records its end, then the writer commits what it holds, then the
     // checkpointer stops, then the head is anchored a last time, then the database closes
-    // (after copying the log back into it).
+    // (after copying the log back into it). With the benchmark routes, the floor's writer,
+    // checkpointer and scratch database stop right after the server.
     let anchorer = AuditAnchorer(
         store: AuditStore(database: database), interval: .seconds(configuration.auditAnchorIntervalSeconds), logger: logger, now: now)
-    let checkpointer = WALCheckpointer(database: database, interval: .milliseconds(configuration.checkpointIntervalMilliseconds))
+    let checkpointer = WALCheckpointer(
+        database: database, interval: .milliseconds(configuration.checkpointIntervalMilliseconds), logger: logger)
     application.addServices(DatabaseCloser(database: database), anchorer, checkpointer, committer, worker)
-    if let floor { application.addServices(DatabaseCloser(database: floor.database), floor.committer) }
+    if let floor {
+        application.addServices(
+            DatabaseCloser(database: floor.database),
+            WALCheckpointer(database: floor.database, interval: .milliseconds(configuration.checkpointIntervalMilliseconds), logger: logger),
+            floor.committer)
+    }
     logger.info(
         "traingate configured",
         metadata: [

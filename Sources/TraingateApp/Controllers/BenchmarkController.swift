@@ -9,8 +9,8 @@ import TraingateStore
 /// stage costs:
 /// - `POST /_bench/noop` reads the body and answers at once (HTTP, NIO and the kernel only);
 /// - `POST /_bench/floor` also does the least storage work an admission can do, durably, in a
-///   scratch database (`BenchmarkFloor`): read the audit head and an idempotency key, insert an
-///   audit row and a decision row;
+///   scratch database (`BenchmarkFloor`): insert an audit row and a decision row whose
+///   idempotency key is checked by its unique index;
 /// - `POST /_bench/parse` also decodes and validates the admission request;
 /// - `POST /_bench/decide` also decides it and builds the write (pseudonym, sealed facts,
 ///   request hash), then answers the decision without recording anything.
