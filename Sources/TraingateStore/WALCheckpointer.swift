@@ -99,10 +99,11 @@ public struct WALCheckpointer: Service {
     /// flushes the file whoever wrote the pages (`fdatasync`, as SQLite itself syncs on Linux).
     /// Since Linux 4.13 a write-back error seen here is still reported to SQLite's own sync.
     static func flush(path: String) throws {
+        func failure() -> StoreError { .writeFailed(POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)) }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw StoreError.writeFailed(POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)) }
+        guard descriptor >= 0 else { throw failure() }
         defer { close(descriptor) }
-        guard fdatasync(descriptor) == 0 else { throw StoreError.writeFailed(POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)) }
+        guard fdatasync(descriptor) == 0 else { throw failure() }
     }
 
     /// At most this many frames (1 MiB) are left for the checkpoint that holds up the writer.
