@@ -101,13 +101,13 @@ public func buildApplication(
     // checkpointer and scratch database stop right after the server.
     let anchorer = AuditAnchorer(
         store: AuditStore(database: database), interval: .seconds(configuration.auditAnchorIntervalSeconds), logger: logger, now: now)
-    let checkpointer = WALCheckpointer(
-        database: database, interval: .milliseconds(configuration.checkpointIntervalMilliseconds), logger: logger)
+    let checkpointInterval = Duration.milliseconds(configuration.checkpointIntervalMilliseconds)
+    let checkpointer = WALCheckpointer(database: database, interval: checkpointInterval, logger: logger)
     application.addServices(DatabaseCloser(database: database), anchorer, checkpointer, committer, worker)
     if let floor {
         application.addServices(
             DatabaseCloser(database: floor.database),
-            WALCheckpointer(database: floor.database, interval: .milliseconds(configuration.checkpointIntervalMilliseconds), logger: logger),
+            WALCheckpointer(database: floor.database, interval: checkpointInterval, logger: logger),
             floor.committer)
     }
     logger.info(

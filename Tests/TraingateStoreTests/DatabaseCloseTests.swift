@@ -25,10 +25,10 @@ import Testing
         // A read, as any running server makes: the pool then has reader connections to close.
         #expect(try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM admission") } == 50)
         let log = database.path + "-wal"
-        #expect(((try? FileManager.default.attributesOfItem(atPath: log))?[.size] as? Int ?? 0) > 0)
+        #expect(StoreFixture.fileSize(log) > 0)
 
         try database.close()
-        #expect(((try? FileManager.default.attributesOfItem(atPath: log))?[.size] as? Int ?? 0) == 0)
+        #expect(StoreFixture.fileSize(log) == 0)
         try database.close()  // a second close (shutdown, then a test or tool) changes nothing
 
         try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)

@@ -31,6 +31,11 @@ struct StoreFixture {
         }
     }
 
+    /// A file's size in bytes, 0 when it does not exist.
+    static func fileSize(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+    }
+
     /// The lookup pseudonym the app would compute (HMAC under the master key).
     static func lookup(_ subjectID: String) -> String {
         SubjectKey.pseudonym(source: "test", subjectID: subjectID, key: SymmetricKey(data: [UInt8](repeating: 7, count: 32)))

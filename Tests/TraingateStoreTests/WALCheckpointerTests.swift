@@ -4,10 +4,6 @@ import Testing
 @testable import TraingateStore
 
 @Suite struct WALCheckpointerTests {
-    private func fileSize(_ path: String) -> Int {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
-    }
-
     @Test func writesStayInTheLogUntilTheCheckpointerCopiesThemBack() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-wal-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -19,14 +15,14 @@ import Testing
         let store = AdmissionStore(database: database, committer: committer, keyring: StoreFixture.keyring)
         let writer = Task { try await committer.run() }
         for index in 0..<400 { _ = try await store.record(StoreFixture.submission(imageID: "wal-\(index)", image: nil)) }
-        let before = fileSize(database.path)
-        #expect(fileSize(database.path + "-wal") > before)  // the log holds what the file does not
+        let before = StoreFixture.fileSize(database.path)
+        #expect(StoreFixture.fileSize(database.path + "-wal") > before)  // the log holds what the file does not
 
         let checkpointer = Task { try await WALCheckpointer(database: database, interval: .milliseconds(10)).run() }
         var after = before
         for _ in 0..<300 where after <= before {
             try await Task.sleep(for: .milliseconds(10))
-            after = fileSize(database.path)
+            after = StoreFixture.fileSize(database.path)
         }
         checkpointer.cancel()
         writer.cancel()
@@ -52,7 +48,7 @@ import Testing
         let logSizes = Task {
             var largest = 0
             while !Task.isCancelled {
-                largest = max(largest, fileSize(database.path + "-wal"))
+                largest = max(largest, StoreFixture.fileSize(database.path + "-wal"))
                 try? await Task.sleep(for: .milliseconds(2))
             }
             return largest
@@ -73,7 +69,7 @@ import Testing
         _ = try? await writer.value
         // The log may hold the threshold plus what arrives during one round; far less than the
         // 4,000 admissions' pages it would hold if it were never rewound.
-        #expect(largestLog < fileSize(database.path))
+        #expect(largestLog < StoreFixture.fileSize(database.path))
         #expect(try await AuditStore(database: database).verify().entries == 4000)
     }
 }

@@ -27,9 +27,9 @@ public struct AppConfiguration: Sendable {
     public var maxBatchBytes = 64 * 1024 * 1024
     /// Most admissions committed in one transaction.
     public var groupCommitMaxBatch = 512
-    /// Milliseconds between background WAL checkpoints. Each one fsyncs the database file, and
-    /// commits queue behind that fsync; at half load p99/p50 measured 3.3–6.0 with 2 s against
-    /// 3.5–10.4 with 500 ms (docs/benchmarks.md).
+    /// Milliseconds between background WAL checkpoints. Each one's disk traffic slows the
+    /// commits that overlap it; at half load p99/p50 measured 3.3–6.0 with 2 s against 3.5–10.4
+    /// with 500 ms (docs/benchmarks.md).
     public var checkpointIntervalMilliseconds = 2000
     /// Seconds between records of the audit chain's head in `audit-anchors.jsonl`.
     public var auditAnchorIntervalSeconds = 10
