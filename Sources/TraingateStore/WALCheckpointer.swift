@@ -54,9 +54,13 @@ public struct WALCheckpointer: Service {
         defer { try? connection.close() }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             try? await Task.sleep(for: interval)
-            // A partial checkpoint is fine: the next round continues where it stopped.
+            // A partial or busy round is fine: the next round continues where it stopped.
             do {
                 try await checkpoint(using: connection)
+            } catch is CancellationError {
+                break  // the service is being stopped, not failing
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                continue
             } catch {
                 logger.warning("WAL checkpoint round failed", metadata: ["error": "\(error)"])
             }
