@@ -42,21 +42,38 @@ import Testing
 
     }
 
-    /// The composed backward pass, checked end to end at three points of parameter space.
-    /// Without ReLU: across its kink a finite difference measures neither side's derivative,
-    /// and in a trained stack some unit always sits within ε of it (each layer's check,
-    /// ReLU's included, is in LayerGradientTests).
-    @Test func theComposedBackwardPassMatchesFiniteDifferences() {
-        var random = SeededRandom(seed: 30)
-        let model = Sequential([
+    /// The stack the composed checks use: every kind of layer the encoder has but ReLU. Across
+    /// ReLU's kink a finite difference measures neither side's derivative, and in a trained stack
+    /// some unit always sits near it (each layer's check, ReLU's included, is in LayerGradientTests).
+    private func stack(_ random: inout SeededRandom, miscalibrating position: Int? = nil, in part: MiscalibratedLayer.Part = .parameterGradients) -> Sequential {
+        let layers: [any Layer] = [
             Conv2D(inChannels: 3, outChannels: 8, kernel: 3, padding: 1, random: &random), GroupNorm(groups: 2, channels: 8),
             AveragePool2(), Conv2D(inChannels: 8, outChannels: 8, kernel: 3, padding: 1, random: &random),
             GlobalAveragePool(), Linear(inputs: 8, outputs: 16, random: &random), L2Normalize(),
-        ])
+        ]
+        return Sequential(layers.enumerated().map { $0 == position ? MiscalibratedLayer($1, factor: 1.02, in: part) : $1 })
+    }
+
+    /// The composed backward pass, checked end to end at three points of parameter space.
+    @Test func theComposedBackwardPassMatchesFiniteDifferences() {
+        var random = SeededRandom(seed: 30)
+        let model = stack(&random)
         for _ in 0..<3 {
-            let check = GradientCheck.check(model, input: GradientCheck.randomTensor([2, 3, 8, 8], seed: 32), probes: 100, epsilon: 2e-3)
+            let check = GradientCheck.check(model, input: GradientCheck.randomTensor([2, 3, 8, 8], seed: 32))
             #expect(check.mismatches.isEmpty, "\(check.mismatches.prefix(3))")
             model.parameters = model.parameters.map { Tensor(shape: $0.shape, values: $0.values.map { $0 + random.normal() * 0.05 }) }
         }
+    }
+
+    /// The composed check still catches a 2% error in one layer deep in the stack, and names
+    /// where it shows: that layer's own parameters, or everything upstream of it.
+    @Test func theComposedCheckCatchesATwoPercentErrorInOneLayer() {
+        var random = SeededRandom(seed: 30)
+        let wrongParameters = GradientCheck.check(stack(&random, miscalibrating: 3), input: GradientCheck.randomTensor([2, 3, 8, 8], seed: 32))
+        #expect(Set(wrongParameters.mismatches.map(\.what)) == ["parameter 4", "parameter 5"], "\(wrongParameters.mismatches.prefix(3))")
+        random = SeededRandom(seed: 30)
+        let wrongInput = GradientCheck.check(
+            stack(&random, miscalibrating: 1, in: .inputGradient), input: GradientCheck.randomTensor([2, 3, 8, 8], seed: 32))
+        #expect(Set(wrongInput.mismatches.map(\.what)) == ["input", "parameter 0", "parameter 1"], "\(wrongInput.mismatches.prefix(3))")
     }
 }
