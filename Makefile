@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: run test crash-test build release deps policy-test bench clean
+.PHONY: run test crash-test test-blas-kernels build release deps policy-test bench clean
 
 run: deps
 	$(SWIFT) run traingate serve
@@ -14,6 +14,10 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	scripts/crash-test --kills 5 --binary .build/debug/traingate
+
+# The Tensors and Trainer suites once per OpenBLAS kernel this CPU runs (docs/training.md).
+test-blas-kernels: deps
+	scripts/test-blas-kernels
 
 crash-test: deps
 	$(SWIFT) build -c release --product traingate
