@@ -8,120 +8,395 @@ public enum DefaultPolicy {
 # Source of truth for the policy compiled into the binary (Sources/PolicyEngine/DefaultPolicy.swift;
 # a test keeps the two byte-equal: after editing this file run scripts/embed-default-policy).
 # The policy version is sha256 of a canonical form of what is below, so comments and
-# formatting do not change it; docs/policy-format.md describes every key.
+# formatting do not change it; docs/policy-format.md describes every key, and
+# docs/reference-data.md the sources of the rows below and where they differ from earlier notes.
 id: default
 description: >-
-  Admit public photos of subjects outside the GDPR-like jurisdictions without a lawful basis (as
-  in the SEER data set), and photos of subjects inside them only with valid consent to model training.
+  Admit public photos of subjects outside every regime that applies the GDPR's rules without a
+  lawful basis (as in the SEER data set), and photos of subjects inside one only with demonstrable
+  consent to model training; an operator established in such a regime needs a basis for everyone.
+
+# Who runs the gate. An operator established in a regime whose law covers all its processing
+# (GDPR Art. 3(1), UK GDPR Art. 3(1), the FADP for a Swiss controller) lists it here, and then
+# every subject needs a lawful basis. `traingate serve` states this setting when it starts.
+controller:
+  established_in: []
 
 options:
   minimum_age: 18
   allow_legitimate_interests: false
+  objection_window_days: 30
   require_residency_signal: true
-  restricted_jurisdictions: [EU, EEA, UK, CH]
+  restricted_jurisdictions: [EU, EEA, UK, CH, GI, IM, JE, GG, FO, FR-OVERSEAS, MC]
+  review_regimes: restricted
   gps_border_distance_km: 25
 
 # Evaluated in this order; a decision's reasons come in this order.
 rules: [visibility, opt_out, residency, consent, minor, special_category, erased_content]
 
-# Reference data. A row applies from effective_from (inclusive) until effective_until (exclusive).
+# Article numbers that several laws share: a regime citing a set cites "<its law> <article>".
+citation_sets:
+  gdpr:
+    scope: Art. 3(2)
+    establishment: Art. 3(1)
+    VISIBILITY_NOT_PUBLIC: Art. 5(1)(a), Art. 5(1)(b)
+    OPTED_OUT: Art. 21
+    RESIDENCY_RESTRICTED: Art. 3(2), Art. 6(1)
+    LAWFUL_BASIS_MISSING: Art. 6(1)
+    LAWFUL_BASIS_INSUFFICIENT: Art. 6(1), Art. 7(1)
+    LEGITIMATE_INTERESTS_CONDITIONS: Art. 6(1)(f), Art. 14, Art. 21
+    CONSENT_WITHDRAWN: Art. 7(3)
+    CONSENT_PURPOSE_MISMATCH: Art. 6(1)(a), Art. 5(1)(b)
+    MINOR: Art. 8
+    SPECIAL_CATEGORY: Art. 9(1), Art. 9(2)(a)
+    ERASED_CONTENT: Art. 17
+
+# What reasons cite when no regime governs the case (a subject outside every regime, an operator
+# established in none): the policy applies the GDPR's rules as its own standard. The TDM
+# reservation is copyright, not data protection: it is cited the same for every subject.
+citations:
+  VISIBILITY_NOT_PUBLIC: "traingate policy, after GDPR Art. 5(1)(a), Art. 5(1)(b)"
+  OPTED_OUT: "traingate policy, after GDPR Art. 21"
+  RESIDENCY_UNKNOWN: "traingate policy (require_residency_signal), after GDPR Art. 3(2)"
+  RESIDENCY_RESTRICTED: "traingate policy, after GDPR Art. 3(2), Art. 6(1)"
+  LAWFUL_BASIS_MISSING: "traingate policy, after GDPR Art. 6(1)"
+  LAWFUL_BASIS_INSUFFICIENT: "traingate policy, after GDPR Art. 6(1), Art. 7(1)"
+  LEGITIMATE_INTERESTS_CONDITIONS: "traingate policy, after GDPR Art. 6(1)(f), Art. 14, Art. 21"
+  CONSENT_WITHDRAWN: "traingate policy, after GDPR Art. 7(3)"
+  CONSENT_PURPOSE_MISMATCH: "traingate policy, after GDPR Art. 6(1)(a), Art. 5(1)(b)"
+  MINOR: "traingate policy (minimum_age)"
+  SPECIAL_CATEGORY: "traingate policy, after GDPR Art. 9(1), Art. 9(2)(a)"
+  ERASED_CONTENT: "traingate policy, after GDPR Art. 17"
+  tdm_reservation: "DSM Directive (EU) 2019/790 Art. 4(3)"
+
+# Reference data: the regimes. Each applies to a territory from effective_from (inclusive) until
+# effective_until (exclusive): a day is midnight in the row's time zone (the regime's unless the
+# row names its own), an RFC 3339 instant is exact. Labels are what decisions list in
+# `jurisdictions`; tier `review` regimes follow options.review_regimes.
 jurisdictions:
   EU:
-    name: European Union (GDPR)
+    name: European Union
+    law: GDPR
+    source: "Regulation (EU) 2016/679, applicable from 2018-05-25 (Art. 99(2)), https://eur-lex.europa.eu/eli/reg/2016/679/oj"
+    tier: restricted
+    time_zone: Europe/Brussels
+    citations: gdpr
     members:
-      - {country: AT, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: BE, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: BG, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: HR, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: CY, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: CZ, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: DK, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: EE, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: FI, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: FR, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: DE, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: GR, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: HU, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: IE, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: IT, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: LV, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: LT, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: LU, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: MT, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: NL, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: PL, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: PT, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: RO, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: SK, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: SI, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: ES, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: SE, effective_from: 2018-05-25, source: "GDPR Art. 3 and Art. 99(2); member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-      - {country: GF, effective_from: 2018-05-25, source: "TFEU Art. 355(1) (outermost regions) and Art. 355(4) (Aland), https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:12016E355", note: "French Guiana"}
-      - {country: GP, effective_from: 2018-05-25, source: "TFEU Art. 355(1) (outermost regions) and Art. 355(4) (Aland), https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:12016E355", note: "Guadeloupe"}
-      - {country: MQ, effective_from: 2018-05-25, source: "TFEU Art. 355(1) (outermost regions) and Art. 355(4) (Aland), https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:12016E355", note: "Martinique"}
-      - {country: RE, effective_from: 2018-05-25, source: "TFEU Art. 355(1) (outermost regions) and Art. 355(4) (Aland), https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:12016E355", note: "Réunion"}
-      - {country: YT, effective_from: 2018-05-25, source: "TFEU Art. 355(1) (outermost regions) and Art. 355(4) (Aland), https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:12016E355", note: "Mayotte"}
-      - {country: MF, effective_from: 2018-05-25, source: "TFEU Art. 355(1) (outermost regions) and Art. 355(4) (Aland), https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:12016E355", note: "Saint-Martin"}
-      - {country: AX, effective_from: 2018-05-25, source: "TFEU Art. 355(1) (outermost regions) and Art. 355(4) (Aland), https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:12016E355", note: "Åland"}
-      - {country: GB, effective_from: 2018-05-25, effective_until: 2021-01-01, source: "GDPR applied in the UK until the end of the Brexit transition period, Withdrawal Agreement Art. 126-127", note: "from 2021 see UK"}
+      - {country: AT, effective_from: 2018-05-25, time_zone: Europe/Vienna, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: BE, effective_from: 2018-05-25, time_zone: Europe/Brussels, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: BG, effective_from: 2018-05-25, time_zone: Europe/Sofia, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: HR, effective_from: 2018-05-25, time_zone: Europe/Zagreb, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: CY, effective_from: 2018-05-25, time_zone: Asia/Nicosia, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: CZ, effective_from: 2018-05-25, time_zone: Europe/Prague, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: DK, effective_from: 2018-05-25, time_zone: Europe/Copenhagen, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: EE, effective_from: 2018-05-25, time_zone: Europe/Tallinn, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: FI, effective_from: 2018-05-25, time_zone: Europe/Helsinki, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: FR, effective_from: 2018-05-25, time_zone: Europe/Paris, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: DE, effective_from: 2018-05-25, time_zone: Europe/Berlin, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: GR, effective_from: 2018-05-25, time_zone: Europe/Athens, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: HU, effective_from: 2018-05-25, time_zone: Europe/Budapest, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: IE, effective_from: 2018-05-25, time_zone: Europe/Dublin, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: IT, effective_from: 2018-05-25, time_zone: Europe/Rome, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: LV, effective_from: 2018-05-25, time_zone: Europe/Riga, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: LT, effective_from: 2018-05-25, time_zone: Europe/Vilnius, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: LU, effective_from: 2018-05-25, time_zone: Europe/Luxembourg, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: MT, effective_from: 2018-05-25, time_zone: Europe/Malta, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: NL, effective_from: 2018-05-25, time_zone: Europe/Amsterdam, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: PL, effective_from: 2018-05-25, time_zone: Europe/Warsaw, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: PT, effective_from: 2018-05-25, time_zone: Europe/Lisbon, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: RO, effective_from: 2018-05-25, time_zone: Europe/Bucharest, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: SK, effective_from: 2018-05-25, time_zone: Europe/Bratislava, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: SI, effective_from: 2018-05-25, time_zone: Europe/Ljubljana, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: ES, effective_from: 2018-05-25, time_zone: Europe/Madrid, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: SE, effective_from: 2018-05-25, time_zone: Europe/Stockholm, source: "Regulation (EU) 2016/679 (GDPR) Art. 3 and Art. 99(2), OJ L 119, 4.5.2016; member states per TEU Art. 52, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+      - {country: GF, effective_from: 2018-05-25, time_zone: America/Cayenne, source: "TFEU Art. 355(1) (outermost regions), https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:12016E355", note: "French Guiana"}
+      - {country: GP, effective_from: 2018-05-25, time_zone: America/Guadeloupe, source: "TFEU Art. 355(1) (outermost regions), https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:12016E355", note: "Guadeloupe"}
+      - {country: MQ, effective_from: 2018-05-25, time_zone: America/Martinique, source: "TFEU Art. 355(1) (outermost regions), https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:12016E355", note: "Martinique"}
+      - {country: RE, effective_from: 2018-05-25, time_zone: Indian/Reunion, source: "TFEU Art. 355(1) (outermost regions), https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:12016E355", note: "Réunion"}
+      - {country: MF, effective_from: 2018-05-25, time_zone: America/Marigot, source: "TFEU Art. 355(1) (outermost regions), https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:12016E355", note: "Saint-Martin"}
+      - {country: YT, effective_from: 2018-05-25, time_zone: Indian/Mayotte, source: "European Council Decision 2012/419/EU (Mayotte an outermost region from 2014-01-01), https://eur-lex.europa.eu/eli/dec/2012/419/oj", note: "Mayotte; in the Union since 2014-01-01, before the GDPR applied"}
+      - {country: AX, effective_from: 2018-05-25, time_zone: Europe/Mariehamn, source: "TFEU Art. 355(4) and Protocol 2 of the 1994 Act of Accession (Åland), https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:12016E355", note: "Åland"}
+      - {country: GB, effective_from: 2018-05-25, effective_until: "2020-12-31T23:00:00Z", time_zone: Europe/London, source: "Withdrawal Agreement Art. 126-127 (EU law applied in the UK during the transition period, which ended at 23:00 GMT on 2020-12-31), https://eur-lex.europa.eu/eli/treaty/withd_2020/oj", note: "then UK"}
+      - {country: GI, effective_from: 2018-05-25, effective_until: "2020-12-31T23:00:00Z", time_zone: Europe/Gibraltar, source: "TFEU Art. 355(3) (Gibraltar in the Union) and Withdrawal Agreement Art. 3(1)(b), 126-127, https://eur-lex.europa.eu/eli/treaty/withd_2020/oj", note: "then GI"}
   EEA:
-    name: EEA EFTA states (GDPR through the EEA Agreement)
+    name: EEA EFTA states
+    law: GDPR (EEA Agreement)
+    source: "EEA Joint Committee Decision No 154/2018 incorporating Regulation (EU) 2016/679 into Annex XI of the EEA Agreement, in force 2018-07-20, https://www.efta.int/eea-lex/32016R0679"
+    tier: restricted
+    time_zone: Europe/Oslo
+    citations: gdpr
     members:
-      - {country: IS, effective_from: 2018-07-20, source: "EEA Joint Committee Decision 154/2018 incorporating the GDPR, https://www.efta.int/eea-lex/32016R0679"}
-      - {country: LI, effective_from: 2018-07-20, source: "EEA Joint Committee Decision 154/2018 incorporating the GDPR, https://www.efta.int/eea-lex/32016R0679"}
-      - {country: NO, effective_from: 2018-07-20, source: "EEA Joint Committee Decision 154/2018 incorporating the GDPR, https://www.efta.int/eea-lex/32016R0679"}
+      - {country: IS, effective_from: 2018-07-20, time_zone: Atlantic/Reykjavik, source: "EEA Joint Committee Decision No 154/2018, https://www.efta.int/eea-lex/32016R0679"}
+      - {country: LI, effective_from: 2018-07-20, time_zone: Europe/Vaduz, source: "EEA Joint Committee Decision No 154/2018, https://www.efta.int/eea-lex/32016R0679"}
+      - {country: NO, effective_from: 2018-07-20, time_zone: Europe/Oslo, source: "EEA Joint Committee Decision No 154/2018, https://www.efta.int/eea-lex/32016R0679"}
   UK:
-    name: United Kingdom (UK GDPR and Data Protection Act 2018)
+    name: United Kingdom
+    law: UK GDPR
+    source: "UK GDPR (retained Regulation (EU) 2016/679) and Data Protection Act 2018, from IP completion day (European Union (Withdrawal Agreement) Act 2020 s.39: 2020-12-31 23:00 GMT), amended by the Data (Use and Access) Act 2025, https://www.legislation.gov.uk/eur/2016/679"
+    tier: restricted
+    time_zone: Europe/London
+    citations:
+      like: gdpr
+      MINOR: "UK GDPR Art. 8(1)"
     members:
-      - {country: GB, effective_from: 2021-01-01, source: "UK GDPR, DPA 2018 as amended by the Data (Use and Access) Act 2025, https://www.legislation.gov.uk/eur/2016/679"}
+      - {country: GB, effective_from: "2020-12-31T23:00:00Z", source: "European Union (Withdrawal Agreement) Act 2020 s.39 (IP completion day), https://www.legislation.gov.uk/ukpga/2020/1/section/39"}
   CH:
-    name: Switzerland (revised Federal Act on Data Protection)
+    name: Switzerland
+    law: FADP
+    source: "Federal Act on Data Protection of 25 September 2020 (revised FADP), SR 235.1, in force 2023-09-01, https://www.fedlex.admin.ch/eli/cc/2022/491/en"
+    tier: restricted
+    time_zone: Europe/Zurich
+    citations:
+      scope: FADP Art. 3(1)
+      establishment: FADP Art. 2(1)(a)
+      VISIBILITY_NOT_PUBLIC: FADP Art. 6(2), Art. 6(3)
+      OPTED_OUT: FADP Art. 30(2)(b)
+      RESIDENCY_RESTRICTED: FADP Art. 3(1), Art. 6, Art. 30-31
+      LAWFUL_BASIS_MISSING: FADP Art. 30-31
+      LAWFUL_BASIS_INSUFFICIENT: FADP Art. 6(6), Art. 31
+      LEGITIMATE_INTERESTS_CONDITIONS: FADP Art. 31(1), Art. 19, Art. 30(2)(b)
+      CONSENT_WITHDRAWN: FADP Art. 6(6), Art. 30(2)(b)
+      CONSENT_PURPOSE_MISMATCH: FADP Art. 6(3), Art. 6(6)
+      MINOR: FADP Art. 6(6), Art. 31; Swiss Civil Code Art. 16
+      SPECIAL_CATEGORY: FADP Art. 5(c), Art. 6(7)(a)
+      ERASED_CONTENT: FADP Art. 32(2)(c)
     members:
-      - {country: CH, effective_from: 2023-09-01, source: "revFADP SR 235.1, in force 2023-09-01, https://www.fedlex.admin.ch/eli/cc/2022/491/en"}
+      - {country: CH, effective_from: 2023-09-01, source: "Federal Council ordinance of 31 August 2022 setting the revised FADP in force on 2023-09-01, https://www.fedlex.admin.ch/eli/cc/2022/491/en"}
+  GI:
+    name: Gibraltar
+    law: Gibraltar GDPR
+    source: "Gibraltar GDPR and Data Protection Act 2004 as amended by the Data Protection (Amendment etc.) (EU Exit) Regulations 2019, from the end of the transition period, https://www.gra.gi/data-protection"
+    tier: restricted
+    time_zone: Europe/Gibraltar
+    citations: gdpr
+    members:
+      - {country: GI, effective_from: "2020-12-31T23:00:00Z", source: "Gibraltar GDPR in force from the end of the transition period (EU law applied until 2020-12-31 23:00 GMT), https://www.gra.gi/data-protection"}
+  IM:
+    name: Isle of Man
+    law: Applied GDPR (Isle of Man)
+    source: "Data Protection (Application of the GDPR) Order 2018 (SD 2018/0143; the Applied GDPR is its annex) and GDPR and LED Implementing Regulations 2018 (SD 2018/0145), in force 2018-08-01, https://www.inforights.im/organisations/data-protection-law-2018/legislation-and-case-law/the-legislation/"
+    tier: restricted
+    time_zone: Europe/Isle_of_Man
+    citations:
+      like: gdpr
+      MINOR: "Applied GDPR (Isle of Man) Art. 8; GDPR and LED Implementing Regulations 2018 reg. 11"
+    members:
+      - {country: IM, effective_from: 2018-08-01, source: "Data Protection (Application of the GDPR) Order 2018 (SD 2018/0143), in force 2018-08-01 (consent and transparency rules with transitional relief until 2019-05-25), https://www.inforights.im/organisations/data-protection-law-2018/legislation-and-case-law/"}
+  JE:
+    name: Jersey
+    law: Data Protection (Jersey) Law 2018
+    source: "Data Protection (Jersey) Law 2018 (L.3/2018), in force 2018-05-25, https://www.jerseylaw.je/laws/current/l_3_2018"
+    tier: restricted
+    time_zone: Europe/Jersey
+    citations:
+      scope: DPJL 2018 Art. 4
+      establishment: DPJL 2018 Art. 4
+      VISIBILITY_NOT_PUBLIC: DPJL 2018 Art. 8
+      OPTED_OUT: DPJL 2018 Art. 35
+      RESIDENCY_RESTRICTED: DPJL 2018 Art. 4, Art. 9, Sch. 2
+      LAWFUL_BASIS_MISSING: DPJL 2018 Art. 9, Sch. 2
+      LAWFUL_BASIS_INSUFFICIENT: DPJL 2018 Art. 9, Art. 11, Sch. 2
+      LEGITIMATE_INTERESTS_CONDITIONS: DPJL 2018 Sch. 2, Art. 12, Art. 35
+      CONSENT_WITHDRAWN: DPJL 2018 Art. 11
+      CONSENT_PURPOSE_MISMATCH: DPJL 2018 Art. 8, Art. 11
+      MINOR: Data Protection (Jersey) Law 2018 (children's consent)
+      SPECIAL_CATEGORY: DPJL 2018 Art. 9, Sch. 2 Part 2
+      ERASED_CONTENT: DPJL 2018 Art. 32
+    members:
+      - {country: JE, effective_from: 2018-05-25, source: "Data Protection (Jersey) Law 2018, https://www.jerseylaw.je/laws/current/l_3_2018"}
+  GG:
+    name: Guernsey
+    law: Data Protection (Bailiwick of Guernsey) Law, 2017
+    source: "Data Protection (Bailiwick of Guernsey) Law, 2017, in force 2018-05-25, https://www.guernseylegalresources.gg/laws/guernsey-bailiwick/d/data-protection/data-protection-bailiwick-of-guernsey-law-2017/"
+    tier: restricted
+    time_zone: Europe/Guernsey
+    citations:
+      scope: DPBGL 2017 s.2
+      establishment: DPBGL 2017 s.2
+      VISIBILITY_NOT_PUBLIC: DPBGL 2017 s.6
+      OPTED_OUT: DPBGL 2017 s.18
+      RESIDENCY_RESTRICTED: DPBGL 2017 s.2, s.7, Sch. 2
+      LAWFUL_BASIS_MISSING: DPBGL 2017 s.7, Sch. 2
+      LAWFUL_BASIS_INSUFFICIENT: DPBGL 2017 s.7, s.10, Sch. 2
+      LEGITIMATE_INTERESTS_CONDITIONS: DPBGL 2017 Sch. 2, s.13, s.18
+      CONSENT_WITHDRAWN: DPBGL 2017 s.10
+      CONSENT_PURPOSE_MISMATCH: DPBGL 2017 s.6, s.10
+      MINOR: Data Protection (Bailiwick of Guernsey) Law, 2017 (children's consent)
+      SPECIAL_CATEGORY: DPBGL 2017 s.7, Sch. 2 Part II
+      ERASED_CONTENT: DPBGL 2017 s.21
+    members:
+      - {country: GG, effective_from: 2018-05-25, source: "Data Protection (Bailiwick of Guernsey) Law, 2017, https://www.guernseylegalresources.gg/laws/guernsey-bailiwick/d/data-protection/data-protection-bailiwick-of-guernsey-law-2017/"}
+  FO:
+    name: Faroe Islands
+    law: Faroese Data Protection Act (Act No. 80 of 7 June 2020)
+    source: "Løgtingslóg nr. 80 frá 7. juni 2020 um vernd av persónupplýsingum, in force 2021-01-01, https://www.dat.fo/en/legislation"
+    tier: restricted
+    time_zone: Atlantic/Faroe
+    citations: law
+    members:
+      - {country: FO, effective_from: 2021-01-01, source: "Act No. 80 of 7 June 2020 on the protection of personal data, in force 2021-01-01, https://www.dat.fo/en/legislation"}
+  FR-OVERSEAS:
+    name: French overseas collectivities and territories
+    law: GDPR rules (Loi 78-17 as extended overseas)
+    source: "Loi n° 78-17 Informatique et Libertés as amended by Ordonnance n° 2018-1125 (Art. 125 ff.: the GDPR's rules applied in the collectivities outside the Union), with Décret n° 2019-536, in force 2019-06-01, https://www.legifrance.gouv.fr/loda/id/JORFTEXT000000886460"
+    tier: restricted
+    time_zone: Pacific/Noumea
+    citations: gdpr
+    members:
+      - {country: PF, effective_from: 2019-06-01, time_zone: Pacific/Tahiti, source: "Loi 78-17 as amended by Ordonnance 2018-1125, in force 2019-06-01, https://www.cnil.fr/fr/outre-mer", note: "French Polynesia"}
+      - {country: NC, effective_from: 2019-06-01, time_zone: Pacific/Noumea, source: "Loi 78-17 as amended by Ordonnance 2018-1125, in force 2019-06-01, https://www.cnil.fr/fr/outre-mer", note: "New Caledonia"}
+      - {country: WF, effective_from: 2019-06-01, time_zone: Pacific/Wallis, source: "Loi 78-17 as amended by Ordonnance 2018-1125, in force 2019-06-01, https://www.cnil.fr/fr/outre-mer", note: "Wallis and Futuna"}
+      - {country: PM, effective_from: 2019-06-01, time_zone: America/Miquelon, source: "Loi 78-17 as amended by Ordonnance 2018-1125, in force 2019-06-01, https://www.cnil.fr/fr/outre-mer", note: "Saint-Pierre and Miquelon; the amended Loi 78-17 applied here from June 2018 with some GDPR rules, the full regime from 2019-06-01"}
+      - {country: BL, effective_from: 2019-06-01, time_zone: America/St_Barthelemy, source: "Loi 78-17 as amended by Ordonnance 2018-1125, in force 2019-06-01, https://www.cnil.fr/fr/outre-mer; BL left the Union on 2012-01-01 (European Council Decision 2010/718/EU)", note: "Saint-Barthélemy; the amended Loi 78-17 applied here from June 2018 with some GDPR rules, the full regime from 2019-06-01"}
+      - {country: TF, effective_from: 2019-06-01, time_zone: Indian/Kerguelen, source: "Loi 78-17 as amended by Ordonnance 2018-1125, in force 2019-06-01, https://www.cnil.fr/fr/outre-mer", note: "French Southern Territories"}
+  MC:
+    name: Monaco
+    law: Monaco Law No. 1.565
+    source: "Loi n° 1.565 du 3 décembre 2024 relative à la protection des données personnelles (Journal de Monaco n° 8725, 13.12.2024), enforceable the day after publication, https://journaldemonaco.gouv.mc"
+    tier: restricted
+    time_zone: Europe/Monaco
+    citations: law
+    members:
+      - {country: MC, effective_from: 2024-12-14, source: "Law No. 1.565 of 3 December 2024, Journal de Monaco n° 8725 of 13.12.2024, https://journaldemonaco.gouv.mc"}
+  # Review tier: data-protection status close to the GDPR's or unclear (options.review_regimes
+  # decides: restricted, the cautious default, or open). Each cites its law by name: the article
+  # numbers are not verified. Rows start no earlier than the GDPR (2018-05-25).
+  AD:
+    name: Andorra
+    law: "Andorra Llei 29/2021"
+    source: "Llei 29/2021, del 28 d'octubre, qualificada de protecció de dades personals (BOPA 17.11.2021), in force 2022-05-17, https://www.bopa.ad"
+    tier: review
+    time_zone: Europe/Andorra
+    citations: law
+    members:
+      - {country: AD, effective_from: 2022-05-17, source: "Llei 29/2021, del 28 d'octubre, qualificada de protecció de dades personals (BOPA 17.11.2021), in force 2022-05-17, https://www.bopa.ad"}
+  SM:
+    name: San Marino
+    law: "San Marino Law No. 171/2018"
+    source: "Legge 21 dicembre 2018 n.171, Protezione delle persone fisiche con riguardo al trattamento dei dati personali, in force 2019-01-05, https://www.garanteprivacy.sm"
+    tier: review
+    time_zone: Europe/San_Marino
+    citations: law
+    members:
+      - {country: SM, effective_from: 2019-01-05, source: "Legge 21 dicembre 2018 n.171, Protezione delle persone fisiche con riguardo al trattamento dei dati personali, in force 2019-01-05, https://www.garanteprivacy.sm"}
+  VA:
+    name: Vatican City
+    law: "Vatican City State data-protection rules"
+    source: "General Regulation on the protection of personal data, Decree No. DCLVII of 30 April 2024 of the Pontifical Commission (ad experimentum, Governorate processing only; in-force date not found), https://www.vaticanstate.va"
+    tier: review
+    time_zone: Europe/Vatican
+    citations: law
+    members:
+      - {country: VA, effective_from: 2018-05-25, source: "General Regulation on the protection of personal data, Decree No. DCLVII of 30 April 2024 of the Pontifical Commission (ad experimentum, Governorate processing only; in-force date not found), https://www.vaticanstate.va"}
+  SJ:
+    name: Svalbard and Jan Mayen
+    law: "Norwegian Personal Data Act (Svalbard and Jan Mayen)"
+    source: "Lov om behandling av personopplysninger (LOV-2018-06-15-38) §4 lets the King apply it to Svalbard and Jan Mayen (the current regulation not found); outside the EEA Agreement, https://lovdata.no/dokument/NL/lov/2018-06-15-38"
+    tier: review
+    time_zone: Arctic/Longyearbyen
+    citations: law
+    members:
+      - {country: SJ, effective_from: 2018-07-20, source: "Lov om behandling av personopplysninger (LOV-2018-06-15-38) §4 lets the King apply it to Svalbard and Jan Mayen (the current regulation not found); outside the EEA Agreement, https://lovdata.no/dokument/NL/lov/2018-06-15-38"}
+  GL:
+    name: Greenland
+    law: "Danish Act on Processing of Personal Data (Greenland)"
+    source: "Lov om behandling af personoplysninger (Act No. 429 of 31 May 2000) put in force for Greenland by royal ordinance from 2016-12-01; not the GDPR; outside the EU, https://www.datatilsynet.dk/rigsfaellesskabet"
+    tier: review
+    time_zone: America/Nuuk
+    citations: law
+    members:
+      - {country: GL, effective_from: 2018-05-25, source: "Lov om behandling af personoplysninger (Act No. 429 of 31 May 2000) put in force for Greenland by royal ordinance from 2016-12-01; not the GDPR; outside the EU, https://www.datatilsynet.dk/rigsfaellesskabet"}
+  BQ:
+    name: Caribbean Netherlands
+    law: "Wet bescherming persoonsgegevens BES"
+    source: "Wet bescherming persoonsgegevens BES (Act of 17 May 2010), in force 2010-10-10; outside the GDPR, https://wetten.overheid.nl/BWBR0028604"
+    tier: review
+    time_zone: America/Kralendijk
+    citations: law
+    members:
+      - {country: BQ, effective_from: 2018-05-25, source: "Wet bescherming persoonsgegevens BES (Act of 17 May 2010), in force 2010-10-10; outside the GDPR, https://wetten.overheid.nl/BWBR0028604"}
+  AW:
+    name: Aruba
+    law: "Aruba Landsverordening persoonsregistratie"
+    source: "Landsverordening persoonsregistratie (National Ordinance of 19 May 2011); an overseas country and territory outside the GDPR, https://www.overheid.aw"
+    tier: review
+    time_zone: America/Aruba
+    citations: law
+    members:
+      - {country: AW, effective_from: 2018-05-25, source: "Landsverordening persoonsregistratie (National Ordinance of 19 May 2011); an overseas country and territory outside the GDPR, https://www.overheid.aw"}
+  CW:
+    name: Curaçao
+    law: "Curaçao Landsverordening bescherming persoonsgegevens"
+    source: "Landsverordening bescherming persoonsgegevens (P.B. 2010, no. 84), in force 2013-10-01; an overseas country and territory outside the GDPR, https://www.gobiernu.cw"
+    tier: review
+    time_zone: America/Curacao
+    citations: law
+    members:
+      - {country: CW, effective_from: 2018-05-25, source: "Landsverordening bescherming persoonsgegevens (P.B. 2010, no. 84), in force 2013-10-01; an overseas country and territory outside the GDPR, https://www.gobiernu.cw"}
+  SX:
+    name: Sint Maarten
+    law: "Sint Maarten Landsverordening bescherming persoonsgegevens"
+    source: "Landsverordening bescherming persoonsgegevens (AB 2010, GT no. 2); an overseas country and territory outside the GDPR, https://www.sintmaartengov.org"
+    tier: review
+    time_zone: America/Lower_Princes
+    citations: law
+    members:
+      - {country: SX, effective_from: 2018-05-25, source: "Landsverordening bescherming persoonsgegevens (AB 2010, GT no. 2); an overseas country and territory outside the GDPR, https://www.sintmaartengov.org"}
 
-# GDPR Art. 8(1): age of digital consent per country (the GDPR default is 16).
+# GDPR Art. 8(1): the age of digital consent per country, from the national act that set it
+# (until then the GDPR's default of 16 applied). A day starts at midnight in the country's own
+# time zone (its first territory row's) unless the row names one.
 art8_ages:
-  - {country: BE, age: 13, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: EE, age: 13, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: FI, age: 13, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: LV, age: 13, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: MT, age: 13, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: PT, age: 13, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: SE, age: 13, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: IS, age: 13, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: NO, age: 13, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: AT, age: 14, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: BG, age: 14, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: CY, age: 14, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: IT, age: 14, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: LT, age: 14, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: ES, age: 14, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: CZ, age: 15, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: FR, age: 15, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: GR, age: 15, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: DE, age: 16, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: HR, age: 16, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: HU, age: 16, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: IE, age: 16, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: LU, age: 16, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: NL, age: 16, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: PL, age: 16, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: RO, age: 16, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: SK, age: 16, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: LI, age: 16, effective_from: 2018-05-25, source: "European Commission SWD(2020) 115 and national acts, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: DK, age: 13, effective_from: 2018-05-25, effective_until: 2024-01-01, source: "Danish Data Protection Act s.6(2) as enacted 2018"}
+  - {country: BE, age: 13, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
+  - {country: LV, age: 13, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
+  - {country: MT, age: 13, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
+  - {country: AT, age: 14, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
+  - {country: CY, age: 14, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
+  - {country: FR, age: 15, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
+  - {country: DE, age: 16, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
+  - {country: HR, age: 16, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
+  - {country: HU, age: 16, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
+  - {country: IE, age: 16, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
+  - {country: LU, age: 16, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
+  - {country: NL, age: 16, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
+  - {country: PL, age: 16, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
+  - {country: RO, age: 16, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
+  - {country: SK, age: 16, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
+  - {country: SE, age: 13, effective_from: 2018-05-25, source: "Lag (2018:218) 2 kap. 4 §, for a child living in Sweden, https://www.riksdagen.se/sv/dokument-och-lagar/dokument/svensk-forfattningssamling/lag-2018218"}
+  - {country: IS, age: 13, effective_from: 2018-07-20, source: "GDPR in the EEA from 2018-07-20 (EEA Joint Committee Decision No 154/2018) with the national act (Lög nr. 90/2018)"}
+  - {country: NO, age: 13, effective_from: 2018-07-20, source: "GDPR in the EEA from 2018-07-20 (EEA Joint Committee Decision No 154/2018) with the national act (personopplysningsloven LOV-2018-06-15-38 § 5)"}
+  - {country: LI, age: 16, effective_from: 2018-07-20, source: "GDPR in the EEA from 2018-07-20 (EEA Joint Committee Decision No 154/2018) with the national act (DSG LGBl. 2018 Nr. 272; age not verified)"}
+  - {country: GR, age: 16, effective_from: 2018-05-25, effective_until: 2019-08-29, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: GR, age: 15, effective_from: 2019-08-29, source: "Law 4624/2019 Art. 21(1) (FEK A 137/29.08.2019), in force 2019-08-29, https://www.kodiko.gr/nomothesia/document/548416"}
+  - {country: PT, age: 16, effective_from: 2018-05-25, effective_until: 2019-08-09, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: PT, age: 13, effective_from: 2019-08-09, source: "Lei n.º 58/2019 de 8 de agosto Art. 16(1), in force 2019-08-09, https://diariodarepublica.pt/dr/detalhe/lei/58-2019-123815982"}
+  - {country: CZ, age: 16, effective_from: 2018-05-25, effective_until: 2019-04-24, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: CZ, age: 15, effective_from: 2019-04-24, source: "Act No. 110/2019 Coll. s.7, in force 2019-04-24, https://www.zakonyprolidi.cz/cs/2019-110"}
+  - {country: EE, age: 16, effective_from: 2018-05-25, effective_until: 2019-01-15, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: EE, age: 13, effective_from: 2019-01-15, source: "Isikuandmete kaitse seadus (RT I, 04.01.2019, 11) §8, in force 2019-01-15, https://www.riigiteataja.ee/en/eli/523012019001/consolide"}
+  - {country: FI, age: 16, effective_from: 2018-05-25, effective_until: 2019-01-01, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: FI, age: 13, effective_from: 2019-01-01, source: "Tietosuojalaki 1050/2018 §5, in force 2019-01-01, https://www.finlex.fi/fi/laki/alkup/2018/20181050"}
+  - {country: BG, age: 16, effective_from: 2018-05-25, effective_until: 2019-03-02, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: BG, age: 14, effective_from: 2019-03-02, source: "Personal Data Protection Act as amended by State Gazette No. 17/2019, Art. 25c, in force 2019-03-02, https://www.cpdp.bg"}
+  - {country: IT, age: 16, effective_from: 2018-05-25, effective_until: 2018-09-19, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: IT, age: 14, effective_from: 2018-09-19, source: "D.Lgs. 101/2018 (GU n. 205, 4.9.2018) inserting Art. 2-quinquies into the Codice privacy, in force 2018-09-19; confirmed by L. 132/2025 Art. 4(4), https://www.gazzettaufficiale.it/eli/id/2018/09/04/18G00129/sg"}
+  - {country: LT, age: 16, effective_from: 2018-05-25, effective_until: 2018-07-16, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: LT, age: 14, effective_from: 2018-07-16, source: "Asmens duomenų teisinės apsaugos įstatymas (XIII-1426 of 30.6.2018) Art. 6, in force 2018-07-16, https://www.e-tar.lt"}
+  - {country: ES, age: 16, effective_from: 2018-05-25, effective_until: 2018-12-07, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: ES, age: 14, effective_from: 2018-12-07, source: "Ley Orgánica 3/2018 Art. 7 (BOE 6.12.2018), in force 2018-12-07, https://www.boe.es/eli/es/lo/2018/12/05/3"}
+  - {country: DK, age: 13, effective_from: 2018-05-25, effective_until: 2024-01-01, source: "Danish Data Protection Act (Act No. 502 of 23 May 2018) s.6(2) as enacted, https://www.retsinformation.dk/eli/lta/2018/502"}
   - {country: DK, age: 15, effective_from: 2024-01-01, source: "Danish Data Protection Act s.6(2) as amended in 2023 (age raised from 13 to 15, applicable 2024-01-01)"}
   - {country: SI, age: 16, effective_from: 2018-05-25, effective_until: 2023-01-26, source: "GDPR Art. 8(1) default (no national act before ZVOP-2)"}
   - {country: SI, age: 15, effective_from: 2023-01-26, source: "ZVOP-2 Art. 8, Uradni list RS 163/2022, in force 2023-01-26"}
-
   - {country: GB, age: 13, effective_from: 2018-05-25, source: "Data Protection Act 2018 s.9, https://www.legislation.gov.uk/ukpga/2018/12/section/9"}
-  - {country: GF, age: 15, effective_from: 2018-05-25, source: "follows FR (EU territory under TFEU Art. 355)"}
-  - {country: GP, age: 15, effective_from: 2018-05-25, source: "follows FR (EU territory under TFEU Art. 355)"}
-  - {country: MQ, age: 15, effective_from: 2018-05-25, source: "follows FR (EU territory under TFEU Art. 355)"}
-  - {country: RE, age: 15, effective_from: 2018-05-25, source: "follows FR (EU territory under TFEU Art. 355)"}
-  - {country: YT, age: 15, effective_from: 2018-05-25, source: "follows FR (EU territory under TFEU Art. 355)"}
-  - {country: MF, age: 15, effective_from: 2018-05-25, source: "follows FR (EU territory under TFEU Art. 355)"}
-  - {country: AX, age: 13, effective_from: 2018-05-25, source: "follows FI (EU territory under TFEU Art. 355)"}
+  - {country: GF, age: 15, effective_from: 2018-05-25, source: "follows FR (Loi 78-17 Art. 45 as amended by Loi 2018-493; EU territory under TFEU Art. 355)"}
+  - {country: GP, age: 15, effective_from: 2018-05-25, source: "follows FR (Loi 78-17 Art. 45 as amended by Loi 2018-493; EU territory under TFEU Art. 355)"}
+  - {country: MQ, age: 15, effective_from: 2018-05-25, source: "follows FR (Loi 78-17 Art. 45 as amended by Loi 2018-493; EU territory under TFEU Art. 355)"}
+  - {country: RE, age: 15, effective_from: 2018-05-25, source: "follows FR (Loi 78-17 Art. 45 as amended by Loi 2018-493; EU territory under TFEU Art. 355)"}
+  - {country: YT, age: 15, effective_from: 2018-05-25, source: "follows FR (Loi 78-17 Art. 45 as amended by Loi 2018-493; EU territory under TFEU Art. 355)"}
+  - {country: MF, age: 15, effective_from: 2018-05-25, source: "follows FR (Loi 78-17 Art. 45 as amended by Loi 2018-493; EU territory under TFEU Art. 355)"}
+  - {country: AX, age: 16, effective_from: 2018-05-25, effective_until: 2019-01-01, source: "follows FI: GDPR Art. 8(1) default until the Finnish act"}
+  - {country: AX, age: 13, effective_from: 2019-01-01, source: "follows FI (Tietosuojalaki 1050/2018 §5; EU territory under TFEU Art. 355(4))"}
 
 """#
 

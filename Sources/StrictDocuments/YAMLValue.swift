@@ -26,6 +26,12 @@ public struct YAMLValue {
 
     public var line: Int? { node.mark?.line }
 
+    /// True for a plain value (a string, number or boolean), false for a mapping or a sequence.
+    public var isScalar: Bool {
+        if case .scalar = node { return true }
+        return false
+    }
+
     public func error(_ message: String) -> DocumentError {
         DocumentError(path: path, line: line, message: message)
     }

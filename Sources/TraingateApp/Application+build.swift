@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import PolicyEngine
 import Prometheus
 import ServiceLifecycle
 import StrictDocuments
@@ -10,6 +11,8 @@ import TraingateStore
 public struct Traingate: Sendable {
     public let application: Application<RouterResponder<BasicRequestContext>>
     public let database: AppDatabase
+    /// The policy in force, with the configuration's establishment applied.
+    public let policy: Policy
     let catalog: RouteCatalog
 
     /// Every registered route as (method, OpenAPI path).
@@ -35,7 +38,8 @@ public func buildApplication(
     let store = AdmissionStore(
         database: database, committer: committer, keyring: SubjectKeyring(masterKey: key),
         nearDuplicateDistance: configuration.nearDuplicateDistance)
-    let policy = try PolicySource.load(path: configuration.policyPath)
+    var policy = try PolicySource.load(path: configuration.policyPath)
+    if let regimes = configuration.establishedIn { policy = try PolicyLoader.overriding(policy, establishedIn: regimes) }
     // An auditor must be able to tell which rules decided when: a start with another policy
     // than the last one recorded is itself an audit entry.
     if let change = try AuditStore(database: database).recordPolicyInForce(
@@ -47,7 +51,7 @@ public func buildApplication(
         policy: policy, store: store, positions: PositionResolver(), pseudonymizer: SubjectPseudonymizer(key: key),
         imageLimits: configuration.imageLimits, now: now)
     let decoder = AdmissionRequestDecoder(
-        maxImageBytes: configuration.maxImageBytes, maxBodyBytes: configuration.maxAdmissionBodyBytes)
+        maxImageBytes: configuration.maxImageBytes, maxBodyBytes: configuration.maxAdmissionBodyBytes, now: now)
 
     // A job that was running when the process died left no checkpoint (that commits with its
     // end); it is failed now, with an audit entry, before anything else can start.
@@ -115,5 +119,5 @@ public func buildApplication(
         metadata: [
             "data.dir": "\(dataDirectory.path)", "policy.id": "\(policy.id)", "policy.version": "\(policy.version)",
         ])
-    return Traingate(application: application, database: database, catalog: catalog)
+    return Traingate(application: application, database: database, policy: policy, catalog: catalog)
 }

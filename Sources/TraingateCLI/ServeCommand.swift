@@ -16,6 +16,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Directory for the database and keys (default ./data).") var dataDir: String?
     @Option(help: "YAML config file (see config/traingate.yaml).") var config: String?
     @Option(help: "Policy YAML file (default: the policy compiled into the binary).") var policy: String?
+    @Option(help: "Regimes the operator is established in, comma-separated (e.g. EU), or 'none'; overrides the policy's controller.established_in.")
+    var establishedIn: String?
 
     func run() async throws {
         var overrides: [String: String] = [:]
@@ -23,6 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
         overrides["http.port"] = port.map(String.init)
         overrides["data.dir"] = dataDir
         overrides["policy.path"] = policy
+        overrides["policy.established_in"] = establishedIn
         let configuration: AppConfiguration
         do {
             configuration = try AppConfiguration.load(file: config, overrides: overrides)
@@ -44,6 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
                 // Unbuffered, so scripts waiting for this line see it at once.
                 FileHandle.standardOutput.write(Data("traingate listening on \(address) (data: \(configuration.dataDirectory))\n".utf8))
             })
+        FileHandle.standardOutput.write(Data("traingate \(traingate.policy.establishmentStatement)\n".utf8))
         try await traingate.application.runService()
         logger.info("traingate stopped; database closed")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import PolicyEngine
+import StrictDocuments
 import Testing
 
 @Suite struct DefaultPolicyTests {
@@ -18,12 +19,16 @@ import Testing
     }
 
     @Test func defaultOptionsAreTheSafeOnes() {
-        let options = DefaultPolicy.policy.options
+        let policy = DefaultPolicy.policy
+        let options = policy.options
         #expect(options.minimumAge == 18)
         #expect(options.allowLegitimateInterests == false)
+        #expect(options.objectionWindowDays == 30)
         #expect(options.requireResidencySignal == true)
-        #expect(options.restrictedJurisdictions == ["EU", "EEA", "UK", "CH"])
+        #expect(options.restrictedJurisdictions == ["EU", "EEA", "UK", "CH", "GI", "IM", "JE", "GG", "FO", "FR-OVERSEAS", "MC"])
+        #expect(options.reviewRegimes == .restricted)
         #expect(options.gpsBorderDistanceKm == 25)
+        #expect(policy.controller.establishedIn.isEmpty)
     }
 
     @Test func versionIgnoresFormattingButNotMeaning() throws {
@@ -37,42 +42,82 @@ import Testing
         #expect(try PolicyLoader.load(yaml: reformatted).version == original.version)
         let changed = DefaultPolicy.yaml.replacingOccurrences(of: "minimum_age: 18", with: "minimum_age: 16")
         #expect(try PolicyLoader.load(yaml: changed).version != original.version)
+        let established = DefaultPolicy.yaml.replacingOccurrences(of: "established_in: []", with: "established_in: [EU]")
+        #expect(try PolicyLoader.load(yaml: established).version != original.version)
     }
+
+    private static let now = Date(timeIntervalSince1970: 1_795_867_200)  // 2026-11-28T12:00:00Z
 
     @Test(arguments: [
         ("FR", "EU"), ("DE", "EU"), ("GF", "EU"), ("GP", "EU"), ("MQ", "EU"), ("RE", "EU"), ("YT", "EU"), ("MF", "EU"),
-        ("AX", "EU"), ("IS", "EEA"), ("LI", "EEA"), ("NO", "EEA"), ("GB", "UK"), ("CH", "CH"),
+        ("AX", "EU"), ("IS", "EEA"), ("LI", "EEA"), ("NO", "EEA"), ("GB", "UK"), ("CH", "CH"), ("GI", "GI"), ("IM", "IM"),
+        ("JE", "JE"), ("GG", "GG"), ("FO", "FO"), ("PF", "FR-OVERSEAS"), ("NC", "FR-OVERSEAS"), ("WF", "FR-OVERSEAS"),
+        ("PM", "FR-OVERSEAS"), ("BL", "FR-OVERSEAS"), ("TF", "FR-OVERSEAS"), ("MC", "MC"),
+        ("AD", "AD"), ("SM", "SM"), ("VA", "VA"), ("SJ", "SJ"), ("GL", "GL"), ("BQ", "BQ"), ("AW", "AW"), ("CW", "CW"), ("SX", "SX"),
     ])
-    func restrictedTerritories(country: String, jurisdiction: String) throws {
-        let day = try #require(CalendarDay("2026-11-28"))
-        #expect(DefaultPolicy.policy.restrictedJurisdictions(of: try #require(CountryCode(country)), on: day) == [jurisdiction])
+    func governedTerritories(country: String, jurisdiction: String) throws {
+        #expect(DefaultPolicy.policy.restrictedJurisdictions(of: try #require(CountryCode(country)), at: Self.now) == [jurisdiction])
     }
 
-    @Test(arguments: ["FO", "GL", "MC", "SM", "VA", "AD", "GG", "JE", "IM", "BL", "NC", "PF", "AW", "CW", "US", "TR"])
-    func territoriesOutsideEveryRestrictedJurisdiction(country: String) throws {
-        let day = try #require(CalendarDay("2026-11-28"))
-        #expect(DefaultPolicy.policy.restrictedJurisdictions(of: try #require(CountryCode(country)), on: day).isEmpty)
+    @Test(arguments: ["US", "TR", "JP", "BR", "IN", "CA"])
+    func territoriesOutsideEveryRegime(country: String) throws {
+        #expect(DefaultPolicy.policy.restrictedJurisdictions(of: try #require(CountryCode(country)), at: Self.now).isEmpty)
+    }
+
+    @Test func reviewRegimesFollowTheOption() throws {
+        var options = DefaultPolicy.policy.options
+        options.reviewRegimes = .open
+        let open = DefaultPolicy.policy.with(options: options)
+        #expect(open.restrictedJurisdictions(of: try #require(CountryCode("AD")), at: Self.now).isEmpty)
+        #expect(open.restrictedJurisdictions(of: try #require(CountryCode("JE")), at: Self.now) == ["JE"])
     }
 
     @Test func theEUHasTwentySevenMemberStatesPlusItsRegionsWithOwnCodes() throws {
-        let day = try #require(CalendarDay("2026-11-28"))
-        let eu = try #require(DefaultPolicy.policy.jurisdictions["EU"]).countries(on: day)
+        let eu = try #require(DefaultPolicy.policy.jurisdictions["EU"]).countries(at: Self.now)
         #expect(eu.count == 27 + 7)
         #expect(!eu.contains(try #require(CountryCode("GB"))))
+        #expect(!eu.contains(try #require(CountryCode("BL"))))  // left the Union on 2012-01-01
     }
 
-    @Test func consentAgesFollowTheirEffectiveDates() throws {
+    /// Boundaries are instants in the regime's own time zone, not UTC days.
+    @Test func effectiveDatesAreInstantsInTheirTimeZone() throws {
+        let policy = DefaultPolicy.policy
+        let swiss = try #require(CountryCode("CH"))
+        #expect(policy.restrictedJurisdictions(of: swiss, at: try #require(Timestamp.parse("2023-08-31T21:59:59Z"))).isEmpty)
+        #expect(policy.restrictedJurisdictions(of: swiss, at: try #require(Timestamp.parse("2023-08-31T22:00:00Z"))) == ["CH"])
+        let british = try #require(CountryCode("GB"))
+        #expect(policy.restrictedJurisdictions(of: british, at: try #require(Timestamp.parse("2020-12-31T22:59:59Z"))) == ["EU"])
+        #expect(policy.restrictedJurisdictions(of: british, at: try #require(Timestamp.parse("2020-12-31T23:00:00Z"))) == ["UK"])
+    }
+
+    @Test func consentAgesFollowTheirEffectiveInstants() throws {
         let policy = DefaultPolicy.policy
         let denmark = try #require(CountryCode("DK"))
-        #expect(policy.consentAge(of: denmark, on: try #require(CalendarDay("2023-12-31"))) == 13)
-        #expect(policy.consentAge(of: denmark, on: try #require(CalendarDay("2024-01-01"))) == 15)
-        #expect(policy.consentAge(of: try #require(CountryCode("DE")), on: try #require(CalendarDay("2026-01-01"))) == 16)
-        #expect(policy.consentAge(of: try #require(CountryCode("US")), on: try #require(CalendarDay("2026-01-01"))) == nil)
+        // Midnight in Copenhagen (UTC+1) on 2024-01-01.
+        #expect(policy.consentAge(of: denmark, at: try #require(Timestamp.parse("2023-12-31T22:59:59Z"))) == 13)
+        #expect(policy.consentAge(of: denmark, at: try #require(Timestamp.parse("2023-12-31T23:00:00Z"))) == 15)
+        let greece = try #require(CountryCode("GR"))
+        #expect(policy.consentAge(of: greece, at: try #require(Timestamp.parse("2019-08-28T20:59:59Z"))) == 16)
+        #expect(policy.consentAge(of: greece, at: try #require(Timestamp.parse("2019-08-28T21:00:00Z"))) == 15)
+        #expect(policy.consentAge(of: try #require(CountryCode("DE")), at: Self.now) == 16)
+        #expect(policy.consentAge(of: try #require(CountryCode("US")), at: Self.now) == nil)
     }
 
-    @Test func everyReferenceRowNamesItsSource() {
+    /// The quality bar of the reference data: every row names a primary source and starts at an
+    /// instant with its time zone, and every regime says what its reasons cite.
+    @Test func everyReferenceRowHasASourceAndAnEffectiveInstant() {
         let policy = DefaultPolicy.policy
-        #expect(policy.jurisdictions.values.flatMap(\.members).allSatisfy { !$0.source.isEmpty })
-        #expect(policy.consentAges.allSatisfy { !$0.source.isEmpty })
+        for (label, regime) in policy.jurisdictions {
+            #expect(!regime.law.isEmpty && !regime.source.isEmpty, "\(label)")
+            #expect(TimeZone(identifier: regime.timeZone) != nil, "\(label)")
+            #expect(ReasonCode.allCases.filter { $0 != .residencyUnknown }.allSatisfy { regime.citations[$0] != nil }, "\(label)")
+            for row in regime.members {
+                #expect(!row.source.isEmpty, "\(label) \(row.country)")
+                #expect(TimeZone(identifier: row.period.from.timeZone) != nil, "\(label) \(row.country)")
+            }
+        }
+        for row in policy.consentAges {
+            #expect(!row.source.isEmpty && TimeZone(identifier: row.period.from.timeZone) != nil, "\(row.country)")
+        }
     }
 }

@@ -18,6 +18,7 @@ import Testing
         claim.basis = .consent
         claim.purposes = purposes
         claim.explicit = explicit
+        claim.givenAt = Timestamp.parse("2026-01-01T00:00:00Z")
         return claim
     }
 
@@ -55,7 +56,9 @@ import Testing
                 .erasedContent,
             ])
         for reason in decision.reasons {
-            #expect(reason.article == reason.code.article)
+            // A German subject: every reason cites the GDPR, none the AI Act.
+            #expect(reason.article.hasPrefix("GDPR Art."), "\(reason.code): \(reason.article)")
+            #expect(!reason.article.contains("AI Act"))
             #expect(reason.message.count > 20)
         }
         #expect(decision.reasons.first { $0.code == .optedOut }!.message.contains("Art. 21"))

@@ -173,11 +173,17 @@ import Testing
             let response = try await client.execute(uri: "/v1/policy", method: .get)
             #expect(response.status == .ok)
             #expect(response.json["version"] as? String == DefaultPolicy.policy.version)
-            #expect(response.json["restricted_jurisdictions"] as? [String] == ["EU", "EEA", "UK", "CH"])
+            #expect(response.json["restricted_jurisdictions"] as? [String] == DefaultPolicy.policy.options.restrictedJurisdictions)
+            #expect((response.json["restricted_jurisdictions"] as? [String])?.contains("JE") == true)
+            #expect((response.json["governing_jurisdictions"] as? [String])?.suffix(9) == ["AD", "SM", "VA", "SJ", "GL", "BQ", "AW", "CW", "SX"])
+            #expect((response.json["controller"] as? [String: Any])?["established_in"] as? [String] == [])
             let rules = try #require(response.json["rules"] as? [[String: Any]])
             #expect(rules.compactMap { $0["id"] as? String } == DefaultPolicy.policy.rules.map(\.rawValue))
             let eu = (response.json["jurisdictions"] as? [String: Any])?["EU"] as? [String: Any]
             #expect((eu?["countries"] as? [String])?.contains("RE") == true)
+            #expect(eu?["law"] as? String == "GDPR" && eu?["time_zone"] as? String == "Europe/Brussels")
+            let swiss = (response.json["jurisdictions"] as? [String: Any])?["CH"] as? [String: Any]
+            #expect((swiss?["citations"] as? [String: String])?["LAWFUL_BASIS_MISSING"] == "FADP Art. 30-31")
         }
     }
 

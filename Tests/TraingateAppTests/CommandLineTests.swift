@@ -41,6 +41,32 @@ import TraingateStore
         #expect(failing.output.contains("decision: expected admitted, got rejected"))
     }
 
+    /// `serve` states who runs the gate before it listens: an operator must see at once whether
+    /// every subject needs a basis.
+    @Test func serveStatesTheOperatorsEstablishment() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-serve-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["serve", "--port", "0", "--data-dir", directory.path, "--established-in", "EU,UK"]
+        process.environment = ["TRAINGATE_MASTER_KEY": String(repeating: "7f", count: 32), "TRAINGATE_LOG_LEVEL": "error"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        var text = ""
+        while !text.contains("listening"), process.isRunning || !text.isEmpty {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        #expect(text.contains("operator established in EU, UK (controller.established_in): every subject needs a lawful basis"))
+        #expect(text.contains("traingate listening on http://127.0.0.1:"))
+    }
+
     @Test func versionNamesTheEmbeddedPolicy() throws {
         let result = try run(["version"])
         #expect(result.status == 0)

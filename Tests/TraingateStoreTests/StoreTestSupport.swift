@@ -45,14 +45,14 @@ struct StoreFixture {
         imageID: String = "img-1", source: String = "test", subjectID: String = "user-1", verdict: Verdict = .admitted, requestHash: String = "h1",
         image: [UInt8]? = [0xFF, 0xD8, 0xFF, 0x00]
     ) -> AdmissionSubmission {
-        let reasons = verdict == .admitted ? [] : [Reason(code: .visibilityNotPublic, rule: .visibility, message: "not public")]
+        let reasons: [ReasonCode] = verdict == .admitted ? [] : [.visibilityNotPublic]
         let decision = Evaluator.evaluate(
             DefaultPolicy.policy,
             facts: AdmissionFacts(
                 visibility: verdict == .admitted ? .public : .private,
                 signals: [CountrySignal(source: .accountCountry, country: CountryCode("US")!)]),
             environment: EvaluationEnvironment(now: Date()))
-        precondition(decision.reasons.map(\.code) == reasons.map(\.code))
+        precondition(decision.reasons.map(\.code) == reasons)
         return AdmissionSubmission(
             source: source, imageID: imageID, subjectRef: lookup(subjectID), subjectID: subjectID,
             sealedFacts: CanonicalJSON.encode(.object(["subject_id": .string(subjectID), "image_id": .string(imageID)])),

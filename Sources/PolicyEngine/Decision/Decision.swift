@@ -3,7 +3,7 @@ public struct Decision: Hashable, Sendable {
     public let verdict: Verdict
     /// Every failed rule, in policy order; empty when admitted.
     public let reasons: [Reason]
-    /// Restricted jurisdictions the subject's signals fall in, in the policy's order.
+    /// The regimes that govern the case (where the subject is, where the operator is established), in the policy's reporting order.
     public let jurisdictions: [String]
     public let policyID: String
     public let policyVersion: String

@@ -1,9 +1,10 @@
 import StrictDocuments
 
-/// One failed rule of a decision: what failed, under which article, and what a person can do about it.
+/// One failed rule of a decision: what failed, under which provision, and what a person can do about it.
 public struct Reason: Hashable, Sendable, Codable {
     public let code: ReasonCode
     public let rule: RuleID
+    /// The provisions of the laws that govern the case (the subject's regimes, the operator's).
     public let article: String
     public let message: String
 
@@ -15,10 +16,10 @@ public struct Reason: Hashable, Sendable, Codable {
         ])
     }
 
-    public init(code: ReasonCode, rule: RuleID, message: String) {
+    public init(code: ReasonCode, rule: RuleID, article: String, message: String) {
         self.code = code
         self.rule = rule
-        self.article = code.article
+        self.article = article
         self.message = message
     }
 }

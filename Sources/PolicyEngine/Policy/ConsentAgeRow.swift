@@ -1,4 +1,4 @@
-/// GDPR Art. 8(1) age of digital consent in one country for a period.
+/// GDPR Art. 8(1) age of digital consent in one country for a period, with the act that set it.
 public struct ConsentAgeRow: Hashable, Sendable, Encodable {
     public let country: CountryCode
     public let age: Int

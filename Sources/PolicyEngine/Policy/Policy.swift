@@ -2,7 +2,8 @@ import Crypto
 import Foundation
 import StrictDocuments
 
-/// An admission policy: options, the rules in evaluation order, and the reference data they use.
+/// An admission policy: who runs the gate, options, the rules in evaluation order, and the
+/// reference data they use (regimes, Art. 8 ages, citations).
 ///
 /// The `version` is `sha256:` of the canonical JSON of everything else (sorted keys, no
 /// whitespace), so reformatting or commenting a policy file does not change it while any
@@ -10,53 +11,90 @@ import StrictDocuments
 public struct Policy: Sendable, Encodable {
     public let id: String
     public let description: String
+    public let controller: ControllerSettings
     public let options: PolicyOptions
     public let rules: [RuleID]
     public let jurisdictions: [String: Jurisdiction]
+    /// The regimes' labels in the order the policy defines them.
+    public let regimeOrder: [String]
+    /// What reasons cite for a subject under no regime, and the policy-wide TDM reservation.
+    public let citations: Citations
     public let consentAges: [ConsentAgeRow]
     /// `sha256:` of `canonicalJSON`.
     public private(set) var version: String
-    /// For each country, the restricted jurisdictions it belongs to and when, in the options' order:
-    /// evaluation looks countries up here instead of rebuilding sets for every decision.
-    private var restrictedMembership: [CountryCode: [(jurisdiction: String, period: EffectivePeriod)]] = [:]
+    /// Every regime, in the order decisions list them: the restricted ones in the order of
+    /// `options.restrictedJurisdictions`, then the review tier (when treated as restricted),
+    /// then the rest in policy order. Decisions refer to regimes by index into this.
+    public private(set) var reportingOrder: [String] = []
+    /// How many of `reportingOrder` need a basis for a subject located in them.
+    public private(set) var governingCount = 0
+    /// For each country, the governing regimes it belongs to and when: evaluation looks
+    /// countries up here instead of rebuilding sets for every decision.
+    private var membership: [CountryCode: [(regime: Int, period: EffectivePeriod)]] = [:]
+    /// `controller.establishedIn` as indices into `reportingOrder`.
+    public private(set) var establishmentRegimes: [Int] = []
 
     public init(
-        id: String, description: String, options: PolicyOptions, rules: [RuleID],
-        jurisdictions: [String: Jurisdiction], consentAges: [ConsentAgeRow]
+        id: String, description: String, controller: ControllerSettings = ControllerSettings(), options: PolicyOptions,
+        rules: [RuleID], jurisdictions: [String: Jurisdiction], regimeOrder: [String]? = nil, citations: Citations,
+        consentAges: [ConsentAgeRow]
     ) {
         self.id = id
         self.description = description
+        self.controller = controller
         self.options = options
         self.rules = rules
         self.jurisdictions = jurisdictions
+        self.regimeOrder = regimeOrder ?? jurisdictions.keys.sorted()
+        self.citations = citations
         self.consentAges = consentAges
         self.version = ""
         self.version = Self.computeVersion(of: self)
-        for name in options.restrictedJurisdictions {
-            for row in jurisdictions[name]?.members ?? [] {
-                restrictedMembership[row.country, default: []].append((name, row.period))
+        let review = options.reviewRegimes == .restricted ? self.regimeOrder.filter { jurisdictions[$0]?.tier == .review } : []
+        let governing = options.restrictedJurisdictions + review.filter { !options.restrictedJurisdictions.contains($0) }
+        governingCount = governing.count
+        reportingOrder = governing + self.regimeOrder.filter { !governing.contains($0) }
+        for (index, label) in governing.enumerated() {
+            for row in jurisdictions[label]?.members ?? [] {
+                membership[row.country, default: []].append((index, row.period))
             }
         }
+        establishmentRegimes = controller.establishedIn.compactMap { reportingOrder.firstIndex(of: $0) }
     }
 
     /// The same policy with other options (and therefore another version).
     public func with(options: PolicyOptions) -> Policy {
         Policy(
-            id: id, description: description, options: options, rules: rules, jurisdictions: jurisdictions,
-            consentAges: consentAges)
+            id: id, description: description, controller: controller, options: options, rules: rules,
+            jurisdictions: jurisdictions, regimeOrder: regimeOrder, citations: citations, consentAges: consentAges)
     }
 
-    /// The restricted jurisdictions `country` belongs to on `day`, in the order of `options`.
-    public func restrictedJurisdictions(of country: CountryCode, on day: CalendarDay) -> [String] {
-        guard let rows = restrictedMembership[country] else { return [] }
-        return rows.filter { $0.period.contains(day) }.map(\.jurisdiction).reduce(into: []) {
-            if !$0.contains($1) { $0.append($1) }
-        }
+    /// The same policy run by another operator (and therefore another version).
+    public func with(controller: ControllerSettings) -> Policy {
+        Policy(
+            id: id, description: description, controller: controller, options: options, rules: rules,
+            jurisdictions: jurisdictions, regimeOrder: regimeOrder, citations: citations, consentAges: consentAges)
     }
 
-    /// The Art. 8 age of digital consent of `country` on `day`, if the reference data has one.
-    public func consentAge(of country: CountryCode, on day: CalendarDay) -> Int? {
-        consentAges.last { $0.country == country && $0.period.contains(day) }?.age
+    /// Indices into `reportingOrder` of the governing regimes `country` belongs to at `date`.
+    public func governingRegimes(of country: CountryCode, at date: Date) -> [Int] {
+        guard let rows = membership[country] else { return [] }
+        return rows.compactMap { $0.period.contains(date) ? $0.regime : nil }
+    }
+
+    /// Labels of the governing regimes `country` belongs to at `date`, in reporting order.
+    public func restrictedJurisdictions(of country: CountryCode, at date: Date) -> [String] {
+        Set(governingRegimes(of: country, at: date)).sorted().map { reportingOrder[$0] }
+    }
+
+    /// The regime at `index` of `reportingOrder`.
+    public func regime(_ index: Int) -> Jurisdiction {
+        jurisdictions[reportingOrder[index]]!  // reportingOrder holds only defined labels
+    }
+
+    /// The Art. 8 age of digital consent of `country` at `date`, if the reference data has one.
+    public func consentAge(of country: CountryCode, at date: Date) -> Int? {
+        consentAges.last { $0.country == country && $0.period.contains(date) }?.age
     }
 
     /// The canonical bytes the version hashes.
@@ -71,7 +109,8 @@ public struct Policy: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, description, options, rules, jurisdictions
+        case id, description, controller, options, rules, jurisdictions, citations
+        case regimeOrder = "regime_order"
         case consentAges = "art8_ages"
     }
 
@@ -79,9 +118,12 @@ public struct Policy: Sendable, Encodable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
         try container.encode(description, forKey: .description)
+        try container.encode(controller, forKey: .controller)
         try container.encode(options, forKey: .options)
         try container.encode(rules, forKey: .rules)
         try container.encode(jurisdictions, forKey: .jurisdictions)
+        try container.encode(regimeOrder, forKey: .regimeOrder)
+        try container.encode(citations, forKey: .citations)
         try container.encode(consentAges, forKey: .consentAges)
     }
 }

@@ -1,27 +1,42 @@
+import Foundation
 import StrictDocuments
 
 /// Reads a policy from YAML, rejecting unknown keys and bad values with the line and key.
 public enum PolicyLoader {
+    /// Every regime cites these: the provisions that bring a case into its scope, and one for
+    /// each reason code its law grounds (all but `RESIDENCY_UNKNOWN`, which no regime can know).
+    static let regimeCitationKeys = Set([Citations.scopeKey, Citations.establishmentKey])
+        .union(ReasonCode.allCases.filter { $0 != .residencyUnknown }.map(\.rawValue))
+    /// The policy-wide citations, for subjects under no regime: every code, and the TDM reservation.
+    static let defaultCitationKeys: Set<String> = Set(ReasonCode.allCases.map(\.rawValue)).union([Citations.tdmReservationKey])
+
     /// - Throws: `DocumentError` naming the line and key of the first problem.
     public static func load(yaml text: String) throws -> Policy {
         let root = try YAMLValue.parse(text, documentName: "policy")
         let top = try root.mapping(
-            allowed: ["id", "description", "options", "rules", "jurisdictions", "art8_ages"],
-            required: ["id", "rules", "jurisdictions"])
+            allowed: ["id", "description", "controller", "options", "rules", "citation_sets", "citations", "jurisdictions", "art8_ages"],
+            required: ["id", "rules", "citations", "jurisdictions"])
         let id = try top["id"]!.string()
         guard !id.isEmpty, id.count <= 64, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
             throw top["id"]!.error("must be 1..64 letters, digits, '-' or '_'")
         }
-        let jurisdictions = try readJurisdictions(top["jurisdictions"]!)
-        let options = try top["options"].map { try readOptions($0, known: jurisdictions) } ?? PolicyOptions()
-        if top["options"] == nil { try checkRestricted(options.restrictedJurisdictions, known: jurisdictions, at: root) }
+        let sets = try top["citation_sets"].map(readCitationSets) ?? [:]
+        let (jurisdictions, order) = try readJurisdictions(top["jurisdictions"]!, citationSets: sets)
+        var options = try top["options"].map { try readOptions($0, known: jurisdictions) } ?? PolicyOptions()
+        if options.restrictedJurisdictions.isEmpty {
+            options.restrictedJurisdictions = order.filter { jurisdictions[$0]!.tier == .restricted }
+        }
+        let controller = try top["controller"].map { try readController($0, known: jurisdictions) } ?? ControllerSettings()
         return Policy(
             id: id,
             description: try top["description"]?.string() ?? "",
+            controller: controller,
             options: options,
             rules: try readRules(top["rules"]!),
             jurisdictions: jurisdictions,
-            consentAges: try top["art8_ages"].map(readConsentAges) ?? [])
+            regimeOrder: order,
+            citations: try readCitations(top["citations"]!, required: defaultCitationKeys, law: nil, sets: [:]),
+            consentAges: try top["art8_ages"].map { try readConsentAges($0, zones: zones(of: jurisdictions)) } ?? [])
     }
 
     /// The policy with some options replaced by those in `value` (a YAML `options` mapping).
@@ -29,30 +44,68 @@ public enum PolicyLoader {
         policy.with(options: try readOptions(value, known: policy.jurisdictions, base: policy.options))
     }
 
+    /// The policy run by the operator `value` describes (a YAML `controller` mapping).
+    public static func overriding(_ policy: Policy, controller value: YAMLValue) throws -> Policy {
+        policy.with(controller: try readController(value, known: policy.jurisdictions))
+    }
+
+    /// The policy run by an operator established in `regimes` (labels of the policy's regimes).
+    public static func overriding(_ policy: Policy, establishedIn regimes: [String]) throws -> Policy {
+        for label in regimes where policy.jurisdictions[label] == nil {
+            throw DocumentError(path: "controller.established_in", line: nil, message: unknownRegime(label, known: policy.jurisdictions))
+        }
+        return policy.with(controller: ControllerSettings(establishedIn: regimes))
+    }
+
+    private static func readController(_ value: YAMLValue, known: [String: Jurisdiction]) throws -> ControllerSettings {
+        let map = try value.mapping(allowed: ["established_in"])
+        guard let list = map["established_in"] else { return ControllerSettings() }
+        let labels = try list.sequence().map { item in
+            let label = try item.string()
+            guard known[label] != nil else { throw item.error(unknownRegime(label, known: known)) }
+            return label
+        }
+        if Set(labels).count != labels.count { throw list.error("lists a regime twice") }
+        return ControllerSettings(establishedIn: labels)
+    }
+
+    private static func unknownRegime(_ label: String, known: [String: Jurisdiction]) -> String {
+        "names regime '\(label)', which the policy does not define under 'jurisdictions' (defined: \(known.keys.sorted().joined(separator: ", ")))"
+    }
+
     private static func readOptions(
         _ value: YAMLValue, known: [String: Jurisdiction], base: PolicyOptions = PolicyOptions()
     ) throws -> PolicyOptions {
         let map = try value.mapping(allowed: [
-            "minimum_age", "allow_legitimate_interests", "require_residency_signal", "restricted_jurisdictions",
-            "gps_border_distance_km",
+            "minimum_age", "allow_legitimate_interests", "objection_window_days", "require_residency_signal",
+            "restricted_jurisdictions", "review_regimes", "gps_border_distance_km",
         ])
         var options = base
         if let v = map["minimum_age"] { options.minimumAge = try v.int(in: 0...150) }
         if let v = map["allow_legitimate_interests"] { options.allowLegitimateInterests = try v.bool() }
+        if let v = map["objection_window_days"] { options.objectionWindowDays = try v.int(in: 0...3650) }
         if let v = map["require_residency_signal"] { options.requireResidencySignal = try v.bool() }
         if let v = map["gps_border_distance_km"] { options.gpsBorderDistanceKm = try v.double(in: 0...500) }
+        if let v = map["review_regimes"] {
+            let text = try v.string()
+            guard let treatment = ReviewRegimeTreatment(rawValue: text) else {
+                throw v.error("must be one of: \(ReviewRegimeTreatment.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            options.reviewRegimes = treatment
+        }
         if let v = map["restricted_jurisdictions"] {
             options.restrictedJurisdictions = try v.sequence().map { try $0.string() }
-            try checkRestricted(options.restrictedJurisdictions, known: known, at: v)
+            for name in options.restrictedJurisdictions {
+                guard let regime = known[name] else { throw v.error(unknownRegime(name, known: known)) }
+                guard regime.tier == .restricted else {
+                    throw v.error("lists '\(name)', a review-tier regime: review_regimes decides how those are treated")
+                }
+            }
+            if Set(options.restrictedJurisdictions).count != options.restrictedJurisdictions.count {
+                throw v.error("lists a jurisdiction twice")
+            }
         }
         return options
-    }
-
-    private static func checkRestricted(_ names: [String], known: [String: Jurisdiction], at value: YAMLValue) throws {
-        for name in names where known[name] == nil {
-            throw value.error("names jurisdiction '\(name)', which the policy does not define under 'jurisdictions'")
-        }
-        if Set(names).count != names.count { throw value.error("lists a jurisdiction twice") }
     }
 
     private static func readRules(_ value: YAMLValue) throws -> [RuleID] {
@@ -68,34 +121,115 @@ public enum PolicyLoader {
         }
     }
 
-    private static func readJurisdictions(_ value: YAMLValue) throws -> [String: Jurisdiction] {
-        var result: [String: Jurisdiction] = [:]
+    /// Named sets of article numbers that several laws share (the GDPR's, which the UK GDPR,
+    /// the Gibraltar GDPR and others keep): a regime citing a set gets "<its law> <article>".
+    private static func readCitationSets(_ value: YAMLValue) throws -> [String: [String: String]] {
+        var sets: [String: [String: String]] = [:]
         for (name, body) in try value.entries() {
-            let map = try body.mapping(allowed: ["name", "members"], required: ["members"])
+            var articles: [String: String] = [:]
+            for (key, text) in try body.entries() {
+                guard regimeCitationKeys.contains(key) else { throw text.error("unknown citation key; known: \(regimeCitationKeys.sorted().joined(separator: ", "))") }
+                articles[key] = try nonEmpty(text)
+            }
+            sets[name] = articles
+        }
+        return sets
+    }
+
+    /// `citations` is the name of a set, `law` (cite the law by name for every reason, where its
+    /// article numbers are not verified), or a mapping of full citations, optionally `like:` a set
+    /// for the keys it does not give. Every key in `required` must end up with a citation.
+    private static func readCitations(
+        _ value: YAMLValue, required: Set<String>, law: String?, sets: [String: [String: String]]
+    ) throws -> Citations {
+        func fromSet(_ name: YAMLValue) throws -> [String: String] {
+            let text = try name.string()
+            guard let set = sets[text], let law else {
+                throw name.error("names citation set '\(text)', which 'citation_sets' does not define")
+            }
+            return set.mapValues { "\(law) \($0)" }
+        }
+        var articles: [String: String] = [:]
+        if value.isScalar, try value.string() == "law", let law {
+            articles = Dictionary(uniqueKeysWithValues: required.map { ($0, law) })
+        } else if value.isScalar {
+            articles = try fromSet(value)
+        } else {
+            for (key, text) in try value.entries() {
+                if key == "like", law != nil {
+                    articles.merge(try fromSet(text)) { given, _ in given }
+                    continue
+                }
+                guard required.contains(key) else {
+                    throw text.error("unknown citation key; known: \(required.sorted().joined(separator: ", "))")
+                }
+                articles[key] = try nonEmpty(text)
+            }
+        }
+        let missing = required.subtracting(articles.keys).sorted()
+        guard missing.isEmpty else { throw value.error("has no citation for \(missing.joined(separator: ", "))") }
+        return Citations(articles)
+    }
+
+    private static func readJurisdictions(
+        _ value: YAMLValue, citationSets: [String: [String: String]]
+    ) throws -> ([String: Jurisdiction], [String]) {
+        var result: [String: Jurisdiction] = [:]
+        var order: [String] = []
+        for (label, body) in try value.entries() {
+            let map = try body.mapping(
+                allowed: ["name", "law", "source", "tier", "time_zone", "citations", "members"],
+                required: ["name", "law", "source", "tier", "time_zone", "citations", "members"])
+            let law = try nonEmpty(map["law"]!)
+            let tierText = try map["tier"]!.string()
+            guard let tier = RegimeTier(rawValue: tierText) else {
+                throw map["tier"]!.error("must be one of: \(RegimeTier.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let zone = try timeZone(map["time_zone"]!)
             let members = try map["members"]!.sequence().map { row in
                 let fields = try row.mapping(
-                    allowed: ["country", "effective_from", "effective_until", "source", "note"],
+                    allowed: ["country", "effective_from", "effective_until", "time_zone", "source", "note"],
                     required: ["country", "effective_from", "source"])
                 return TerritoryRow(
                     country: try country(fields["country"]!),
-                    period: try period(fields, at: row),
+                    period: try period(fields, at: row, defaultZone: zone),
                     source: try nonEmpty(fields["source"]!),
                     note: try fields["note"]?.string())
             }
-            result[name] = Jurisdiction(name: try map["name"]?.string() ?? name, members: members)
+            result[label] = Jurisdiction(
+                name: try nonEmpty(map["name"]!), law: law, source: try nonEmpty(map["source"]!), tier: tier, timeZone: zone,
+                citations: try readCitations(map["citations"]!, required: regimeCitationKeys, law: law, sets: citationSets),
+                members: members)
+            order.append(label)
         }
-        return result
+        return (result, order)
     }
 
-    private static func readConsentAges(_ value: YAMLValue) throws -> [ConsentAgeRow] {
+    /// Each country's time zone, from the first territory row that names it: an Art. 8 row's
+    /// day starts at midnight there unless the row says otherwise.
+    private static func zones(of jurisdictions: [String: Jurisdiction]) -> [CountryCode: String] {
+        var zones: [CountryCode: String] = [:]
+        for label in jurisdictions.keys.sorted() {
+            for row in jurisdictions[label]!.members where zones[row.country] == nil {
+                zones[row.country] = row.period.from.timeZone
+            }
+        }
+        return zones
+    }
+
+    private static func readConsentAges(_ value: YAMLValue, zones: [CountryCode: String]) throws -> [ConsentAgeRow] {
         try value.sequence().map { row in
             let fields = try row.mapping(
-                allowed: ["country", "age", "effective_from", "effective_until", "source"],
+                allowed: ["country", "age", "effective_from", "effective_until", "time_zone", "source"],
                 required: ["country", "age", "effective_from", "source"])
+            let code = try country(fields["country"]!)
+            guard let zone = try fields["time_zone"].map(timeZone) ?? zones[code] else {
+                throw row.error("needs a time_zone: \(code) is in no regime's territories")
+            }
             return ConsentAgeRow(
-                country: try country(fields["country"]!),
+                country: code,
                 age: try fields["age"]!.int(in: 0...150),
-                period: try period(fields, at: row),
+                period: try period(fields, at: row, defaultZone: zone),
                 source: try nonEmpty(fields["source"]!))
         }
     }
@@ -108,17 +242,26 @@ public enum PolicyLoader {
         return code
     }
 
-    private static func period(_ fields: [String: YAMLValue], at row: YAMLValue) throws -> EffectivePeriod {
-        let from = try day(fields["effective_from"]!)
-        let until = try fields["effective_until"].map(day)
+    private static func timeZone(_ value: YAMLValue) throws -> String {
+        let text = try value.string()
+        guard TimeZone(identifier: text) != nil else { throw value.error("'\(text)' is not an IANA time zone (e.g. Europe/Zurich)") }
+        return text
+    }
+
+    private static func period(_ fields: [String: YAMLValue], at row: YAMLValue, defaultZone: String) throws -> EffectivePeriod {
+        let zone = try fields["time_zone"].map(timeZone) ?? defaultZone
+        let from = try instant(fields["effective_from"]!, zone: zone)
+        let until = try fields["effective_until"].map { try instant($0, zone: zone) }
         if let until, until <= from { throw row.error("effective_until must be after effective_from") }
         return EffectivePeriod(from: from, until: until)
     }
 
-    private static func day(_ value: YAMLValue) throws -> CalendarDay {
+    private static func instant(_ value: YAMLValue, zone: String) throws -> EffectiveInstant {
         let text = try value.string()
-        guard let day = CalendarDay(text) else { throw value.error("'\(text)' is not a date (YYYY-MM-DD)") }
-        return day
+        guard let instant = EffectiveInstant(text, timeZone: zone) else {
+            throw value.error("'\(text)' is not a day (YYYY-MM-DD, midnight in \(zone)) or an RFC 3339 instant")
+        }
+        return instant
     }
 
     private static func nonEmpty(_ value: YAMLValue) throws -> String {

@@ -2,12 +2,20 @@
 public struct PolicyOptions: Hashable, Sendable, Encodable {
     /// Subjects younger than this are rejected everywhere.
     public var minimumAge: Int = 18
-    /// Whether a legitimate-interests assessment can stand in for consent in restricted jurisdictions.
+    /// Whether legitimate interests (GDPR Art. 6(1)(f)) can stand in for consent where a basis is
+    /// needed, under the conditions of EDPB Opinion 28/2024 (assessment, notice, objection window,
+    /// adults only).
     public var allowLegitimateInterests: Bool = false
+    /// Days between the Art. 14 notice and the first use under legitimate interests, in which
+    /// the subject can object.
+    public var objectionWindowDays: Int = 30
     /// Whether a subject with no country signal at all is rejected (`RESIDENCY_UNKNOWN`).
     public var requireResidencySignal: Bool = true
-    /// Jurisdictions (keys of the policy's `jurisdictions`) whose subjects need a lawful basis.
-    public var restrictedJurisdictions: [String] = ["EU", "EEA", "UK", "CH"]
+    /// Restricted-tier regimes (keys of the policy's `jurisdictions`) whose subjects need a
+    /// lawful basis; a policy that does not list them gets every restricted-tier regime.
+    public var restrictedJurisdictions: [String] = []
+    /// How review-tier regimes are treated.
+    public var reviewRegimes: ReviewRegimeTreatment = .restricted
     /// A GPS position this close to a restricted territory counts as inside it.
     public var gpsBorderDistanceKm: Double = 25
 
@@ -16,8 +24,10 @@ public struct PolicyOptions: Hashable, Sendable, Encodable {
     enum CodingKeys: String, CodingKey {
         case minimumAge = "minimum_age"
         case allowLegitimateInterests = "allow_legitimate_interests"
+        case objectionWindowDays = "objection_window_days"
         case requireResidencySignal = "require_residency_signal"
         case restrictedJurisdictions = "restricted_jurisdictions"
+        case reviewRegimes = "review_regimes"
         case gpsBorderDistanceKm = "gps_border_distance_km"
     }
 }

@@ -1,4 +1,4 @@
-/// One country or territory belonging to a jurisdiction for a period, with where that fact comes from.
+/// One country or territory belonging to a regime for a period, with where that fact comes from.
 public struct TerritoryRow: Hashable, Sendable, Encodable {
     public let country: CountryCode
     public let period: EffectivePeriod

@@ -44,8 +44,11 @@ extension AdmissionRequest {
             form.object("lawful_basis") { fields in
                 fields.string("assessment_ref", basis.assessmentRef)
                 fields.string("basis", basis.basis?.rawValue)
+                fields.string("consent_ref", basis.consentRef)
                 fields.bool("explicit", basis.explicit)
                 fields.string("given_at", basis.givenAt.map(Timestamp.format))
+                fields.string("notice_given_at", basis.noticeGivenAt.map(Timestamp.format))
+                fields.string("notice_version", basis.noticeVersion)
                 fields.strings("purposes", Set(basis.purposes).sorted())
                 fields.string("withdrawn_at", basis.withdrawnAt.map(Timestamp.format))
             }

@@ -9,8 +9,11 @@ public enum AdmissionRequestParser {
     /// - Parameters:
     ///   - json: the parsed body (or the multipart `metadata` part).
     ///   - allowImageField: false for multipart metadata, where the image travels as its own part.
+    ///   - now: the time of the request; a notice dated after it cannot have been given.
     /// - Returns: the request, or every field error found.
-    public static func parse(_ json: JSONValue, allowImageField: Bool = true) -> Result<AdmissionRequest, ValidationFailure> {
+    public static func parse(
+        _ json: JSONValue, allowImageField: Bool = true, now: Date = Date()
+    ) -> Result<AdmissionRequest, ValidationFailure> {
         var errors = FieldErrors()
         var allowed: Set<String> = [
             "image_id", "source", "subject", "visibility", "lawful_basis", "signals", "special_categories", "opt_outs",
@@ -41,7 +44,7 @@ public enum AdmissionRequestParser {
             errors.add("subject", "is required")
         }
 
-        let lawfulBasis = parseLawfulBasis(body["lawful_basis"], errors: &errors)
+        let lawfulBasis = parseLawfulBasis(body["lawful_basis"], now: now, errors: &errors)
 
         var uploadIP: CountryCode?
         var declared: CountryCode?
@@ -117,11 +120,14 @@ public enum AdmissionRequestParser {
         return text
     }
 
-    private static func parseLawfulBasis(_ value: JSONValue?, errors: inout FieldErrors) -> LawfulBasisClaim? {
+    private static func parseLawfulBasis(_ value: JSONValue?, now: Date, errors: inout FieldErrors) -> LawfulBasisClaim? {
         guard let value, value != .null,
             let fields = errors.object(
                 value, at: "lawful_basis",
-                allowed: ["basis", "explicit", "purposes", "given_at", "withdrawn_at", "assessment_ref"])
+                allowed: [
+                    "basis", "explicit", "purposes", "given_at", "withdrawn_at", "consent_ref", "notice_version",
+                    "notice_given_at", "assessment_ref",
+                ])
         else { return nil }
         var claim = LawfulBasisClaim()
         claim.basis = errors.enumeration(fields["basis"], at: "lawful_basis.basis")
@@ -135,6 +141,14 @@ public enum AdmissionRequestParser {
         claim.givenAt = errors.timestamp(fields["given_at"], at: "lawful_basis.given_at")
         claim.withdrawnAt = errors.timestamp(fields["withdrawn_at"], at: "lawful_basis.withdrawn_at")
         claim.assessmentRef = errors.string(fields["assessment_ref"], at: "lawful_basis.assessment_ref", length: 1...256)
+        claim.consentRef = errors.string(fields["consent_ref"], at: "lawful_basis.consent_ref", length: 1...256)
+        claim.noticeVersion = errors.string(fields["notice_version"], at: "lawful_basis.notice_version", length: 1...64)
+        claim.noticeGivenAt = errors.timestamp(fields["notice_given_at"], at: "lawful_basis.notice_given_at")
+        if let notice = claim.noticeGivenAt, notice > now {
+            // A consent dated ahead is a claim to weigh (LAWFUL_BASIS_INSUFFICIENT); a notice is a
+            // record of something that happened, and cannot have happened yet.
+            errors.add("lawful_basis.notice_given_at", "is in the future (\(Timestamp.format(notice))): a notice is recorded once it was given")
+        }
         return claim
     }
 

@@ -12,17 +12,17 @@ enum ConsentRule {
         guard claim.basis == .consent else { return [] }
         var reasons: [Reason] = []
         if claim.isWithdrawn(at: context.now), let withdrawnAt = claim.withdrawnAt {
+            let after = claim.givenAt.map { " (after the consent of \(Timestamp.format($0)))" } ?? ""
             reasons.append(
-                Reason(
-                    code: .consentWithdrawn, rule: rule,
-                    message: "Consent was withdrawn at \(Timestamp.format(withdrawnAt)); it can no longer be relied on."))
+                context.reason(
+                    .consentWithdrawn, rule,
+                    "Consent was withdrawn at \(Timestamp.format(withdrawnAt))\(after); it can no longer be relied on "
+                        + "unless the subject consents again (a given_at later than the withdrawal)."))
         }
         if !claim.coversTraining {
             let listed = claim.purposes.isEmpty ? "none" : claim.purposes.joined(separator: ", ")
             reasons.append(
-                Reason(
-                    code: .consentPurposeMismatch, rule: rule,
-                    message: "The consent's purposes (\(listed)) do not include model_training."))
+                context.reason(.consentPurposeMismatch, rule, "The consent's purposes (\(listed)) do not include model_training."))
         }
         return reasons
     }

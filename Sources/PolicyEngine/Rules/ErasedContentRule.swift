@@ -3,9 +3,8 @@ enum ErasedContentRule {
     static func evaluate(_ context: RuleContext) -> [Reason] {
         guard context.environment.contentErased else { return [] }
         return [
-            Reason(
-                code: .erasedContent, rule: .erasedContent,
-                message: "The image matches content erased under Art. 17; it cannot be admitted again.")
+            context.reason(
+                .erasedContent, .erasedContent, "The image matches content erased under Art. 17; it cannot be admitted again.")
         ]
     }
 }

@@ -5,27 +5,58 @@ struct RuleContext {
     let policy: Policy
     let facts: AdmissionFacts
     let environment: EvaluationEnvironment
-    let day: CalendarDay
-    /// Signals that fall in a restricted jurisdiction on `day`.
+    /// Signals that fall in a governing regime at `now`.
     let restrictedSignals: [CountrySignal]
-    /// The restricted jurisdictions hit, in the policy's order.
+    /// Governing regimes the subject is located in, as indices into `policy.reportingOrder`, ascending.
+    let subjectRegimes: [Int]
+    /// Regimes whose law applies because of where the operator is established and not already
+    /// because of where the subject is.
+    let establishmentOnlyRegimes: [Int]
+    /// Labels of every regime that governs the case, in reporting order.
     let jurisdictions: [String]
 
     init(policy: Policy, facts: AdmissionFacts, environment: EvaluationEnvironment) {
         self.policy = policy
         self.facts = facts
         self.environment = environment
-        day = CalendarDay(containing: environment.now)
-        let today = day
-        var hit: [String] = []
+        let now = environment.now
+        var hit: [Int] = []
         restrictedSignals = facts.signals.filter { signal in
-            let names = policy.restrictedJurisdictions(of: signal.country, on: today)
-            hit += names
-            return !names.isEmpty
+            let regimes = policy.governingRegimes(of: signal.country, at: now)
+            hit += regimes
+            return !regimes.isEmpty
         }
-        jurisdictions = policy.options.restrictedJurisdictions.filter(hit.contains)
+        subjectRegimes = Set(hit).sorted()
+        establishmentOnlyRegimes = policy.establishmentRegimes.filter { !hit.contains($0) }
+        jurisdictions = (subjectRegimes + establishmentOnlyRegimes).sorted().map { policy.reportingOrder[$0] }
     }
 
     var now: Date { environment.now }
-    var isRestricted: Bool { !restrictedSignals.isEmpty }
+    /// The subject is located in a governing regime.
+    var isRestricted: Bool { !subjectRegimes.isEmpty }
+    /// Some regime's law governs the case, so the photo needs a lawful basis.
+    var needsBasis: Bool { !subjectRegimes.isEmpty || !establishmentOnlyRegimes.isEmpty }
+
+    /// What a reason with `code` cites: each governing regime's own provision (with the
+    /// establishment provision for a regime that governs only through the operator), or the
+    /// policy's citation when no regime governs the case.
+    func article(_ code: ReasonCode) -> String {
+        var parts: [String] = []
+        func add(_ citation: String?) {
+            if let citation, !parts.contains(citation) { parts.append(citation) }
+        }
+        for index in subjectRegimes { add(policy.regime(index).citations[code]) }
+        for index in establishmentOnlyRegimes {
+            let citations = policy.regime(index).citations
+            add(citations.establishment)
+            add(citations[code])
+        }
+        if parts.isEmpty { add(policy.citations[code]) }
+        return parts.joined(separator: "; ")
+    }
+
+    /// A reason of `rule` with `code`, citing what governs the case.
+    func reason(_ code: ReasonCode, _ rule: RuleID, _ message: String) -> Reason {
+        Reason(code: code, rule: rule, article: article(code), message: message)
+    }
 }

@@ -5,10 +5,10 @@ enum SpecialCategoryRule {
         guard !categories.isEmpty else { return [] }
         if context.facts.lawfulBasis?.isExplicitConsent(at: context.now) == true { return [] }
         return [
-            Reason(
-                code: .specialCategory, rule: .specialCategory,
-                message: "Special categories (\(categories.map(\.rawValue).joined(separator: ", "))) need explicit, valid "
-                    + "consent: lawful_basis.basis consent with explicit true and purpose model_training.")
+            context.reason(
+                .specialCategory, .specialCategory,
+                "Special categories (\(categories.map(\.rawValue).joined(separator: ", "))) need explicit, valid consent: "
+                    + "lawful_basis.basis consent with explicit true, purpose model_training and given_at.")
         ]
     }
 }

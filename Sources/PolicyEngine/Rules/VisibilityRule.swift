@@ -3,9 +3,9 @@ enum VisibilityRule {
     static func evaluate(_ context: RuleContext) -> [Reason] {
         guard context.facts.visibility != .public else { return [] }
         return [
-            Reason(
-                code: .visibilityNotPublic, rule: .visibility,
-                message: "The post is visible to '\(context.facts.visibility.rawValue)' only; only public posts can be admitted.")
+            context.reason(
+                .visibilityNotPublic, .visibility,
+                "The post is visible to '\(context.facts.visibility.rawValue)' only; only public posts can be admitted.")
         ]
     }
 }

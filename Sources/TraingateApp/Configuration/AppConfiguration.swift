@@ -11,6 +11,9 @@ public struct AppConfiguration: Sendable {
     public var dataDirectory = "./data"
     /// A policy YAML file; nil means the policy compiled into the binary.
     public var policyPath: String?
+    /// Overrides the policy's `controller.established_in`: the regimes the operator is established
+    /// in (comma-separated labels, `none` for no regime); nil keeps the policy's own setting.
+    public var establishedIn: [String]?
     /// Largest image accepted, in bytes (decoded size).
     public var maxImageBytes = 20 * 1024 * 1024
     /// Largest image in pixels (width × height), checked from the header before decoding.
@@ -54,7 +57,7 @@ public struct AppConfiguration: Sendable {
     /// Environment variable → key, as documented in config/traingate.yaml.
     static let environmentKeys: [(variable: String, key: String)] = [
         ("TRAINGATE_HOST", "http.host"), ("TRAINGATE_PORT", "http.port"), ("TRAINGATE_DATA_DIR", "data.dir"),
-        ("TRAINGATE_POLICY", "policy.path"), ("TRAINGATE_MAX_IMAGE_BYTES", "limits.max_image_bytes"),
+        ("TRAINGATE_POLICY", "policy.path"), ("TRAINGATE_ESTABLISHED_IN", "policy.established_in"), ("TRAINGATE_MAX_IMAGE_BYTES", "limits.max_image_bytes"),
         ("TRAINGATE_MAX_BATCH_LINES", "limits.max_batch_lines"), ("TRAINGATE_MAX_BATCH_BYTES", "limits.max_batch_bytes"), ("TRAINGATE_MASTER_KEY", "security.master_key"),
         ("TRAINGATE_BENCHMARK_ROUTES", "http.benchmark_routes"), ("TRAINGATE_LOG_LEVEL", "log.level"),
         ("TRAINGATE_GROUP_COMMIT_MAX_BATCH", "storage.group_commit_max_batch"),
@@ -95,7 +98,7 @@ public struct AppConfiguration: Sendable {
     private mutating func apply(yaml root: YAMLValue) throws {
         let sections = try root.mapping(allowed: ["http", "data", "policy", "limits", "images", "security", "storage", "audit", "training", "log"])
         let known: [String: Set<String>] = [
-            "http": ["host", "port", "benchmark_routes"], "data": ["dir"], "policy": ["path"],
+            "http": ["host", "port", "benchmark_routes"], "data": ["dir"], "policy": ["path", "established_in"],
             "limits": ["max_image_bytes", "max_image_pixels", "max_exif_bytes", "max_batch_lines", "max_batch_bytes"],
             "security": ["master_key"],
             "storage": ["group_commit_max_batch", "checkpoint_interval_ms"], "audit": ["anchor_interval_seconds"], "images": ["stored_longest_side", "near_duplicate_distance"], "training": ["blas_threads", "max_images", "thread_nice"], "log": ["level"],
@@ -129,6 +132,9 @@ public struct AppConfiguration: Sendable {
             benchmarkRoutes = flag
         case "data.dir": dataDirectory = value
         case "policy.path": policyPath = value.isEmpty ? nil : value
+        case "policy.established_in":
+            let labels = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            establishedIn = value.isEmpty ? nil : labels == ["none"] ? [] : labels
         case "limits.max_image_bytes": maxImageBytes = try integer(1...(1 << 30))
         case "limits.max_image_pixels": maxImagePixels = try integer(1...1_000_000_000)
         case "limits.max_exif_bytes": maxExifBytes = try integer(0...(16 << 20))

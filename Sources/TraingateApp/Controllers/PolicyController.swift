@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PolicyEngine
+import StrictDocuments
 
 /// `GET /v1/policy` and `POST /v1/policy/evaluate` (a dry run: decides, records nothing).
 struct PolicyController: Sendable {
@@ -13,12 +14,27 @@ struct PolicyController: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        try JSONResponse.make(.ok, PolicyBody(service.policy, on: CalendarDay(containing: service.now())))
+        try JSONResponse.make(.ok, PolicyBody(service.policy, at: service.now()))
     }
 
+    /// `?at=INSTANT` (RFC 3339 with an offset) evaluates as of that instant: what the policy
+    /// said then, for an auditor; default now.
     @Sendable func evaluate(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let instant = try Self.instant(request.uri.queryParameters.get("at"))
         let admission = try await decoder.decode(request)
-        let evaluation = try await service.evaluate(admission)
+        let evaluation = try await service.evaluate(admission, at: instant)
         return JSONResponse.make(.ok, json: EvaluationBody(request: admission, evaluation: evaluation).json)
+    }
+
+    private static func instant(_ text: String?) throws -> Date? {
+        guard let text else { return nil }
+        // A '+' left unescaped in a query string arrives as a space.
+        guard let instant = Timestamp.parse(text) ?? Timestamp.parse(text.replacingOccurrences(of: " ", with: "+")) else {
+            throw ProblemDetails(
+                validation: [
+                    DocumentError(path: "at", message: "'\(text)' is not an RFC 3339 instant with an offset (e.g. 2023-09-01T00:00:00+02:00)")
+                ])
+        }
+        return instant
     }
 }

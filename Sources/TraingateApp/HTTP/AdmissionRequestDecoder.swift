@@ -1,3 +1,4 @@
+import Foundation
 import Imaging
 import Hummingbird
 import NIOCore
@@ -10,6 +11,8 @@ import StrictDocuments
 struct AdmissionRequestDecoder: Sendable {
     let maxImageBytes: Int
     let maxBodyBytes: Int
+    /// The service's clock: a notice dated after it is refused.
+    let now: @Sendable () -> Date
 
     func decode(_ request: Request) async throws -> AdmissionRequest {
         let mediaType = MediaType(request.headers[.contentType])
@@ -32,7 +35,7 @@ struct AdmissionRequestDecoder: Sendable {
     /// Decodes one JSON body (also one NDJSON line).
     func decodeJSON(_ bytes: some Collection<UInt8>, allowImageField: Bool, imageField: String) throws -> AdmissionRequest {
         let json = try RequestBody.parseJSON(bytes)
-        switch AdmissionRequestParser.parse(json, allowImageField: allowImageField) {
+        switch AdmissionRequestParser.parse(json, allowImageField: allowImageField, now: now()) {
         case .failure(let failure):
             throw ProblemDetails(validation: failure.errors)
         case .success(let request):

@@ -24,13 +24,14 @@ struct AdmissionService: Sendable {
         let image: IntakeResult?
     }
 
-    /// Decides without recording anything (`POST /v1/policy/evaluate`).
-    func evaluate(_ request: AdmissionRequest) async throws -> Evaluation {
+    /// Decides without recording anything (`POST /v1/policy/evaluate`), as of `instant`
+    /// (default now), with the subject's standing as stored now.
+    func evaluate(_ request: AdmissionRequest, at instant: Date? = nil) async throws -> Evaluation {
         let image = try await inspect(request)
         let subjectRef = pseudonymizer.reference(source: request.source, subjectID: request.subjectID)
         let standing = try await store.standing(
             subjectRef: subjectRef, contentSHA256: image?.sha256, perceptualHash: image?.perceptualHash.value)
-        return evaluate(request, image: image, standing: standing, at: now())
+        return evaluate(request, image: image, standing: standing, at: instant ?? now())
     }
 
     /// Runs the image through intake (decode, EXIF, minimise, hash) on NIO's blocking thread

@@ -32,7 +32,7 @@ public struct PolicyTestRunner {
         var names = Set<String>()
         return try top["cases"]!.sequence().map { item in
             let fields = try item.mapping(
-                allowed: ["name", "now", "options", "environment", "input", "expect"],
+                allowed: ["name", "now", "controller", "options", "environment", "input", "expect"],
                 required: ["name", "now", "input", "expect"])
             let name = try fields["name"]!.string()
             guard names.insert(name).inserted else { throw fields["name"]!.error("duplicate case name '\(name)'") }
@@ -43,20 +43,23 @@ public struct PolicyTestRunner {
     private func runCase(name: String, fields: [String: YAMLValue], basePolicy: Policy) throws -> Outcome {
         let nowValue = fields["now"]!
         guard let now = Timestamp.parse(try nowValue.string()) else { throw nowValue.error("is not an RFC 3339 timestamp") }
-        let policy = try fields["options"].map { try PolicyLoader.overriding(basePolicy, with: $0) } ?? basePolicy
+        var policy = try fields["options"].map { try PolicyLoader.overriding(basePolicy, with: $0) } ?? basePolicy
+        if let controller = fields["controller"] { policy = try PolicyLoader.overriding(policy, controller: controller) }
         var environment = EvaluationEnvironment(now: now)
         if let value = fields["environment"] {
             let flags = try value.mapping(allowed: ["objection_registered", "content_erased"])
             environment.objectionRegistered = try flags["objection_registered"]?.bool() ?? false
             environment.contentErased = try flags["content_erased"]?.bool() ?? false
         }
-        let expect = try fields["expect"]!.mapping(allowed: ["decision", "reasons", "jurisdictions"], required: ["decision"])
+        let expect = try fields["expect"]!.mapping(
+            allowed: ["decision", "reasons", "jurisdictions", "articles"], required: ["decision"])
         let expectedDecision = try expect["decision"]!.string()
         let expectedReasons = try expect["reasons"]?.sequence().map { try $0.string() } ?? []
         let expectedJurisdictions = try expect["jurisdictions"]?.sequence().map { try $0.string() }
+        let expectedArticles = try expect["articles"]?.entries().map { ($0.key, try $0.value.string()) } ?? []
 
         let request: AdmissionRequest
-        switch AdmissionRequestParser.parse(try fields["input"]!.json(), allowImageField: false) {
+        switch AdmissionRequestParser.parse(try fields["input"]!.json(), allowImageField: false, now: now) {
         case .failure(let failure):
             return Outcome(
                 name: name, expectedReasons: expectedReasons, differences: failure.errors.map { "input is invalid: \($0)" })
@@ -79,6 +82,10 @@ public struct PolicyTestRunner {
         }
         if let expectedJurisdictions, expectedJurisdictions != decision.jurisdictions {
             differences.append("jurisdictions: expected \(expectedJurisdictions), got \(decision.jurisdictions)")
+        }
+        for (code, article) in expectedArticles {
+            let cited = decision.reasons.first { $0.code.rawValue == code }?.article
+            if cited != article { differences.append("article of \(code): expected '\(article)', got '\(cited ?? "no such reason")'") }
         }
         return Outcome(name: name, expectedReasons: expectedReasons, differences: differences)
     }
