@@ -37,7 +37,6 @@ rules: [visibility, opt_out, residency, consent, minor, special_category, erased
 # Article numbers that several laws share: a regime citing a set cites "<its law> <article>".
 citation_sets:
   gdpr:
-    scope: Art. 3(2)
     establishment: Art. 3(1)
     VISIBILITY_NOT_PUBLIC: Art. 5(1)(a), Art. 5(1)(b)
     OPTED_OUT: Art. 21
@@ -147,7 +146,6 @@ jurisdictions:
     tier: restricted
     time_zone: Europe/Zurich
     citations:
-      scope: FADP Art. 3(1)
       establishment: FADP Art. 2(1)(a)
       VISIBILITY_NOT_PUBLIC: FADP Art. 6(2), Art. 6(3)
       OPTED_OUT: FADP Art. 30(2)(b)
@@ -189,7 +187,6 @@ jurisdictions:
     tier: restricted
     time_zone: Europe/Jersey
     citations:
-      scope: DPJL 2018 Art. 4
       establishment: DPJL 2018 Art. 4
       VISIBILITY_NOT_PUBLIC: DPJL 2018 Art. 8
       OPTED_OUT: DPJL 2018 Art. 35
@@ -211,7 +208,6 @@ jurisdictions:
     tier: restricted
     time_zone: Europe/Guernsey
     citations:
-      scope: DPBGL 2017 s.2
       establishment: DPBGL 2017 s.2
       VISIBILITY_NOT_PUBLIC: DPBGL 2017 s.6
       OPTED_OUT: DPBGL 2017 s.18
@@ -237,11 +233,23 @@ jurisdictions:
       - {country: FO, effective_from: 2021-01-01, source: "Act No. 80 of 7 June 2020 on the protection of personal data, in force 2021-01-01, https://www.dat.fo/en/legislation"}
   FR-OVERSEAS:
     name: French overseas collectivities and territories
-    law: GDPR rules (Loi 78-17 as extended overseas)
+    law: Loi 78-17 (overseas provisions)
     source: "Loi n° 78-17 Informatique et Libertés as amended by Ordonnance n° 2018-1125 (Art. 125 ff.: the GDPR's rules applied in the collectivities outside the Union), with Décret n° 2019-536, in force 2019-06-01, https://www.legifrance.gouv.fr/loda/id/JORFTEXT000000886460"
     tier: restricted
     time_zone: Pacific/Noumea
-    citations: gdpr
+    citations:
+      establishment: Loi 78-17 (overseas provisions); GDPR Art. 3(1) as applied
+      VISIBILITY_NOT_PUBLIC: GDPR Art. 5(1)(a), Art. 5(1)(b) as applied by Loi 78-17
+      OPTED_OUT: GDPR Art. 21 as applied by Loi 78-17
+      RESIDENCY_RESTRICTED: Loi 78-17 (overseas provisions); GDPR Art. 6(1) as applied
+      LAWFUL_BASIS_MISSING: GDPR Art. 6(1) as applied by Loi 78-17
+      LAWFUL_BASIS_INSUFFICIENT: GDPR Art. 6(1), Art. 7(1) as applied by Loi 78-17
+      LEGITIMATE_INTERESTS_CONDITIONS: GDPR Art. 6(1)(f), Art. 14, Art. 21 as applied by Loi 78-17
+      CONSENT_WITHDRAWN: GDPR Art. 7(3) as applied by Loi 78-17
+      CONSENT_PURPOSE_MISMATCH: GDPR Art. 6(1)(a), Art. 5(1)(b) as applied by Loi 78-17
+      MINOR: Loi 78-17 Art. 45
+      SPECIAL_CATEGORY: GDPR Art. 9(1), Art. 9(2)(a) as applied by Loi 78-17
+      ERASED_CONTENT: GDPR Art. 17 as applied by Loi 78-17
     members:
       - {country: PF, effective_from: 2019-06-01, time_zone: Pacific/Tahiti, source: "Loi 78-17 as amended by Ordonnance 2018-1125, in force 2019-06-01, https://www.cnil.fr/fr/outre-mer", note: "French Polynesia"}
       - {country: NC, effective_from: 2019-06-01, time_zone: Pacific/Noumea, source: "Loi 78-17 as amended by Ordonnance 2018-1125, in force 2019-06-01, https://www.cnil.fr/fr/outre-mer", note: "New Caledonia"}
@@ -260,7 +268,8 @@ jurisdictions:
       - {country: MC, effective_from: 2024-12-14, source: "Law No. 1.565 of 3 December 2024, Journal de Monaco n° 8725 of 13.12.2024, https://journaldemonaco.gouv.mc"}
   # Review tier: data-protection status close to the GDPR's or unclear (options.review_regimes
   # decides: restricted, the cautious default, or open). Each cites its law by name: the article
-  # numbers are not verified. Rows start no earlier than the GDPR (2018-05-25).
+  # numbers are not verified. Rows start when their law did, where the source gives it; AW and SX
+  # (in-force dates not found) and SJ start with the GDPR era around them.
   AD:
     name: Andorra
     law: "Andorra Llei 29/2021"
@@ -282,12 +291,12 @@ jurisdictions:
   VA:
     name: Vatican City
     law: "Vatican City State data-protection rules"
-    source: "General Regulation on the protection of personal data, Decree No. DCLVII of 30 April 2024 of the Pontifical Commission (ad experimentum, Governorate processing only; in-force date not found), https://www.vaticanstate.va"
+    source: "General Regulation on the protection of personal data, Decree No. DCLVII of 30 April 2024 of the Pontifical Commission (ad experimentum, Governorate processing only; promulgated 2024-04-30, in-force date not found), https://www.vaticanstate.va"
     tier: review
     time_zone: Europe/Vatican
     citations: law
     members:
-      - {country: VA, effective_from: 2018-05-25, source: "General Regulation on the protection of personal data, Decree No. DCLVII of 30 April 2024 of the Pontifical Commission (ad experimentum, Governorate processing only; in-force date not found), https://www.vaticanstate.va"}
+      - {country: VA, effective_from: 2024-04-30, source: "General Regulation on the protection of personal data, Decree No. DCLVII of 30 April 2024 of the Pontifical Commission (ad experimentum, Governorate processing only; promulgated 2024-04-30, in-force date not found), https://www.vaticanstate.va"}
   SJ:
     name: Svalbard and Jan Mayen
     law: "Norwegian Personal Data Act (Svalbard and Jan Mayen)"
@@ -305,7 +314,7 @@ jurisdictions:
     time_zone: America/Nuuk
     citations: law
     members:
-      - {country: GL, effective_from: 2018-05-25, source: "Lov om behandling af personoplysninger (Act No. 429 of 31 May 2000) put in force for Greenland by royal ordinance from 2016-12-01; not the GDPR; outside the EU, https://www.datatilsynet.dk/rigsfaellesskabet"}
+      - {country: GL, effective_from: 2016-12-01, source: "Lov om behandling af personoplysninger (Act No. 429 of 31 May 2000) put in force for Greenland by royal ordinance from 2016-12-01; not the GDPR; outside the EU, https://www.datatilsynet.dk/rigsfaellesskabet"}
   BQ:
     name: Caribbean Netherlands
     law: "Wet bescherming persoonsgegevens BES"
@@ -314,7 +323,7 @@ jurisdictions:
     time_zone: America/Kralendijk
     citations: law
     members:
-      - {country: BQ, effective_from: 2018-05-25, source: "Wet bescherming persoonsgegevens BES (Act of 17 May 2010), in force 2010-10-10; outside the GDPR, https://wetten.overheid.nl/BWBR0028604"}
+      - {country: BQ, effective_from: 2010-10-10, source: "Wet bescherming persoonsgegevens BES (Act of 17 May 2010), in force 2010-10-10; outside the GDPR, https://wetten.overheid.nl/BWBR0028604"}
   AW:
     name: Aruba
     law: "Aruba Landsverordening persoonsregistratie"
@@ -332,7 +341,7 @@ jurisdictions:
     time_zone: America/Curacao
     citations: law
     members:
-      - {country: CW, effective_from: 2018-05-25, source: "Landsverordening bescherming persoonsgegevens (P.B. 2010, no. 84), in force 2013-10-01; an overseas country and territory outside the GDPR, https://www.gobiernu.cw"}
+      - {country: CW, effective_from: 2013-10-01, source: "Landsverordening bescherming persoonsgegevens (P.B. 2010, no. 84), in force 2013-10-01; an overseas country and territory outside the GDPR, https://www.gobiernu.cw"}
   SX:
     name: Sint Maarten
     law: "Sint Maarten Landsverordening bescherming persoonsgegevens"
@@ -345,58 +354,70 @@ jurisdictions:
 
 # GDPR Art. 8(1): the age of digital consent per country, from the national act that set it
 # (until then the GDPR's default of 16 applied). A day starts at midnight in the country's own
-# time zone (its first territory row's) unless the row names one.
+# time zone (its first territory row's) unless the row names one. docs/reference-data.md says how
+# sure each date is.
 art8_ages:
-  - {country: BE, age: 13, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: LV, age: 13, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: MT, age: 13, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: AT, age: 14, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: CY, age: 14, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: FR, age: 15, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: DE, age: 16, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: HR, age: 16, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: HU, age: 16, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: IE, age: 16, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: LU, age: 16, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: NL, age: 16, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: PL, age: 16, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: RO, age: 16, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: SK, age: 16, effective_from: 2018-05-25, source: "Commission SWD(2020) 115 and the national act, https://www.twobirds.com/en/capabilities/practices/privacy-and-data-protection/general-data-protection-regulation/gdpr-tracker/children"}
-  - {country: SE, age: 13, effective_from: 2018-05-25, source: "Lag (2018:218) 2 kap. 4 §, for a child living in Sweden, https://www.riksdagen.se/sv/dokument-och-lagar/dokument/svensk-forfattningssamling/lag-2018218"}
-  - {country: IS, age: 13, effective_from: 2018-07-20, source: "GDPR in the EEA from 2018-07-20 (EEA Joint Committee Decision No 154/2018) with the national act (Lög nr. 90/2018)"}
-  - {country: NO, age: 13, effective_from: 2018-07-20, source: "GDPR in the EEA from 2018-07-20 (EEA Joint Committee Decision No 154/2018) with the national act (personopplysningsloven LOV-2018-06-15-38 § 5)"}
-  - {country: LI, age: 16, effective_from: 2018-07-20, source: "GDPR in the EEA from 2018-07-20 (EEA Joint Committee Decision No 154/2018) with the national act (DSG LGBl. 2018 Nr. 272; age not verified)"}
+  - {country: AT, age: 14, effective_from: 2018-05-25, source: "Datenschutzgesetz § 4(4) (BGBl. I Nr. 120/2017, in force with the GDPR), https://www.ris.bka.gv.at/GeltendeFassung.wxe?Abfrage=Bundesnormen&Gesetzesnummer=10001597"}
+  - {country: BE, age: 16, effective_from: 2018-05-25, effective_until: 2018-09-05, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: BE, age: 13, effective_from: 2018-09-05, source: "Loi du 30 juillet 2018 relative à la protection des personnes physiques à l'égard des traitements de données à caractère personnel, Art. 7 (Moniteur belge 05.09.2018), https://www.ejustice.just.fgov.be/eli/loi/2018/07/30/2018040581/justel"}
+  - {country: BG, age: 16, effective_from: 2018-05-25, effective_until: 2019-03-02, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: BG, age: 14, effective_from: 2019-03-02, source: "Personal Data Protection Act Art. 25c as amended (State Gazette No. 17 of 26.02.2019), in force 2019-03-02, https://www.cpdp.bg/en/legislation/personal-data-protection-act"}
+  - {country: CY, age: 16, effective_from: 2018-05-25, effective_until: 2018-07-31, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: CY, age: 14, effective_from: 2018-07-31, source: "Law 125(I)/2018 s.8 (Official Gazette of 31.07.2018), https://www.cylaw.org/nomoi/enop/non-ind/2018_1_125/full.html"}
+  - {country: CZ, age: 16, effective_from: 2018-05-25, effective_until: 2019-04-24, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: CZ, age: 15, effective_from: 2019-04-24, source: "Zákon č. 110/2019 Sb., o zpracování osobních údajů, § 7, in force 2019-04-24, https://www.zakonyprolidi.cz/cs/2019-110"}
+  - {country: DE, age: 16, effective_from: 2018-05-25, source: "GDPR Art. 8(1) default of 16 (no lower national age); BDSG 2018 makes no derogation, https://www.gesetze-im-internet.de/bdsg_2018/"}
+  - {country: DK, age: 13, effective_from: 2018-05-25, effective_until: 2024-01-01, source: "Databeskyttelsesloven (lov nr. 502 af 23.5.2018) § 6(2) as enacted, https://www.retsinformation.dk/eli/lta/2018/502"}
+  - {country: DK, age: 15, effective_from: 2024-01-01, source: "Databeskyttelsesloven § 6(2) as amended by the act passed on bill L 79 (2023-24), age 13 raised to 15, in force 2024-01-01, https://www.ft.dk/samling/20231/lovforslag/l79/index.htm"}
+  - {country: EE, age: 16, effective_from: 2018-05-25, effective_until: 2019-01-15, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: EE, age: 13, effective_from: 2019-01-15, source: "Isikuandmete kaitse seadus (RT I, 04.01.2019, 11) § 8(1), in force 2019-01-15, https://www.riigiteataja.ee/en/eli/523012019001/consolide"}
+  - {country: ES, age: 16, effective_from: 2018-05-25, effective_until: 2018-12-07, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: ES, age: 14, effective_from: 2018-12-07, source: "Ley Orgánica 3/2018 Art. 7 (BOE núm. 294, 06.12.2018), in force 2018-12-07, https://www.boe.es/eli/es/lo/2018/12/05/3"}
+  - {country: FI, age: 16, effective_from: 2018-05-25, effective_until: 2019-01-01, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: FI, age: 13, effective_from: 2019-01-01, source: "Tietosuojalaki 1050/2018 § 5, in force 2019-01-01, https://www.finlex.fi/fi/laki/alkup/2018/20181050"}
+  - {country: FR, age: 16, effective_from: 2018-05-25, effective_until: 2018-06-22, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: FR, age: 15, effective_from: 2018-06-22, source: "Loi n° 2018-493 du 20 juin 2018 (JO 21.06.2018) inserting Art. 7-1 into Loi 78-17 (now Art. 45), https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000037085952"}
   - {country: GR, age: 16, effective_from: 2018-05-25, effective_until: 2019-08-29, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
   - {country: GR, age: 15, effective_from: 2019-08-29, source: "Law 4624/2019 Art. 21(1) (FEK A 137/29.08.2019), in force 2019-08-29, https://www.kodiko.gr/nomothesia/document/548416"}
-  - {country: PT, age: 16, effective_from: 2018-05-25, effective_until: 2019-08-09, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-  - {country: PT, age: 13, effective_from: 2019-08-09, source: "Lei n.º 58/2019 de 8 de agosto Art. 16(1), in force 2019-08-09, https://diariodarepublica.pt/dr/detalhe/lei/58-2019-123815982"}
-  - {country: CZ, age: 16, effective_from: 2018-05-25, effective_until: 2019-04-24, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-  - {country: CZ, age: 15, effective_from: 2019-04-24, source: "Act No. 110/2019 Coll. s.7, in force 2019-04-24, https://www.zakonyprolidi.cz/cs/2019-110"}
-  - {country: EE, age: 16, effective_from: 2018-05-25, effective_until: 2019-01-15, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-  - {country: EE, age: 13, effective_from: 2019-01-15, source: "Isikuandmete kaitse seadus (RT I, 04.01.2019, 11) §8, in force 2019-01-15, https://www.riigiteataja.ee/en/eli/523012019001/consolide"}
-  - {country: FI, age: 16, effective_from: 2018-05-25, effective_until: 2019-01-01, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-  - {country: FI, age: 13, effective_from: 2019-01-01, source: "Tietosuojalaki 1050/2018 §5, in force 2019-01-01, https://www.finlex.fi/fi/laki/alkup/2018/20181050"}
-  - {country: BG, age: 16, effective_from: 2018-05-25, effective_until: 2019-03-02, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-  - {country: BG, age: 14, effective_from: 2019-03-02, source: "Personal Data Protection Act as amended by State Gazette No. 17/2019, Art. 25c, in force 2019-03-02, https://www.cpdp.bg"}
+  - {country: HR, age: 16, effective_from: 2018-05-25, source: "GDPR Art. 8(1) default of 16 (no lower national age); Zakon o provedbi Opće uredbe o zaštiti podataka (NN 42/2018) Art. 19, https://narodne-novine.nn.hr/clanci/sluzbeni/2018_05_42_805.html"}
+  - {country: HU, age: 16, effective_from: 2018-05-25, source: "GDPR Art. 8(1) default of 16 (no lower national age); Infotv. makes no derogation, https://net.jogtar.hu/jogszabaly?docid=a1100112.tv"}
+  - {country: IE, age: 16, effective_from: 2018-05-25, source: "Data Protection Act 2018 s.31, https://www.irishstatutebook.ie/eli/2018/act/7/section/31/enacted/en/html"}
   - {country: IT, age: 16, effective_from: 2018-05-25, effective_until: 2018-09-19, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
   - {country: IT, age: 14, effective_from: 2018-09-19, source: "D.Lgs. 101/2018 (GU n. 205, 4.9.2018) inserting Art. 2-quinquies into the Codice privacy, in force 2018-09-19; confirmed by L. 132/2025 Art. 4(4), https://www.gazzettaufficiale.it/eli/id/2018/09/04/18G00129/sg"}
   - {country: LT, age: 16, effective_from: 2018-05-25, effective_until: 2018-07-16, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-  - {country: LT, age: 14, effective_from: 2018-07-16, source: "Asmens duomenų teisinės apsaugos įstatymas (XIII-1426 of 30.6.2018) Art. 6, in force 2018-07-16, https://www.e-tar.lt"}
-  - {country: ES, age: 16, effective_from: 2018-05-25, effective_until: 2018-12-07, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
-  - {country: ES, age: 14, effective_from: 2018-12-07, source: "Ley Orgánica 3/2018 Art. 7 (BOE 6.12.2018), in force 2018-12-07, https://www.boe.es/eli/es/lo/2018/12/05/3"}
-  - {country: DK, age: 13, effective_from: 2018-05-25, effective_until: 2024-01-01, source: "Danish Data Protection Act (Act No. 502 of 23 May 2018) s.6(2) as enacted, https://www.retsinformation.dk/eli/lta/2018/502"}
-  - {country: DK, age: 15, effective_from: 2024-01-01, source: "Danish Data Protection Act s.6(2) as amended in 2023 (age raised from 13 to 15, applicable 2024-01-01)"}
-  - {country: SI, age: 16, effective_from: 2018-05-25, effective_until: 2023-01-26, source: "GDPR Art. 8(1) default (no national act before ZVOP-2)"}
-  - {country: SI, age: 15, effective_from: 2023-01-26, source: "ZVOP-2 Art. 8, Uradni list RS 163/2022, in force 2023-01-26"}
-  - {country: GB, age: 13, effective_from: 2018-05-25, source: "Data Protection Act 2018 s.9, https://www.legislation.gov.uk/ukpga/2018/12/section/9"}
-  - {country: GF, age: 15, effective_from: 2018-05-25, source: "follows FR (Loi 78-17 Art. 45 as amended by Loi 2018-493; EU territory under TFEU Art. 355)"}
-  - {country: GP, age: 15, effective_from: 2018-05-25, source: "follows FR (Loi 78-17 Art. 45 as amended by Loi 2018-493; EU territory under TFEU Art. 355)"}
-  - {country: MQ, age: 15, effective_from: 2018-05-25, source: "follows FR (Loi 78-17 Art. 45 as amended by Loi 2018-493; EU territory under TFEU Art. 355)"}
-  - {country: RE, age: 15, effective_from: 2018-05-25, source: "follows FR (Loi 78-17 Art. 45 as amended by Loi 2018-493; EU territory under TFEU Art. 355)"}
-  - {country: YT, age: 15, effective_from: 2018-05-25, source: "follows FR (Loi 78-17 Art. 45 as amended by Loi 2018-493; EU territory under TFEU Art. 355)"}
-  - {country: MF, age: 15, effective_from: 2018-05-25, source: "follows FR (Loi 78-17 Art. 45 as amended by Loi 2018-493; EU territory under TFEU Art. 355)"}
-  - {country: AX, age: 16, effective_from: 2018-05-25, effective_until: 2019-01-01, source: "follows FI: GDPR Art. 8(1) default until the Finnish act"}
-  - {country: AX, age: 13, effective_from: 2019-01-01, source: "follows FI (Tietosuojalaki 1050/2018 §5; EU territory under TFEU Art. 355(4))"}
+  - {country: LT, age: 14, effective_from: 2018-07-16, source: "Asmens duomenų teisinės apsaugos įstatymas (XIII-1426 of 30.6.2018) Art. 6, in force 2018-07-16, https://www.e-tar.lt/portal/lt/legalAct/TAR.5368B592234C/asr"}
+  - {country: LU, age: 16, effective_from: 2018-05-25, source: "GDPR Art. 8(1) default of 16 (no lower national age); Loi du 1er août 2018 makes no derogation, https://legilux.public.lu/eli/etat/leg/loi/2018/08/01/a686/jo"}
+  - {country: LV, age: 16, effective_from: 2018-05-25, effective_until: 2018-07-05, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: LV, age: 13, effective_from: 2018-07-05, source: "Fizisko personu datu apstrādes likums s.33 (Latvijas Vēstnesis 132, 04.07.2018), in force 2018-07-05, https://likumi.lv/ta/en/en/id/300099"}
+  - {country: MT, age: 16, effective_from: 2018-05-25, effective_until: 2018-05-28, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: MT, age: 13, effective_from: 2018-05-28, source: "Processing of Child's Personal Data in relation to the Offer of Information Society Services Regulations (S.L. 586.11) under the Data Protection Act (Cap. 586), https://legislation.mt/eli/sl/586.11/eng"}
+  - {country: NL, age: 16, effective_from: 2018-05-25, source: "Uitvoeringswet AVG art. 5, https://wetten.overheid.nl/BWBR0040940"}
+  - {country: PL, age: 16, effective_from: 2018-05-25, source: "GDPR Art. 8(1) default of 16 (no lower national age); Ustawa z 10 maja 2018 r. makes no derogation, https://isap.sejm.gov.pl/isap.nsf/DocDetails.xsp?id=WDU20180001000"}
+  - {country: PT, age: 16, effective_from: 2018-05-25, effective_until: 2019-08-09, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: PT, age: 13, effective_from: 2019-08-09, source: "Lei n.º 58/2019 de 8 de agosto Art. 16(1) (DR 1.ª série n.º 151, 8.8.2019), in force 2019-08-09, https://diariodarepublica.pt/dr/detalhe/lei/58-2019-123815982"}
+  - {country: RO, age: 16, effective_from: 2018-05-25, source: "GDPR Art. 8(1) default of 16 (no lower national age); Legea 190/2018 makes no derogation, https://legislatie.just.ro/Public/DetaliiDocument/203151"}
+  - {country: SE, age: 13, effective_from: 2018-05-25, source: "Lag (2018:218) 2 kap. 4 §, for a child living in Sweden, https://www.riksdagen.se/sv/dokument-och-lagar/dokument/svensk-forfattningssamling/lag-2018218"}
+  - {country: SI, age: 16, effective_from: 2018-05-25, effective_until: 2023-01-26, source: "GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: SI, age: 15, effective_from: 2023-01-26, source: "ZVOP-2 Art. 8 (Uradni list RS 163/2022), in force 2023-01-26, https://www.uradni-list.si/glasilo-uradni-list-rs/vsebina/2022-01-3936"}
+  - {country: SK, age: 16, effective_from: 2018-05-25, source: "Zákon č. 18/2018 Z.z. § 15 (keeps 16), https://www.slov-lex.sk/pravne-predpisy/SK/ZZ/2018/18/"}
+  - {country: IS, age: 13, effective_from: 2018-07-20, source: "Lög nr. 90/2018 um persónuvernd og vinnslu persónuupplýsinga, with the GDPR in the EEA from 2018-07-20, https://www.althingi.is/lagas/nuna/2018090.html"}
+  - {country: NO, age: 13, effective_from: 2018-07-20, source: "Personopplysningsloven (LOV-2018-06-15-38) § 5, with the GDPR in the EEA from 2018-07-20, https://lovdata.no/dokument/NL/lov/2018-06-15-38"}
+  - {country: LI, age: 16, effective_from: 2018-07-20, source: "GDPR Art. 8(1) default of 16 (no lower national age) (not verified); Datenschutzgesetz LGBl. 2018 Nr. 272, https://www.gesetze.li/konso/2018272000"}
+  - {country: GB, age: 13, effective_from: 2018-05-25, source: "Data Protection Act 2018 s.9, now UK GDPR Art. 8(1), https://www.legislation.gov.uk/ukpga/2018/12/section/9"}
+  - {country: GF, age: 16, effective_from: 2018-05-25, effective_until: 2018-06-22, source: "follows FR: GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: GF, age: 15, effective_from: 2018-06-22, source: "follows FR: Loi 78-17 Art. 45 as amended by Loi n° 2018-493, https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000037085952"}
+  - {country: GP, age: 16, effective_from: 2018-05-25, effective_until: 2018-06-22, source: "follows FR: GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: GP, age: 15, effective_from: 2018-06-22, source: "follows FR: Loi 78-17 Art. 45 as amended by Loi n° 2018-493, https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000037085952"}
+  - {country: MQ, age: 16, effective_from: 2018-05-25, effective_until: 2018-06-22, source: "follows FR: GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: MQ, age: 15, effective_from: 2018-06-22, source: "follows FR: Loi 78-17 Art. 45 as amended by Loi n° 2018-493, https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000037085952"}
+  - {country: RE, age: 16, effective_from: 2018-05-25, effective_until: 2018-06-22, source: "follows FR: GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: RE, age: 15, effective_from: 2018-06-22, source: "follows FR: Loi 78-17 Art. 45 as amended by Loi n° 2018-493, https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000037085952"}
+  - {country: YT, age: 16, effective_from: 2018-05-25, effective_until: 2018-06-22, source: "follows FR: GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: YT, age: 15, effective_from: 2018-06-22, source: "follows FR: Loi 78-17 Art. 45 as amended by Loi n° 2018-493, https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000037085952"}
+  - {country: MF, age: 16, effective_from: 2018-05-25, effective_until: 2018-06-22, source: "follows FR: GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: MF, age: 15, effective_from: 2018-06-22, source: "follows FR: Loi 78-17 Art. 45 as amended by Loi n° 2018-493, https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000037085952"}
+  - {country: AX, age: 16, effective_from: 2018-05-25, effective_until: 2019-01-01, source: "follows FI: GDPR Art. 8(1) default of 16 until the national act applied, https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+  - {country: AX, age: 13, effective_from: 2019-01-01, source: "follows FI: Tietosuojalaki 1050/2018 § 5, https://www.finlex.fi/fi/laki/alkup/2018/20181050"}
 
 """#
 

@@ -8,7 +8,7 @@ import Testing
         id: test
         rules: [visibility, residency]
         citation_sets:
-          gdpr: {scope: Art. 3(2), establishment: Art. 3(1), VISIBILITY_NOT_PUBLIC: Art. 5(1)(a), OPTED_OUT: Art. 21, RESIDENCY_RESTRICTED: Art. 3(2), LAWFUL_BASIS_MISSING: Art. 6(1), LAWFUL_BASIS_INSUFFICIENT: Art. 6(1), LEGITIMATE_INTERESTS_CONDITIONS: Art. 6(1)(f), CONSENT_WITHDRAWN: Art. 7(3), CONSENT_PURPOSE_MISMATCH: Art. 5(1)(b), MINOR: Art. 8, SPECIAL_CATEGORY: Art. 9, ERASED_CONTENT: Art. 17}
+          gdpr: {establishment: Art. 3(1), VISIBILITY_NOT_PUBLIC: Art. 5(1)(a), OPTED_OUT: Art. 21, RESIDENCY_RESTRICTED: Art. 3(2), LAWFUL_BASIS_MISSING: Art. 6(1), LAWFUL_BASIS_INSUFFICIENT: Art. 6(1), LEGITIMATE_INTERESTS_CONDITIONS: Art. 6(1)(f), CONSENT_WITHDRAWN: Art. 7(3), CONSENT_PURPOSE_MISMATCH: Art. 5(1)(b), MINOR: Art. 8, SPECIAL_CATEGORY: Art. 9, ERASED_CONTENT: Art. 17}
         citations: {VISIBILITY_NOT_PUBLIC: p, OPTED_OUT: p, RESIDENCY_UNKNOWN: p, RESIDENCY_RESTRICTED: p, LAWFUL_BASIS_MISSING: p, LAWFUL_BASIS_INSUFFICIENT: p, LEGITIMATE_INTERESTS_CONDITIONS: p, CONSENT_WITHDRAWN: p, CONSENT_PURPOSE_MISMATCH: p, MINOR: p, SPECIAL_CATEGORY: p, ERASED_CONTENT: p, tdm_reservation: p}
         jurisdictions:
           EU:
@@ -77,6 +77,32 @@ import Testing
         }
     }
 
+    /// Two rows for one country that both apply at some instant are refused: the file's order
+    /// would decide between them.
+    @Test func overlappingRowsForACountryAreRefused() {
+        let twice = Self.minimal.replacingOccurrences(
+            of: "source: GDPR}",
+            with: "source: GDPR}\n      - {country: FR, effective_from: 2020-01-01, time_zone: Europe/Paris, source: again}")
+        #expect {
+            try PolicyLoader.load(yaml: twice)
+        } throws: { error in
+            (error as? DocumentError).map { $0.path == "jurisdictions.EU.members[1]" && $0.message.contains("overlaps an earlier row for FR") } ?? false
+        }
+        let successive = Self.minimal.replacingOccurrences(
+            of: "effective_from: 2018-05-25, time_zone: Europe/Paris, source: GDPR}",
+            with: "effective_from: 2018-05-25, effective_until: 2020-01-01, time_zone: Europe/Paris, source: GDPR}\n      - {country: FR, effective_from: 2020-01-01, time_zone: Europe/Paris, source: again}")
+        #expect(throws: Never.self) { try PolicyLoader.load(yaml: successive) }
+    }
+
+    /// Absent, `restricted_jurisdictions` means every restricted-tier regime; an empty list means none.
+    @Test func anEmptyRestrictedListMeansNone() throws {
+        let absent = Self.minimal.replacingOccurrences(of: "options:\n  restricted_jurisdictions: [EU]", with: "")
+        #expect(absent != Self.minimal)
+        #expect(try PolicyLoader.load(yaml: absent).options.restrictedJurisdictions == ["EU"])
+        let empty = Self.minimal.replacingOccurrences(of: "restricted_jurisdictions: [EU]", with: "restricted_jurisdictions: []")
+        #expect(try PolicyLoader.load(yaml: empty).options.restrictedJurisdictions.isEmpty)
+    }
+
     @Test func anInstantIsTakenExactly() throws {
         let yaml = Self.minimal.replacingOccurrences(of: "effective_from: 2018-05-25,", with: #"effective_from: "2020-12-31T23:00:00Z","#)
         #expect(try PolicyLoader.load(yaml: yaml).jurisdictions["EU"]?.members[0].period.from.description == "2020-12-31T23:00:00Z")
@@ -91,6 +117,7 @@ import Testing
             (error as? DocumentError).map { $0.path == "controller.established_in[0]" && $0.message.contains("'US'") } ?? false
         }
         #expect(throws: DocumentError.self) { try PolicyLoader.overriding(established, establishedIn: ["XX"]) }
+        #expect(throws: DocumentError.self) { try PolicyLoader.overriding(established, establishedIn: ["EU", "EU"]) }
     }
 
     @Test func syntaxErrorsCarryTheLine() {

@@ -21,8 +21,19 @@ import Testing
         #expect(configuration.dataDirectory == defaults.dataDirectory)
         #expect(configuration.maxImageBytes == 20 * 1024 * 1024)
         #expect(configuration.policyPath == nil)
+        #expect(configuration.establishedIn == nil)
         #expect(configuration.checkpointIntervalMilliseconds == defaults.checkpointIntervalMilliseconds)
         #expect(configuration.groupCommitMaxBatch == defaults.groupCommitMaxBatch)
+    }
+
+    /// The operator's establishment: a list in the file, a comma-separated value in the
+    /// environment, `none` for no regime; absent keeps the policy's own setting.
+    @Test func theEstablishmentIsReadFromTheFileAndTheEnvironment() throws {
+        let file = try writeTemporary("policy:\n  established_in: [EU, UK]\n")
+        #expect(try AppConfiguration.load(file: file, environment: [:]).establishedIn == ["EU", "UK"])
+        #expect(try AppConfiguration.load(file: nil, environment: ["TRAINGATE_ESTABLISHED_IN": "CH"]).establishedIn == ["CH"])
+        #expect(try AppConfiguration.load(file: file, environment: ["TRAINGATE_ESTABLISHED_IN": "none"]).establishedIn == [])
+        #expect(try AppConfiguration.load(file: nil, environment: [:]).establishedIn == nil)
     }
 
     @Test func theCheckpointIntervalIsBoundedAndSetByTheEnvironment() throws {

@@ -46,6 +46,22 @@ import TraingateStore
         }
     }
 
+    /// A bad `at` and bad body fields come back together; `at` on an admission is refused
+    /// rather than ignored, since an admission cannot be back-dated.
+    @Test func atProblemsComeWithTheBodysAndAdmissionsRefuseAt() async throws {
+        try await TestApp.withClient { client, traingate in
+            let both = try await client.postJSON("/v1/policy/evaluate?at=soon", #"{"image_id":"x","visibility":"public"}"#)
+            #expect(both.status == .badRequest)
+            let fields = try #require(both.json["errors"] as? [[String: Any]]).compactMap { $0["field"] as? String }
+            #expect(fields == ["at", "subject"])
+            let admission = try await client.postJSON("/v1/admissions?at=2020-01-01T00:00:00Z", Self.swiss)
+            #expect(admission.status == .badRequest)
+            #expect((admission.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "at")
+            let recorded = try await traingate.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM admission") }
+            #expect(recorded == 0)
+        }
+    }
+
     @Test func badLawfulBasisFieldsAreProblemsNamingEachField() async throws {
         try await TestApp.withClient(now: { Timestamp.parse("2026-11-28T12:00:00Z")! }) { client, traingate in
             let long = String(repeating: "r", count: 257)

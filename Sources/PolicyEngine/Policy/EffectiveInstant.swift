@@ -39,6 +39,11 @@ public struct EffectiveInstant: Hashable, Comparable, Sendable, Encodable, Custo
 
     public static func < (lhs: EffectiveInstant, rhs: EffectiveInstant) -> Bool { lhs.date < rhs.date }
 
+    /// The same instant, however it was written.
+    public static func == (lhs: EffectiveInstant, rhs: EffectiveInstant) -> Bool { lhs.date == rhs.date }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(date) }
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

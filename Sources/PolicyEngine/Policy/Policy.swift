@@ -51,16 +51,22 @@ public struct Policy: Sendable, Encodable {
         self.version = ""
         self.version = Self.computeVersion(of: self)
         let review = options.reviewRegimes == .restricted ? self.regimeOrder.filter { jurisdictions[$0]?.tier == .review } : []
-        let governing = options.restrictedJurisdictions + review.filter { !options.restrictedJurisdictions.contains($0) }
+        // Only labels the policy defines (the loader checks this; the initialiser is public).
+        let governing = (options.restrictedJurisdictions + review.filter { !options.restrictedJurisdictions.contains($0) })
+            .filter { jurisdictions[$0] != nil }
         governingCount = governing.count
-        reportingOrder = governing + self.regimeOrder.filter { !governing.contains($0) }
+        reportingOrder = governing + self.regimeOrder.filter { !governing.contains($0) && jurisdictions[$0] != nil }
         for (index, label) in governing.enumerated() {
             for row in jurisdictions[label]?.members ?? [] {
                 membership[row.country, default: []].append((index, row.period))
             }
         }
         establishmentRegimes = controller.establishedIn.compactMap { reportingOrder.firstIndex(of: $0) }
+        tdmReservationCitation = citations.articles[Citations.tdmReservationKey] ?? "DSM Directive (EU) 2019/790 Art. 4(3)"
     }
+
+    /// What a rights holder's text-and-data-mining reservation cites, for every subject.
+    public private(set) var tdmReservationCitation = ""
 
     /// The same policy with other options (and therefore another version).
     public func with(options: PolicyOptions) -> Policy {

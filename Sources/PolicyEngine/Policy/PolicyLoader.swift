@@ -3,9 +3,10 @@ import StrictDocuments
 
 /// Reads a policy from YAML, rejecting unknown keys and bad values with the line and key.
 public enum PolicyLoader {
-    /// Every regime cites these: the provisions that bring a case into its scope, and one for
-    /// each reason code its law grounds (all but `RESIDENCY_UNKNOWN`, which no regime can know).
-    static let regimeCitationKeys = Set([Citations.scopeKey, Citations.establishmentKey])
+    /// Every regime cites these: the provision that brings an operator established there into its
+    /// scope, and one for each reason code its law grounds (all but `RESIDENCY_UNKNOWN`, which no
+    /// regime can know).
+    static let regimeCitationKeys = Set([Citations.establishmentKey])
         .union(ReasonCode.allCases.filter { $0 != .residencyUnknown }.map(\.rawValue))
     /// The policy-wide citations, for subjects under no regime: every code, and the TDM reservation.
     static let defaultCitationKeys: Set<String> = Set(ReasonCode.allCases.map(\.rawValue)).union([Citations.tdmReservationKey])
@@ -22,10 +23,10 @@ public enum PolicyLoader {
         }
         let sets = try top["citation_sets"].map(readCitationSets) ?? [:]
         let (jurisdictions, order) = try readJurisdictions(top["jurisdictions"]!, citationSets: sets)
-        var options = try top["options"].map { try readOptions($0, known: jurisdictions) } ?? PolicyOptions()
-        if options.restrictedJurisdictions.isEmpty {
-            options.restrictedJurisdictions = order.filter { jurisdictions[$0]!.tier == .restricted }
-        }
+        // Absent, every restricted-tier regime; an explicit empty list means none.
+        var base = PolicyOptions()
+        base.restrictedJurisdictions = order.filter { jurisdictions[$0]!.tier == .restricted }
+        let options = try top["options"].map { try readOptions($0, known: jurisdictions, base: base) } ?? base
         let controller = try top["controller"].map { try readController($0, known: jurisdictions) } ?? ControllerSettings()
         return Policy(
             id: id,
@@ -36,7 +37,7 @@ public enum PolicyLoader {
             jurisdictions: jurisdictions,
             regimeOrder: order,
             citations: try readCitations(top["citations"]!, required: defaultCitationKeys, law: nil, sets: [:]),
-            consentAges: try top["art8_ages"].map { try readConsentAges($0, zones: zones(of: jurisdictions)) } ?? [])
+            consentAges: try top["art8_ages"].map { try readConsentAges($0, zones: zones(of: jurisdictions, in: order)) } ?? [])
     }
 
     /// The policy with some options replaced by those in `value` (a YAML `options` mapping).
@@ -53,6 +54,9 @@ public enum PolicyLoader {
     public static func overriding(_ policy: Policy, establishedIn regimes: [String]) throws -> Policy {
         for label in regimes where policy.jurisdictions[label] == nil {
             throw DocumentError(path: "controller.established_in", line: nil, message: unknownRegime(label, known: policy.jurisdictions))
+        }
+        if Set(regimes).count != regimes.count {
+            throw DocumentError(path: "controller.established_in", line: nil, message: "lists a regime twice: \(regimes.joined(separator: ", "))")
         }
         return policy.with(controller: ControllerSettings(establishedIn: regimes))
     }
@@ -73,9 +77,7 @@ public enum PolicyLoader {
         "names regime '\(label)', which the policy does not define under 'jurisdictions' (defined: \(known.keys.sorted().joined(separator: ", ")))"
     }
 
-    private static func readOptions(
-        _ value: YAMLValue, known: [String: Jurisdiction], base: PolicyOptions = PolicyOptions()
-    ) throws -> PolicyOptions {
+    private static func readOptions(_ value: YAMLValue, known: [String: Jurisdiction], base: PolicyOptions) throws -> PolicyOptions {
         let map = try value.mapping(allowed: [
             "minimum_age", "allow_legitimate_interests", "objection_window_days", "require_residency_signal",
             "restricted_jurisdictions", "review_regimes", "gps_border_distance_km",
@@ -196,6 +198,7 @@ public enum PolicyLoader {
                     source: try nonEmpty(fields["source"]!),
                     note: try fields["note"]?.string())
             }
+            try checkNoOverlap(members.map { ($0.country, $0.period) }, rows: try map["members"]!.sequence())
             result[label] = Jurisdiction(
                 name: try nonEmpty(map["name"]!), law: law, source: try nonEmpty(map["source"]!), tier: tier, timeZone: zone,
                 citations: try readCitations(map["citations"]!, required: regimeCitationKeys, law: law, sets: citationSets),
@@ -207,9 +210,9 @@ public enum PolicyLoader {
 
     /// Each country's time zone, from the first territory row that names it: an Art. 8 row's
     /// day starts at midnight there unless the row says otherwise.
-    private static func zones(of jurisdictions: [String: Jurisdiction]) -> [CountryCode: String] {
+    private static func zones(of jurisdictions: [String: Jurisdiction], in order: [String]) -> [CountryCode: String] {
         var zones: [CountryCode: String] = [:]
-        for label in jurisdictions.keys.sorted() {
+        for label in order {
             for row in jurisdictions[label]!.members where zones[row.country] == nil {
                 zones[row.country] = row.period.from.timeZone
             }
@@ -218,7 +221,7 @@ public enum PolicyLoader {
     }
 
     private static func readConsentAges(_ value: YAMLValue, zones: [CountryCode: String]) throws -> [ConsentAgeRow] {
-        try value.sequence().map { row in
+        let rows = try value.sequence().map { row in
             let fields = try row.mapping(
                 allowed: ["country", "age", "effective_from", "effective_until", "time_zone", "source"],
                 required: ["country", "age", "effective_from", "source"])
@@ -231,6 +234,19 @@ public enum PolicyLoader {
                 age: try fields["age"]!.int(in: 0...150),
                 period: try period(fields, at: row, defaultZone: zone),
                 source: try nonEmpty(fields["source"]!))
+        }
+        try checkNoOverlap(rows.map { ($0.country, $0.period) }, rows: try value.sequence())
+        return rows
+    }
+
+    /// Two rows for one country must not both apply at some instant: which one would decide
+    /// would depend on their order in the file.
+    private static func checkNoOverlap(_ periods: [(CountryCode, EffectivePeriod)], rows: [YAMLValue]) throws {
+        for (index, (country, period)) in periods.enumerated() {
+            for (other, otherPeriod) in periods[..<index] where other == country {
+                let disjoint = period.until.map { $0 <= otherPeriod.from } ?? false || otherPeriod.until.map { $0 <= period.from } ?? false
+                if !disjoint { throw rows[index].error("overlaps an earlier row for \(country)") }
+            }
         }
     }
 

@@ -12,7 +12,9 @@ enum ConsentRule {
         guard claim.basis == .consent else { return [] }
         var reasons: [Reason] = []
         if claim.isWithdrawn(at: context.now), let withdrawnAt = claim.withdrawnAt {
-            let after = claim.givenAt.map { " (after the consent of \(Timestamp.format($0)))" } ?? ""
+            // Name the consent it overrides only when there is one before it (a later given_at
+            // still in the future is a re-consent that has not happened yet).
+            let after = claim.givenAt.flatMap { $0 <= withdrawnAt ? " (after the consent of \(Timestamp.format($0)))" : nil } ?? ""
             reasons.append(
                 context.reason(
                     .consentWithdrawn, rule,

@@ -5,7 +5,9 @@ import StrictDocuments
 /// what this policy's options accept.
 enum LawfulBasisCheck {
     /// Legitimate interests cover adults only (EDPB Opinion 28/2024; Meta's 2025 process
-    /// excluded minors' accounts).
+    /// excluded minors' accounts). Majority, not `minimum_age`: an operator that lowers its
+    /// minimum age to admit teenagers with consent does not thereby extend legitimate interests
+    /// to them.
     static let adultAge = 18
 
     /// Why the claimed basis does not make the photo usable; empty when it does.
@@ -58,7 +60,7 @@ enum LawfulBasisCheck {
 
     /// For a case governed only because of where the operator is established, the reason says so.
     private static func why(_ context: RuleContext) -> String {
-        guard !context.isRestricted, !context.establishmentOnlyRegimes.isEmpty else { return "" }
+        guard !context.subjectIsGoverned, !context.establishmentOnlyRegimes.isEmpty else { return "" }
         let regimes = context.establishmentOnlyRegimes.map { context.policy.reportingOrder[$0] }
         return "The operator is established in \(regimes.joined(separator: ", ")) (controller.established_in), whose law "
             + "covers all its processing wherever the subject lives. "
@@ -73,6 +75,8 @@ enum LawfulBasisCheck {
         let window = context.policy.options.objectionWindowDays
         if let notice = claim.noticeGivenAt {
             let opens = notice.addingTimeInterval(TimeInterval(window) * 86_400)
+            // The parser refuses a notice after the request's own time; this is reached when an
+            // auditor evaluates at an earlier instant (`?at=`), before the notice was given.
             if notice > context.now {
                 unmet.append("the Art. 14 notice (lawful_basis.notice_given_at) is dated after the decision")
             } else if opens > context.now {

@@ -11,7 +11,7 @@ enum OptOutRule {
         if !causes.isEmpty { articles.append(context.article(.optedOut)) }
         if context.facts.tdmReservation {
             causes.append("text-and-data-mining rights are reserved (opt_outs.tdm_reservation, DSM Art. 4(3))")
-            articles.append(context.policy.citations.articles[Citations.tdmReservationKey]!)  // required by the loader
+            articles.append(context.policy.tdmReservationCitation)
         }
         guard !causes.isEmpty else { return [] }
         let joined = causes.joined(separator: "; ")

@@ -14,8 +14,8 @@ enum ResidencyRule {
         guard context.needsBasis else { return reasons }
         let failures = LawfulBasisCheck.failures(context)
         guard !failures.isEmpty else { return reasons }
-        if context.isRestricted {
-            let evidence = context.restrictedSignals.map { "\($0.country) from \($0.source.rawValue)" }
+        if context.subjectIsGoverned {
+            let evidence = context.governedSignals.map { "\($0.country) from \($0.source.rawValue)" }
             let located = context.subjectRegimes.map { context.policy.reportingOrder[$0] }
             reasons.append(
                 context.reason(

@@ -6,7 +6,7 @@ struct RuleContext {
     let facts: AdmissionFacts
     let environment: EvaluationEnvironment
     /// Signals that fall in a governing regime at `now`.
-    let restrictedSignals: [CountrySignal]
+    let governedSignals: [CountrySignal]
     /// Governing regimes the subject is located in, as indices into `policy.reportingOrder`, ascending.
     let subjectRegimes: [Int]
     /// Regimes whose law applies because of where the operator is established and not already
@@ -21,7 +21,7 @@ struct RuleContext {
         self.environment = environment
         let now = environment.now
         var hit: [Int] = []
-        restrictedSignals = facts.signals.filter { signal in
+        governedSignals = facts.signals.filter { signal in
             let regimes = policy.governingRegimes(of: signal.country, at: now)
             hit += regimes
             return !regimes.isEmpty
@@ -33,25 +33,34 @@ struct RuleContext {
 
     var now: Date { environment.now }
     /// The subject is located in a governing regime.
-    var isRestricted: Bool { !subjectRegimes.isEmpty }
+    var subjectIsGoverned: Bool { !subjectRegimes.isEmpty }
     /// Some regime's law governs the case, so the photo needs a lawful basis.
     var needsBasis: Bool { !subjectRegimes.isEmpty || !establishmentOnlyRegimes.isEmpty }
 
     /// What a reason with `code` cites: each governing regime's own provision (with the
     /// establishment provision for a regime that governs only through the operator), or the
-    /// policy's citation when no regime governs the case.
+    /// policy's citation when no regime's law grounds the code.
+    /// `RESIDENCY_RESTRICTED` says where the subject is, so only the subject's regimes cite it.
     func article(_ code: ReasonCode) -> String {
+        article(code, subjectRegimes: subjectRegimes, establishmentRegimes: code == .residencyRestricted ? [] : establishmentOnlyRegimes)
+    }
+
+    /// The same, for the given regimes only (`MINOR` cites the regime whose Art. 8 age applied).
+    func article(_ code: ReasonCode, subjectRegimes: [Int], establishmentRegimes: [Int] = []) -> String {
         var parts: [String] = []
-        func add(_ citation: String?) {
-            if let citation, !parts.contains(citation) { parts.append(citation) }
+        func add(_ citation: String) {
+            if !parts.contains(citation) { parts.append(citation) }
         }
-        for index in subjectRegimes { add(policy.regime(index).citations[code]) }
-        for index in establishmentOnlyRegimes {
+        for index in subjectRegimes {
+            if let citation = policy.regime(index).citations[code] { add(citation) }
+        }
+        for index in establishmentRegimes {
             let citations = policy.regime(index).citations
-            add(citations.establishment)
-            add(citations[code])
+            guard let citation = citations[code] else { continue }
+            if let establishment = citations.establishment { add(establishment) }
+            add(citation)
         }
-        if parts.isEmpty { add(policy.citations[code]) }
+        if parts.isEmpty, let own = policy.citations[code] { add(own) }
         return parts.joined(separator: "; ")
     }
 

@@ -107,7 +107,10 @@ public struct AppConfiguration: Sendable {
             for (name, field) in try value.mapping(allowed: known[section]!) {
                 if case .null = try field.json() { continue }
                 do {
-                    try set("\(section).\(name)", to: try field.string(), origin: field.path)
+                    // The establishment may be written as the policy writes it, a list of labels.
+                    let text = name == "established_in" && !field.isScalar
+                        ? try field.sequence().map { try $0.string() }.joined(separator: ",") : try field.string()
+                    try set("\(section).\(name)", to: text, origin: field.path)
                 } catch let error as DocumentError {
                     throw DocumentError(path: field.path, line: field.line, message: error.message)
                 }

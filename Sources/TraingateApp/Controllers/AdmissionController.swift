@@ -20,6 +20,7 @@ struct AdmissionController: Sendable {
     }
 
     @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try Self.refuseBackdating(request)
         let admission = try await decoder.decode(request)
         let outcome = try await service.admit(admission)
         let stored = outcome.admission
@@ -47,6 +48,7 @@ struct AdmissionController: Sendable {
     /// lines with the same key run one after the other in input order, so a later line always
     /// supersedes an earlier one, as it would if they were posted one by one.
     @Sendable func batch(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try Self.refuseBackdating(request)
         guard MediaType(request.headers[.contentType])?.essence == "application/x-ndjson" else {
             throw ProblemDetails(.unsupportedMediaType, detail: "Send application/x-ndjson, one admission per line.")
         }
@@ -124,5 +126,15 @@ struct AdmissionController: Sendable {
         guard case .object(var object) = problem.json else { return [] }
         object["line"] = .number(Double(lineNumber))
         return CanonicalJSON.encode(.object(object))
+    }
+
+    /// `?at=` belongs to `POST /v1/policy/evaluate`; an admission is decided now. Ignoring it
+    /// would let a client believe it had back-dated a recorded decision.
+    private static func refuseBackdating(_ request: Request) throws {
+        guard request.uri.queryParameters.get("at") != nil else { return }
+        throw ProblemDetails(
+            validation: [
+                DocumentError(path: "at", message: "admissions are decided and recorded now; evaluate at an instant with POST /v1/policy/evaluate?at=")
+            ])
     }
 }

@@ -20,8 +20,19 @@ struct PolicyController: Sendable {
     /// `?at=INSTANT` (RFC 3339 with an offset) evaluates as of that instant: what the policy
     /// said then, for an auditor; default now.
     @Sendable func evaluate(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let instant = try Self.instant(request.uri.queryParameters.get("at"))
-        let admission = try await decoder.decode(request)
+        // A bad `at` and bad body fields are reported together, in one answer.
+        let body: Result<AdmissionRequest, any Error>
+        do { body = .success(try await decoder.decode(request)) } catch { body = .failure(error) }
+        let instant: Date?
+        do {
+            instant = try Self.instant(request.uri.queryParameters.get("at"))
+        } catch let atProblem as ProblemDetails {
+            guard case .failure(let error) = body, let bodyProblem = error as? ProblemDetails, bodyProblem.status == .badRequest,
+                let fields = bodyProblem.errors
+            else { throw atProblem }
+            throw ProblemDetails(validation: ((atProblem.errors ?? []) + fields).map { DocumentError(path: $0.field, message: $0.message) })
+        }
+        let admission = try body.get()
         let evaluation = try await service.evaluate(admission, at: instant)
         return JSONResponse.make(.ok, json: EvaluationBody(request: admission, evaluation: evaluation).json)
     }
