@@ -120,4 +120,47 @@ import Testing
             #expect(!row.source.isEmpty && TimeZone(identifier: row.period.from.timeZone) != nil, "\(row.country)")
         }
     }
+
+    /// Every territory row, on both sides of its start and its end: a second before, the country
+    /// is not in the regime by that row; from the instant, it is; and a row written as a day
+    /// starts at midnight in its own zone.
+    @Test func everyTerritoryRowTakesEffectAtItsInstant() throws {
+        var options = DefaultPolicy.policy.options
+        options.restrictedJurisdictions = DefaultPolicy.policy.regimeOrder.filter { DefaultPolicy.policy.jurisdictions[$0]?.tier == .restricted }
+        options.reviewRegimes = .restricted
+        let policy = DefaultPolicy.policy.with(options: options)
+        for (label, regime) in policy.jurisdictions {
+            for row in regime.members {
+                let regimes = { (date: Date) in policy.restrictedJurisdictions(of: row.country, at: date) }
+                #expect(!regimes(row.period.from.date.addingTimeInterval(-1)).contains(label), "\(label) \(row.country) before \(row.period.from)")
+                #expect(regimes(row.period.from.date).contains(label), "\(label) \(row.country) at \(row.period.from)")
+                if let until = row.period.until {
+                    #expect(regimes(until.date.addingTimeInterval(-1)).contains(label), "\(label) \(row.country) before \(until)")
+                    #expect(!regimes(until.date).contains(label), "\(label) \(row.country) at \(until)")
+                }
+                try Self.expectMidnightIfADay(row.period.from, "\(label) \(row.country)")
+            }
+        }
+    }
+
+    /// Every Art. 8 row applies from its instant (midnight in the country's zone for a day) and
+    /// not a second before; the age before it is the GDPR's default or the previous row's.
+    @Test func everyArt8RowTakesEffectAtItsInstant() throws {
+        let policy = DefaultPolicy.policy
+        for row in policy.consentAges {
+            #expect(policy.consentAge(of: row.country, at: row.period.from.date) == row.age, "\(row.country) at \(row.period.from)")
+            let before = policy.consentAge(of: row.country, at: row.period.from.date.addingTimeInterval(-1))
+            #expect(before == nil || before != row.age, "\(row.country) before \(row.period.from)")
+            try Self.expectMidnightIfADay(row.period.from, "\(row.country) age \(row.age)")
+        }
+    }
+
+    private static func expectMidnightIfADay(_ instant: EffectiveInstant, _ what: String) throws {
+        guard !instant.written.contains("T") else { return }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: instant.timeZone))
+        let local = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant.date)
+        let written = instant.written.split(separator: "-").compactMap { Int($0) }
+        #expect([local.year, local.month, local.day, local.hour, local.minute, local.second] == [written[0], written[1], written[2], 0, 0, 0], "\(what): \(instant.written) in \(instant.timeZone)")
+    }
 }
