@@ -17,6 +17,11 @@ public struct Traingate: Sendable {
 
     /// Every registered route as (method, OpenAPI path).
     public var routes: [(method: String, path: String)] { catalog.routes.map { ($0.method.rawValue, $0.path) } }
+
+    /// Every route with the roles that will be allowed to call it: the API's access map.
+    var accessMap: [(method: String, path: String, roles: [APIRole])] {
+        catalog.routes.map { ($0.method.rawValue, $0.path, $0.roles) }
+    }
 }
 
 /// The composition root: opens storage, loads the policy and key, wires controllers and services.
@@ -75,7 +80,8 @@ public func buildApplication(
         service: service, store: store, decoder: decoder, maxBatchLines: configuration.maxBatchLines,
         maxBatchBytes: configuration.maxBatchBytes
     ).addRoutes(to: router, catalog: catalog)
-    PolicyController(service: service, decoder: decoder).addRoutes(to: router, catalog: catalog)
+    EvaluationController(service: service, decoder: decoder).addRoutes(to: router, catalog: catalog)
+    PolicyController(policy: policy, now: now).addRoutes(to: router, catalog: catalog)
     AuditController(store: AuditStore(database: database)).addRoutes(to: router, catalog: catalog)
     TrainingController(store: training, worker: worker, now: now).addRoutes(to: router, catalog: catalog)
     EmbeddingsController(

@@ -26,4 +26,18 @@ import Yams
         #expect(documented.subtracting(registered).sorted() == [], "openapi.yaml names routes that do not exist")
         #expect(registered.count >= 8)
     }
+
+    /// The route table reads as the access map the security issue will enforce: probes are open,
+    /// each family of routes names its role, and nothing is left to a default.
+    @Test func everyRouteNamesTheRolesThatMayCallIt() throws {
+        let (traingate, directory) = try TestApp.make { $0.benchmarkRoutes = true }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let map = Dictionary(uniqueKeysWithValues: traingate.accessMap.map { ("\($0.method) \($0.path)", Set($0.roles)) })
+        #expect(map["GET /healthz"] == [.anyone] && map["GET /readyz"] == [.anyone])
+        #expect(map["POST /v1/admissions"] == [.submitter] && map["POST /v1/admissions/batch"] == [.submitter])
+        #expect(map.filter { $0.key.contains("/v1/audit") }.values.allSatisfy { $0 == [.auditor] })
+        #expect(map.filter { $0.key.contains("/v1/training") || $0.key.contains("/v1/embeddings") }.values.allSatisfy { $0 == [.trainer] })
+        #expect(map.filter { $0.key.contains("/_bench/") }.values.allSatisfy { $0 == [.admin] })
+        #expect(map.values.allSatisfy { !$0.isEmpty })
+    }
 }

@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import Testing
 @testable import TraingateApp
+@testable import TraingateStore
 
 @Suite struct ProblemDetailsTests {
     private func expectProblem(_ response: TestResponse, _ status: HTTPResponse.Status, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -129,12 +130,38 @@ import Testing
         let catalog = RouteCatalog()
         let router = Router()
         router.add(middleware: ProblemDetailsMiddleware(catalog: catalog))
-        router.route(.get, "/boom", in: catalog) { _, _ in throw Boom() }
+        router.route(.get, "/boom", in: catalog, allowing: [.anyone]) { _, _ in throw Boom() }
         let app = Application(router: router, logger: Logger(label: "test"))
         try await app.test(.router) { client in
             let response = try await client.execute(uri: "/boom", method: .get)
             expectProblem(response, .internalServerError)
             #expect(String(buffer: response.body).contains("Boom") == false)
         }
+    }
+}
+
+/// docs/errors.md, which ProblemKind cites, lists every problem type the server can answer with.
+@Suite struct ErrorCatalogueTests {
+    @Test func everyProblemTypeIsDocumented() throws {
+        let text = try String(contentsOf: PolicyCasesTests.root.appendingPathComponent("docs/errors.md"), encoding: .utf8)
+        let kinds: [ProblemKind] = [
+            .validation, .malformedBody, .notFound, .conflict, .methodNotAllowed, .payloadTooLarge, .unsupportedMediaType,
+            .undecodableImage, .storageUnavailable, .notReady, .internalError,
+        ]
+        for kind in kinds {
+            #expect(text.contains("| `\(kind.typeURI)` | \(kind.status.code) |"), "\(kind.typeURI) is not in docs/errors.md")
+        }
+    }
+
+    /// One mapping for every caller: a record that cannot be read is a 500 wherever it surfaces
+    /// (a batch line mapped every storage error to 503 before), a failed write a 503.
+    @Test func storageErrorsMapTheSameForRequestsAndBatchLines() {
+        let logger = Logger(label: "test")
+        let corrupt = StoreError.corruptRecord("row 7 does not decode")
+        #expect(ProblemMapping.problem(for: corrupt, logger: logger).status == .internalServerError)
+        #expect(ProblemMapping.problem(for: corrupt, what: "this line", logger: logger).status == .internalServerError)
+        let failed = ProblemMapping.problem(for: StoreError.unavailable, what: "this line", logger: logger)
+        #expect(failed.status == .serviceUnavailable && failed.detail == "The database could not record this line; retry later.")
+        #expect(ProblemMapping.problem(for: CancellationError(), logger: logger).status == .internalServerError)
     }
 }

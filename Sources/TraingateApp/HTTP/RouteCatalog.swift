@@ -1,21 +1,24 @@
 import Hummingbird
 import Synchronization
 
-/// Every route the server registers (method and OpenAPI-style path), so that a wrong method on a
-/// known path answers 405 with `Allow`, and a test can hold `openapi.yaml` to the real routes.
+/// Every route the server registers (method, OpenAPI-style path and the roles that may call it),
+/// so that a wrong method on a known path answers 405 with `Allow`, a test can hold
+/// `openapi.yaml` to the real routes, and the table reads as the API's access map.
 final class RouteCatalog: Sendable {
     struct Route: Hashable, Sendable {
         let method: HTTPRequest.Method
         /// OpenAPI form, e.g. `/v1/admissions/{admission_id}`.
         let path: String
+        /// The roles that will be allowed to call it (see `APIRole`).
+        let roles: [APIRole]
     }
 
     private let storage = Mutex<[Route]>([])
 
     var routes: [Route] { storage.withLock { $0 } }
 
-    func register(_ method: HTTPRequest.Method, _ path: String) {
-        storage.withLock { $0.append(Route(method: method, path: path)) }
+    func register(_ method: HTTPRequest.Method, _ path: String, roles: [APIRole]) {
+        storage.withLock { $0.append(Route(method: method, path: path, roles: roles)) }
     }
 
     /// Methods registered for a concrete request path, empty if the path is unknown.
@@ -36,13 +39,15 @@ final class RouteCatalog: Sendable {
 }
 
 extension Router {
-    /// Registers a handler and records the route. `path` uses `{name}` for parameters.
+    /// Registers a handler and records the route with the roles that may call it. `path` uses
+    /// `{name}` for parameters.
     @discardableResult
     func route(
-        _ method: HTTPRequest.Method, _ path: String, in catalog: RouteCatalog,
+        _ method: HTTPRequest.Method, _ path: String, in catalog: RouteCatalog, allowing roles: [APIRole],
         use handler: @escaping @Sendable (Request, Context) async throws -> Response
     ) -> Self {
-        catalog.register(method, path)
+        precondition(!roles.isEmpty, "\(method) \(path) names no role")
+        catalog.register(method, path, roles: roles)
         let routerPath = path.split(separator: "/").map { $0.hasPrefix("{") ? ":" + $0.dropFirst().dropLast() : $0 }
             .joined(separator: "/")
         return on(RouterPath(routerPath), method: method, use: handler)

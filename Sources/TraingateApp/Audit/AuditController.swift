@@ -9,9 +9,9 @@ struct AuditController: Sendable {
     let store: AuditStore
 
     func addRoutes(to router: Router<BasicRequestContext>, catalog: RouteCatalog) {
-        router.route(.get, "/v1/audit", in: catalog, use: list)
-        router.route(.get, "/v1/audit/verify", in: catalog, use: verify)
-        router.route(.get, "/v1/audit/export", in: catalog, use: export)
+        router.route(.get, "/v1/audit", in: catalog, allowing: [.auditor], use: list)
+        router.route(.get, "/v1/audit/verify", in: catalog, allowing: [.auditor], use: verify)
+        router.route(.get, "/v1/audit/export", in: catalog, allowing: [.auditor], use: export)
     }
 
     @Sendable func list(_ request: Request, context: BasicRequestContext) async throws -> Response {

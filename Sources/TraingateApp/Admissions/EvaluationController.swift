@@ -3,18 +3,14 @@ import Hummingbird
 import PolicyEngine
 import StrictDocuments
 
-/// `GET /v1/policy` and `POST /v1/policy/evaluate` (a dry run: decides, records nothing).
-struct PolicyController: Sendable {
+/// `POST /v1/policy/evaluate`: an admission's decision as a dry run (decides, records nothing),
+/// now or as of `?at=`.
+struct EvaluationController: Sendable {
     let service: AdmissionService
     let decoder: AdmissionRequestDecoder
 
     func addRoutes(to router: Router<BasicRequestContext>, catalog: RouteCatalog) {
-        router.route(.get, "/v1/policy", in: catalog, use: show)
-        router.route(.post, "/v1/policy/evaluate", in: catalog, use: evaluate)
-    }
-
-    @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        try JSONResponse.make(.ok, PolicyBody(service.policy, at: service.now()))
+        router.route(.post, "/v1/policy/evaluate", in: catalog, allowing: [.submitter, .auditor], use: evaluate)
     }
 
     /// `?at=INSTANT` (RFC 3339 with an offset) evaluates as of that instant: what the policy

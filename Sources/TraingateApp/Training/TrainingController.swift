@@ -12,10 +12,10 @@ struct TrainingController: Sendable {
     static let maxBodyBytes = 16 * 1024
 
     func addRoutes(to router: Router<BasicRequestContext>, catalog: RouteCatalog) {
-        router.route(.post, "/v1/training/jobs", in: catalog, use: create)
-        router.route(.get, "/v1/training/jobs", in: catalog, use: list)
-        router.route(.get, "/v1/training/jobs/{job_id}", in: catalog, use: show)
-        router.route(.post, "/v1/training/jobs/{job_id}/cancel", in: catalog, use: cancel)
+        router.route(.post, "/v1/training/jobs", in: catalog, allowing: [.trainer], use: create)
+        router.route(.get, "/v1/training/jobs", in: catalog, allowing: [.trainer], use: list)
+        router.route(.get, "/v1/training/jobs/{job_id}", in: catalog, allowing: [.trainer], use: show)
+        router.route(.post, "/v1/training/jobs/{job_id}/cancel", in: catalog, allowing: [.trainer], use: cancel)
     }
 
     @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {

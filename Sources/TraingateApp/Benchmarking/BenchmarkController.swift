@@ -21,20 +21,20 @@ struct BenchmarkController: Sendable {
     let floor: BenchmarkFloor
 
     func addRoutes(to router: Router<BasicRequestContext>, catalog: RouteCatalog) {
-        router.route(.post, "/_bench/noop", in: catalog) { request, _ in
+        router.route(.post, "/_bench/noop", in: catalog, allowing: [.admin]) { request, _ in
             let body = try await request.body.collect(upTo: maxBodyBytes)
             return try JSONResponse.make(.ok, ["bytes": body.readableBytes])
         }
-        router.route(.post, "/_bench/floor", in: catalog) { request, _ in
+        router.route(.post, "/_bench/floor", in: catalog, allowing: [.admin]) { request, _ in
             let body = try await request.body.collect(upTo: maxBodyBytes)
             let seq = try await floor.record(Array(body.readableBytesView))
             return try JSONResponse.make(.ok, ["bytes": body.readableBytes, "seq": Int(seq)])
         }
-        router.route(.post, "/_bench/parse", in: catalog) { request, _ in
+        router.route(.post, "/_bench/parse", in: catalog, allowing: [.admin]) { request, _ in
             let admission = try await decoder.decode(request)
             return JSONResponse.make(.ok, json: .object(["image_id": .string(admission.imageID)]))
         }
-        router.route(.post, "/_bench/decide", in: catalog) { request, _ in
+        router.route(.post, "/_bench/decide", in: catalog, allowing: [.admin]) { request, _ in
             let submission = try await service.prepare(try await decoder.decode(request))
             return JSONResponse.make(
                 .ok,

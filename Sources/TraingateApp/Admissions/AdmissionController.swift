@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 import PolicyEngine
 import StrictDocuments
@@ -14,9 +15,9 @@ struct AdmissionController: Sendable {
     let maxBatchBytes: Int
 
     func addRoutes(to router: Router<BasicRequestContext>, catalog: RouteCatalog) {
-        router.route(.post, "/v1/admissions", in: catalog, use: create)
-        router.route(.post, "/v1/admissions/batch", in: catalog, use: batch)
-        router.route(.get, "/v1/admissions/{admission_id}", in: catalog, use: show)
+        router.route(.post, "/v1/admissions", in: catalog, allowing: [.submitter], use: create)
+        router.route(.post, "/v1/admissions/batch", in: catalog, allowing: [.submitter], use: batch)
+        router.route(.get, "/v1/admissions/{admission_id}", in: catalog, allowing: [.submitter, .auditor], use: show)
     }
 
     @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {
@@ -72,10 +73,11 @@ struct AdmissionController: Sendable {
                 if linesByKey[key] == nil { keyOrder.append(key) }
                 linesByKey[key, default: []].append((position, admission))
             } catch {
-                output[position] = Self.problemLine(error, lineNumber: index + 1)
+                output[position] = Self.problemLine(error, lineNumber: index + 1, logger: context.logger)
             }
         }
         let lineNumbers = lines.map { $0.offset + 1 }
+        let logger = context.logger
         await withTaskGroup(of: [(Int, [UInt8])].self) { group in
             var pending = keyOrder.makeIterator()
             func startNext() -> Bool {
@@ -83,7 +85,7 @@ struct AdmissionController: Sendable {
                 group.addTask {
                     var answers: [(Int, [UInt8])] = []
                     for (position, admission) in sameKey {
-                        answers.append((position, await self.admitLine(admission, lineNumber: lineNumbers[position])))
+                        answers.append((position, await self.admitLine(admission, lineNumber: lineNumbers[position], logger: logger)))
                     }
                     return answers
                 }
@@ -106,23 +108,18 @@ struct AdmissionController: Sendable {
 
     private static let concurrentBatchKeys = 64
 
-    private func admitLine(_ admission: AdmissionRequest, lineNumber: Int) async -> [UInt8] {
+    private func admitLine(_ admission: AdmissionRequest, lineNumber: Int, logger: Logger) async -> [UInt8] {
         do {
             let outcome = try await service.admit(admission)
             return AdmissionBody(outcome.admission).bytes(status: outcome.isNew ? 201 : 200)
         } catch {
-            return Self.problemLine(error, lineNumber: lineNumber)
+            return Self.problemLine(error, lineNumber: lineNumber, logger: logger)
         }
     }
 
     /// A problem as an NDJSON answer line: the problem object plus its 1-based `line`.
-    private static func problemLine(_ error: any Error, lineNumber: Int) -> [UInt8] {
-        let problem: ProblemDetails
-        switch error {
-        case let known as ProblemDetails: problem = known
-        case is StoreError: problem = ProblemDetails(.storageUnavailable, detail: "The database could not record this line; retry it.")
-        default: problem = ProblemDetails(.internalError, detail: "An unexpected error occurred; it has been logged.")
-        }
+    private static func problemLine(_ error: any Error, lineNumber: Int, logger: Logger) -> [UInt8] {
+        let problem = ProblemMapping.problem(for: error, what: "this line", logger: logger)
         guard case .object(var object) = problem.json else { return [] }
         object["line"] = .number(Double(lineNumber))
         return CanonicalJSON.encode(.object(object))

@@ -13,8 +13,8 @@ struct EmbeddingsController: Sendable {
     static let k = 1...1000
 
     func addRoutes(to router: Router<BasicRequestContext>, catalog: RouteCatalog) {
-        router.route(.get, "/v1/embeddings/{admission_id}", in: catalog, use: show)
-        router.route(.post, "/v1/embeddings/search", in: catalog, use: searchNeighbors)
+        router.route(.get, "/v1/embeddings/{admission_id}", in: catalog, allowing: [.trainer], use: show)
+        router.route(.post, "/v1/embeddings/search", in: catalog, allowing: [.trainer], use: searchNeighbors)
     }
 
     @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {

@@ -8,9 +8,9 @@ struct OperationsController: Sendable {
     let registry: PrometheusCollectorRegistry?
 
     func addRoutes(to router: Router<BasicRequestContext>, catalog: RouteCatalog) {
-        router.route(.get, "/healthz", in: catalog) { _, _ in try JSONResponse.make(.ok, ["status": "ok"]) }
-        router.route(.get, "/readyz", in: catalog, use: ready)
-        router.route(.get, "/metrics", in: catalog, use: metrics)
+        router.route(.get, "/healthz", in: catalog, allowing: [.anyone]) { _, _ in try JSONResponse.make(.ok, ["status": "ok"]) }
+        router.route(.get, "/readyz", in: catalog, allowing: [.anyone], use: ready)
+        router.route(.get, "/metrics", in: catalog, allowing: [.admin], use: metrics)
     }
 
     @Sendable func ready(_ request: Request, context: BasicRequestContext) async throws -> Response {
