@@ -84,8 +84,16 @@ public struct Policy: Sendable, Encodable {
 
     /// Indices into `reportingOrder` of the governing regimes `country` belongs to at `date`.
     public func governingRegimes(of country: CountryCode, at date: Date) -> [Int] {
-        guard let rows = membership[country] else { return [] }
-        return rows.compactMap { $0.period.contains(date) ? $0.regime : nil }
+        var regimes: [Int] = []
+        appendGoverningRegimes(of: country, at: date, to: &regimes)
+        return regimes
+    }
+
+    /// The same, appended to `regimes` without a new array per call: evaluation calls this for
+    /// every country signal of every decision.
+    public func appendGoverningRegimes(of country: CountryCode, at date: Date, to regimes: inout [Int]) {
+        guard let rows = membership[country] else { return }
+        for row in rows where row.period.contains(date) { regimes.append(row.regime) }
     }
 
     /// Labels of the governing regimes `country` belongs to at `date`, in reporting order.

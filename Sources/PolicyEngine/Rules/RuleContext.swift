@@ -19,16 +19,25 @@ struct RuleContext {
         self.policy = policy
         self.facts = facts
         self.environment = environment
-        let now = environment.now
+        // Most decisions have one to four signals and no governing regime: no set, no sort,
+        // no array beyond the empty ones for them.
         var hit: [Int] = []
-        governedSignals = facts.signals.filter { signal in
-            let regimes = policy.governingRegimes(of: signal.country, at: now)
-            hit += regimes
-            return !regimes.isEmpty
+        var governed: [CountrySignal] = []
+        for signal in facts.signals {
+            let before = hit.count
+            policy.appendGoverningRegimes(of: signal.country, at: environment.now, to: &hit)
+            if hit.count > before { governed.append(signal) }
         }
-        subjectRegimes = Set(hit).sorted()
-        establishmentOnlyRegimes = policy.establishmentRegimes.filter { !hit.contains($0) }
-        jurisdictions = (subjectRegimes + establishmentOnlyRegimes).sorted().map { policy.reportingOrder[$0] }
+        if hit.count > 1 {
+            hit.sort()
+            hit = hit.enumerated().compactMap { $0.offset > 0 && hit[$0.offset - 1] == $0.element ? nil : $0.element }
+        }
+        governedSignals = governed
+        subjectRegimes = hit
+        let establishment = policy.establishmentRegimes.isEmpty ? [] : policy.establishmentRegimes.filter { !hit.contains($0) }
+        establishmentOnlyRegimes = establishment
+        jurisdictions = establishment.isEmpty
+            ? hit.map { policy.reportingOrder[$0] } : (hit + establishment).sorted().map { policy.reportingOrder[$0] }
     }
 
     var now: Date { environment.now }
