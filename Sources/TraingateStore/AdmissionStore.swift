@@ -51,7 +51,15 @@ public struct AdmissionStore: Sendable {
             contentErased: try contentErased(
                 contentSHA256: submission.image?.sha256, perceptualHash: submission.image?.perceptualHash,
                 nearDuplicateDistance: nearDuplicateDistance, in: db))
-        let decision = standing == .clear ? submission.decision : submission.redecide(standing)
+        let decision =
+            standing == .clear
+            ? submission.decision
+            : Evaluator.evaluate(
+                submission.policy, facts: submission.facts,
+                environment: EvaluationEnvironment(
+                    now: submission.decidedAt, objectionRegistered: standing.objectionRegistered, contentErased: standing.contentErased))
+        // The one place the decision's instant is formatted for storage.
+        let decidedAt = Timestamp.format(submission.decidedAt)
         let id = newAdmissionID()
         // Data minimisation (Art. 5(1)(c)): the pixels of a rejected photo are never kept.
         let keptImage = decision.verdict == .admitted ? submission.image : nil
@@ -70,10 +78,10 @@ public struct AdmissionStore: Sendable {
         // The entry names the subject only under the subject's own key, and seals the facts
         // under it, so erasing that key later leaves the entry verifiable but mute.
         let subjectKey = try keyring.key(
-            forLookup: submission.subjectRef, stored: probe.wrappedSubjectKey, createdAt: submission.decidedAt, in: db)
+            forLookup: submission.subjectRef, stored: probe.wrappedSubjectKey, createdAt: decidedAt, in: db)
         let audit = try AuditLog.append(
             AuditRecord(
-                kind: .decision, at: submission.decidedAt, admissionID: id, decision: decision.verdict.rawValue,
+                kind: .decision, at: decidedAt, admissionID: id, decision: decision.verdict.rawValue,
                 reasonCodes: decision.reasonCodes.map(\.rawValue), policyVersion: decision.policyVersion,
                 subjectRef: subjectKey.reference(source: submission.source, subjectID: submission.subjectID),
                 sealed: try subjectKey.seal(submission.sealedFacts)),
@@ -106,16 +114,16 @@ public struct AdmissionStore: Sendable {
                 decision.verdict.rawValue, JSONText.encode(.array(decision.reasons.map(\.json))),
                 JSONText.encode(.array(decision.jurisdictions.map(JSONValue.string))),
                 JSONText.encode(.array(submission.signals.map(\.json))), decision.policyID, decision.policyVersion, audit.seq, audit.hash,
-                queued, submission.decidedAt, keptImage?.sha256,
+                queued, decidedAt, keptImage?.sha256,
             ])
         if let image = keptImage {
             try db.cachedStatement(
                 sql: "INSERT INTO queue_item (admission_id, source, image_id, image_sha256, enqueued_at) VALUES (?, ?, ?, ?, ?)"
-            ).execute(arguments: [id, submission.source, submission.imageID, image.sha256, submission.decidedAt])
+            ).execute(arguments: [id, submission.source, submission.imageID, image.sha256, decidedAt])
         }
         return .created(
             StoredAdmission(
-                id: id, submission: submission, decision: decision, audit: audit, keptImage: keptImage))
+                id: id, submission: submission, decision: decision, decidedAt: decidedAt, audit: audit, keptImage: keptImage))
     }
 
     /// Whether the subject objected, and whether the content was erased: the same bytes, or

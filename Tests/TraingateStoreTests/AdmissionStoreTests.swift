@@ -106,6 +106,26 @@ import Testing
         }
     }
 
+    /// The write reads the subject's standing and calls the engine itself when it is not clear:
+    /// an objection registered before the write turns the pre-computed admission into OPTED_OUT,
+    /// with nothing from the app in between.
+    @Test func theWriteDecidesAgainWithTheStandingItReads() async throws {
+        try await StoreFixture.withStore { fixture in
+            let submission = StoreFixture.submission(imageID: "objected", subjectID: "objector")
+            #expect(submission.decision.verdict == .admitted)
+            try await fixture.database.writer.write { db in
+                try db.execute(
+                    sql: "INSERT INTO objection (subject_ref, registered_at) VALUES (?, '2026-01-01T00:00:00Z')",
+                    arguments: [submission.subjectRef])
+            }
+            guard case .created(let admission) = try await fixture.store.record(submission) else { throw TestFailure("expected a new decision") }
+            #expect(admission.verdict == .rejected)
+            #expect(admission.reasons.map(\.code) == [.optedOut])
+            #expect(!admission.queued)
+            #expect(try await fixture.store.queuedAdmissionIDs().isEmpty)
+        }
+    }
+
     @Test func admissionIDsAreUnguessableButOrderedByTime() {
         let start = Date(timeIntervalSince1970: 1_795_867_200)
         let ids = (0..<50).map { AdmissionStore.newAdmissionID(now: start.addingTimeInterval(Double($0) * 0.002)) }

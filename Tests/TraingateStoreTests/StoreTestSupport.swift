@@ -46,19 +46,17 @@ struct StoreFixture {
         image: [UInt8]? = [0xFF, 0xD8, 0xFF, 0x00]
     ) -> AdmissionSubmission {
         let reasons: [ReasonCode] = verdict == .admitted ? [] : [.visibilityNotPublic]
-        let decision = Evaluator.evaluate(
-            DefaultPolicy.policy,
-            facts: AdmissionFacts(
-                visibility: verdict == .admitted ? .public : .private,
-                signals: [CountrySignal(source: .accountCountry, country: CountryCode("US")!)]),
-            environment: EvaluationEnvironment(now: Date()))
+        let facts = AdmissionFacts(
+            visibility: verdict == .admitted ? .public : .private,
+            signals: [CountrySignal(source: .accountCountry, country: CountryCode("US")!)])
+        let decision = Evaluator.evaluate(DefaultPolicy.policy, facts: facts, environment: EvaluationEnvironment(now: Date()))
         precondition(decision.reasons.map(\.code) == reasons)
         return AdmissionSubmission(
             source: source, imageID: imageID, subjectRef: lookup(subjectID), subjectID: subjectID,
             sealedFacts: CanonicalJSON.encode(.object(["subject_id": .string(subjectID), "image_id": .string(imageID)])),
             requestHash: requestHash,
-            decision: decision, redecide: { _ in decision }, signals: [StoredSignal(source: "account_country", country: "US", distanceKm: nil)],
-            decidedAt: Timestamp.format(Date()),
+            facts: facts, policy: DefaultPolicy.policy, decision: decision,
+            signals: [StoredSignal(source: "account_country", country: "US", distanceKm: nil)], decidedAt: Date(),
             image: image.map { ImageUpload(sha256: Hex.encode(SHA256Digest.of($0)), contentType: "image/jpeg", bytes: $0) })
     }
 }

@@ -19,6 +19,8 @@ struct AdmissionService: Sendable {
     /// A decision together with what it was based on.
     struct Evaluation: Sendable {
         let decision: Decision
+        /// What the decision was made from (country signals resolved).
+        let facts: AdmissionFacts
         let signals: [CountrySignal]
         let decidedAt: Date
         let image: IntakeResult?
@@ -63,15 +65,15 @@ struct AdmissionService: Sendable {
         let environment = EvaluationEnvironment(
             now: decidedAt, objectionRegistered: standing.objectionRegistered, contentErased: standing.contentErased)
         return Evaluation(
-            decision: Evaluator.evaluate(policy, facts: facts, environment: environment), signals: facts.signals,
+            decision: Evaluator.evaluate(policy, facts: facts, environment: environment), facts: facts, signals: facts.signals,
             decidedAt: decidedAt, image: image)
     }
 
     /// Decides and records: the answer exists only once its audit entry is durable.
     ///
     /// The decision is made here for the common case (no objection, content not erased); the
-    /// write transaction reads the subject's standing and decides again if it is not clear, so
-    /// the check and the record cannot drift apart.
+    /// write transaction reads the subject's standing and, if it is not clear, calls the engine
+    /// itself with it, so the check and the record cannot drift apart.
     func admit(_ request: AdmissionRequest) async throws -> AdmissionOutcome {
         let outcome = try await store.record(try await prepare(request))
         if case .created(let admission) = outcome {
@@ -93,10 +95,9 @@ struct AdmissionService: Sendable {
             source: request.source, imageID: request.imageID, subjectRef: subjectRef, subjectID: request.subjectID,
             sealedFacts: request.auditFacts(
                 imageSHA256: image?.sha256, signals: evaluation.signals, imageCapturedAt: intake?.exif.capturedAt),
-            requestHash: request.canonicalHash(subjectRef: subjectRef, imageSHA256: image?.sha256), decision: evaluation.decision,
-            redecide: { [self] standing in evaluate(request, image: intake, standing: standing, at: decidedAt).decision },
-            signals: evaluation.signals.map(StoredSignal.init),
-            decidedAt: Timestamp.format(evaluation.decidedAt), image: image)
+            requestHash: request.canonicalHash(subjectRef: subjectRef, imageSHA256: image?.sha256), facts: evaluation.facts,
+            policy: policy, decision: evaluation.decision, signals: evaluation.signals.map(StoredSignal.init),
+            decidedAt: evaluation.decidedAt, image: image)
     }
 
     // Created once: making a counter is a registry lookup under a lock.

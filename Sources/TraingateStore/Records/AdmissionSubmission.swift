@@ -1,3 +1,4 @@
+import Foundation
 import PolicyEngine
 
 /// A decided admission on its way into the store.
@@ -13,22 +14,27 @@ public struct AdmissionSubmission: Sendable {
     public let sealedFacts: [UInt8]
     /// Canonical hash of the request body; equal hashes for the same key mean "already decided".
     public let requestHash: String
-    /// The decision for a subject with no objection and content not erased (the common case).
+    /// What the engine decides from: the request's facts (country signals resolved) and the
+    /// policy in force. The write reads the subject's standing (objection, erased content) and,
+    /// when it is not clear, calls the engine itself with it: the standing is read inside the
+    /// write, so an objection registered a moment earlier is never missed.
+    public let facts: AdmissionFacts
+    public let policy: Policy
+    /// The engine's decision for a clear standing (no objection, content not erased), the common
+    /// case. The engine is pure, so the request's own task computes it before the write, and the
+    /// single writer thread only decides again when the standing it reads is not clear.
     public let decision: Decision
-    /// Decides again when the transaction finds an objection or erased content: the standing is
-    /// read inside the write, so an objection registered a moment earlier is never missed.
-    public let redecide: @Sendable (SubjectStanding) -> Decision
     public let signals: [StoredSignal]
-    /// RFC 3339 UTC.
-    public let decidedAt: String
+    /// The instant of the decision; the store writes it (RFC 3339 UTC) where it records it.
+    public let decidedAt: Date
     public let image: ImageUpload?
 
     public init(
-        source: String, imageID: String, subjectRef: String, subjectID: String, sealedFacts: [UInt8], requestHash: String, decision: Decision,
-        redecide: @escaping @Sendable (SubjectStanding) -> Decision, signals: [StoredSignal], decidedAt: String,
-        image: ImageUpload?
+        source: String, imageID: String, subjectRef: String, subjectID: String, sealedFacts: [UInt8], requestHash: String,
+        facts: AdmissionFacts, policy: Policy, decision: Decision, signals: [StoredSignal], decidedAt: Date, image: ImageUpload?
     ) {
-        self.redecide = redecide
+        self.facts = facts
+        self.policy = policy
         self.source = source
         self.imageID = imageID
         self.subjectRef = subjectRef

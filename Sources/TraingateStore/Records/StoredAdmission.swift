@@ -24,7 +24,7 @@ public struct StoredAdmission: Hashable, Sendable {
     public let supersededBy: String?
 
     /// The row `AdmissionStore.record` has just inserted, without reading it back.
-    init(id: String, submission: AdmissionSubmission, decision: Decision, audit: AuditEntry, keptImage: ImageUpload?) {
+    init(id: String, submission: AdmissionSubmission, decision: Decision, decidedAt: String, audit: AuditEntry, keptImage: ImageUpload?) {
         self.id = id
         source = submission.source
         imageID = submission.imageID
@@ -39,7 +39,7 @@ public struct StoredAdmission: Hashable, Sendable {
         auditSeq = audit.seq
         auditHash = audit.hash
         queued = keptImage != nil
-        decidedAt = submission.decidedAt
+        self.decidedAt = decidedAt
         image = keptImage?.info
         supersededBy = nil
     }

@@ -2,9 +2,17 @@ import Crypto
 import Foundation
 import StrictDocuments
 
-/// An HMAC-SHA256 key for subject pseudonyms, with its padded key blocks hashed once: the lookup
-/// pseudonym is computed for every admission under the same master key, and setting up the key
-/// cost as much as the MAC itself.
+/// An HMAC-SHA256 key for subject pseudonyms: the one way both subject references are made.
+///
+/// There are two, under two keys, because they must survive different things. The admission
+/// row's `subject_ref` is keyed by the instance's master key: it finds a subject's rows, key and
+/// objection whenever the subject comes back, so it must outlive any one subject's data. The
+/// audit entry's `subject_ref` is keyed by the subject's own key (`SubjectKey.reference`):
+/// destroying that key on erasure leaves the entries about the subject unlinkable to them,
+/// while the chain over them still verifies.
+///
+/// The padded key blocks are hashed once: the lookup pseudonym is computed for every admission
+/// under the same master key, and setting up the key cost as much as the MAC itself.
 public struct PseudonymKey: Sendable {
     private let keyed: HMAC<SHA256>
 
