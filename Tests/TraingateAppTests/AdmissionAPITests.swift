@@ -118,6 +118,26 @@ import Testing
         }
     }
 
+    /// One writer for every decision answer: an evaluation is the admission's answer for the same
+    /// body without what only a record has, byte for byte, and canonical. (An admitted photo: a
+    /// rejected one's recorded answer has no image, whose pixels are never kept.)
+    @Test func anEvaluationIsTheAdmissionsAnswerWithoutTheRecord() async throws {
+        try await TestApp.withClient(now: { Timestamp.parse("2026-11-28T12:00:00Z")! }) { client, _ in
+            let image = Data(Bodies.jpeg).base64EncodedString()
+            let body = Bodies.admission(country: "US", extra: #","image_base64":"\#(image)""#)
+            let evaluated = try await client.postJSON("/v1/policy/evaluate", body)
+            let admitted = try await client.postJSON("/v1/admissions", body)
+            let evaluatedBytes = Array(evaluated.body.readableBytesView)
+            #expect(CanonicalJSON.encode(try JSONValue.parse(evaluatedBytes)) == evaluatedBytes)
+            guard case .object(var recorded) = try JSONValue.parse(Array(admitted.body.readableBytesView)) else {
+                Issue.record("the admission's answer is not an object")
+                return
+            }
+            for member in ["admission_id", "audit", "queued"] { #expect(recorded.removeValue(forKey: member) != nil) }
+            #expect(String(decoding: CanonicalJSON.encode(.object(recorded)), as: UTF8.self) == String(decoding: evaluatedBytes, as: UTF8.self))
+        }
+    }
+
     @Test func multipartCarriesMetadataAndTheRawImage() async throws {
         try await TestApp.withClient { client, _ in
             let boundary = "traingate-boundary-42"

@@ -2,8 +2,7 @@ import StrictDocuments
 import TraingateStore
 
 /// The response of `POST /v1/admissions` and `GET /v1/admissions/{admission_id}`, and a batch
-/// answer line, written member by member in canonical key order (sorted, compact): the same bytes
-/// `CanonicalJSON` gives the equivalent dictionary, without building and sorting one per request.
+/// answer line: a recorded decision, written by `DecisionDocument`.
 struct AdmissionBody {
     let admission: StoredAdmission
     /// `GET` shows `superseded_by` (the newer decision for the same key, or null).
@@ -16,27 +15,13 @@ struct AdmissionBody {
 
     /// - Parameter status: the HTTP status a batch line reports for its admission.
     func bytes(status: Int? = nil) -> [UInt8] {
-        var body = CanonicalObjectWriter()
-        body.string("admission_id", admission.id)
-        body.object("audit") { audit in
-            audit.string("hash", admission.auditHash)
-            audit.number("seq", Double(admission.auditSeq))
-        }
-        body.string("decided_at", admission.decidedAt)
-        body.string("decision", admission.verdict.rawValue)
-        body.value("image", admission.image?.json ?? .null)
-        body.string("image_id", admission.imageID)
-        body.strings("jurisdictions", admission.jurisdictions)
-        body.object("policy") { policy in
-            policy.string("id", admission.policyID)
-            policy.string("version", admission.policyVersion)
-        }
-        body.bool("queued", admission.queued)
-        body.value("reasons", .array(admission.reasons.map(\.json)))
-        body.value("signals", .array(admission.signals.map(\.json)))
-        body.string("source", admission.source)
-        body.number("status", status.map(Double.init))
-        if includeSupersededBy { body.value("superseded_by", admission.supersededBy.map(JSONValue.string) ?? .null) }
-        return body.finished()
+        DecisionDocument(
+            record: .init(admissionID: admission.id, auditHash: admission.auditHash, auditSeq: admission.auditSeq, queued: admission.queued),
+            decidedAt: admission.decidedAt, verdict: admission.verdict.rawValue, image: admission.image?.json ?? .null,
+            imageID: admission.imageID, jurisdictions: admission.jurisdictions, policyID: admission.policyID,
+            policyVersion: admission.policyVersion, reasons: admission.reasons.map(\.json), signals: admission.signals.map(\.json),
+            source: admission.source, status: status,
+            supersededBy: includeSupersededBy ? admission.supersededBy.map(JSONValue.string) ?? .null : nil
+        ).bytes()
     }
 }

@@ -30,7 +30,7 @@ struct EvaluationController: Sendable {
         }
         let admission = try body.get()
         let evaluation = try await service.evaluate(admission, at: instant)
-        return JSONResponse.make(.ok, json: EvaluationBody(request: admission, evaluation: evaluation).json)
+        return JSONResponse.make(.ok, canonicalBytes: EvaluationBody(request: admission, evaluation: evaluation).bytes())
     }
 
     private static func instant(_ text: String?) throws -> Date? {
