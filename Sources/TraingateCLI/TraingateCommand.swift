@@ -9,5 +9,5 @@ struct TraingateCommand: AsyncParsableCommand {
         commandName: "traingate",
         abstract: "A compliance gate in front of AI training data: lawful basis, residency, age, special categories, opt-outs.",
         version: version,
-        subcommands: [ServeCommand.self, PolicyCommand.self, AuditCommand.self, VersionCommand.self])
+        subcommands: [ServeCommand.self, PolicyCommand.self, AuditCommand.self, ConfigCommand.self, VersionCommand.self])
 }

@@ -26,6 +26,28 @@ import Testing
         #expect(configuration.groupCommitMaxBatch == defaults.groupCommitMaxBatch)
     }
 
+    /// Each setting is declared once: the shipped config file is the text the table generates,
+    /// and every setting's environment variable sets it, through the same checks as the file.
+    @Test func theConfigFileAndTheEnvironmentComeFromTheSettingsTable() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let shipped = try String(contentsOf: root.appendingPathComponent("config/traingate.yaml"), encoding: .utf8)
+        #expect(shipped == AppConfiguration.documentedYAML, "run: traingate config example > config/traingate.yaml")
+        #expect(Set(AppConfiguration.settings.map(\.environment)).count == AppConfiguration.settings.count)
+        // A host name and a directory are free text; every other setting refuses a bad value,
+        // naming the variable it came from.
+        let freeText: Set<String> = ["http.host", "data.dir"]
+        for setting in AppConfiguration.settings where !setting.defaultText.isEmpty {
+            #expect(throws: Never.self) { try AppConfiguration.load(file: nil, environment: [setting.environment: setting.defaultText]) }
+            if freeText.contains(setting.key) { continue }
+            #expect {
+                try AppConfiguration.load(file: nil, environment: [setting.environment: "\u{1}bad"])
+            } throws: { error in
+                (error as? DocumentError)?.path == setting.environment
+            }
+        }
+    }
+
     /// The operator's establishment: a list in the file, a comma-separated value in the
     /// environment, `none` for no regime; absent keeps the policy's own setting.
     @Test func theEstablishmentIsReadFromTheFileAndTheEnvironment() throws {

@@ -54,22 +54,6 @@ public struct AppConfiguration: Sendable {
 
     public init() {}
 
-    /// Environment variable → key, as documented in config/traingate.yaml.
-    static let environmentKeys: [(variable: String, key: String)] = [
-        ("TRAINGATE_HOST", "http.host"), ("TRAINGATE_PORT", "http.port"), ("TRAINGATE_DATA_DIR", "data.dir"),
-        ("TRAINGATE_POLICY", "policy.path"), ("TRAINGATE_ESTABLISHED_IN", "policy.established_in"), ("TRAINGATE_MAX_IMAGE_BYTES", "limits.max_image_bytes"),
-        ("TRAINGATE_MAX_BATCH_LINES", "limits.max_batch_lines"), ("TRAINGATE_MAX_BATCH_BYTES", "limits.max_batch_bytes"), ("TRAINGATE_MASTER_KEY", "security.master_key"),
-        ("TRAINGATE_BENCHMARK_ROUTES", "http.benchmark_routes"), ("TRAINGATE_LOG_LEVEL", "log.level"),
-        ("TRAINGATE_GROUP_COMMIT_MAX_BATCH", "storage.group_commit_max_batch"),
-        ("TRAINGATE_CHECKPOINT_INTERVAL_MS", "storage.checkpoint_interval_ms"),
-        ("TRAINGATE_AUDIT_ANCHOR_INTERVAL", "audit.anchor_interval_seconds"),
-        ("TRAINGATE_MAX_IMAGE_PIXELS", "limits.max_image_pixels"), ("TRAINGATE_MAX_EXIF_BYTES", "limits.max_exif_bytes"),
-        ("TRAINGATE_STORED_IMAGE_SIDE", "images.stored_longest_side"),
-        ("TRAINGATE_NEAR_DUPLICATE_DISTANCE", "images.near_duplicate_distance"),
-        ("TRAINGATE_TRAINING_BLAS_THREADS", "training.blas_threads"), ("TRAINGATE_TRAINING_MAX_IMAGES", "training.max_images"),
-        ("TRAINGATE_TRAINING_THREAD_NICE", "training.thread_nice"),
-    ]
-
     /// Builds the configuration from a YAML file (optional), the environment, and flag overrides.
     /// - Throws: `DocumentError` naming the key (and line, for the file) of a bad value.
     public static func load(
@@ -86,8 +70,8 @@ public struct AppConfiguration: Sendable {
             }
             try configuration.apply(yaml: YAMLValue.parse(text, documentName: "config file \(file)"))
         }
-        for (variable, key) in environmentKeys {
-            if let value = environment[variable] { try configuration.set(key, to: value, origin: variable) }
+        for setting in settings {
+            if let value = environment[setting.environment] { try configuration.set(setting.key, to: value, origin: setting.environment) }
         }
         for (key, value) in overrides.sorted(by: { $0.key < $1.key }) {
             try configuration.set(key, to: value, origin: key)
@@ -96,20 +80,13 @@ public struct AppConfiguration: Sendable {
     }
 
     private mutating func apply(yaml root: YAMLValue) throws {
-        let sections = try root.mapping(allowed: ["http", "data", "policy", "limits", "images", "security", "storage", "audit", "training", "log"])
-        let known: [String: Set<String>] = [
-            "http": ["host", "port", "benchmark_routes"], "data": ["dir"], "policy": ["path", "established_in"],
-            "limits": ["max_image_bytes", "max_image_pixels", "max_exif_bytes", "max_batch_lines", "max_batch_bytes"],
-            "security": ["master_key"],
-            "storage": ["group_commit_max_batch", "checkpoint_interval_ms"], "audit": ["anchor_interval_seconds"], "images": ["stored_longest_side", "near_duplicate_distance"], "training": ["blas_threads", "max_images", "thread_nice"], "log": ["level"],
-        ]
-        for (section, value) in sections {
-            for (name, field) in try value.mapping(allowed: known[section]!) {
+        let sections = Dictionary(grouping: Self.settings, by: \.section)
+        for (section, value) in try root.mapping(allowed: Set(sections.keys)) {
+            for (name, field) in try value.mapping(allowed: Set(sections[section]!.map(\.name))) {
                 if case .null = try field.json() { continue }
                 do {
-                    // The establishment may be written as the policy writes it, a list of labels.
-                    let text = name == "established_in" && !field.isScalar
-                        ? try field.sequence().map { try $0.string() }.joined(separator: ",") : try field.string()
+                    // A list (the establishment, as the policy writes it) is read as its items, comma-separated.
+                    let text = field.isScalar ? try field.string() : try field.sequence().map { try $0.string() }.joined(separator: ",")
                     try set("\(section).\(name)", to: text, origin: field.path)
                 } catch let error as DocumentError {
                     throw DocumentError(path: field.path, line: field.line, message: error.message)
@@ -119,51 +96,13 @@ public struct AppConfiguration: Sendable {
     }
 
     mutating func set(_ key: String, to value: String, origin: String) throws {
-        func integer(_ range: ClosedRange<Int>) throws -> Int {
-            guard let number = Int(value), range.contains(number) else {
-                throw DocumentError(path: origin, message: "must be an integer in \(range.lowerBound)...\(range.upperBound), got '\(value)'")
-            }
-            return number
-        }
-        switch key {
-        case "http.host": host = value
-        case "http.port": port = try integer(0...65535)
-        case "http.benchmark_routes":
-            guard let flag = Bool(value.lowercased()) else {
-                throw DocumentError(path: origin, message: "must be true or false, got '\(value)'")
-            }
-            benchmarkRoutes = flag
-        case "data.dir": dataDirectory = value
-        case "policy.path": policyPath = value.isEmpty ? nil : value
-        case "policy.established_in":
-            let labels = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            establishedIn = value.isEmpty ? nil : labels == ["none"] ? [] : labels
-        case "limits.max_image_bytes": maxImageBytes = try integer(1...(1 << 30))
-        case "limits.max_image_pixels": maxImagePixels = try integer(1...1_000_000_000)
-        case "limits.max_exif_bytes": maxExifBytes = try integer(0...(16 << 20))
-        case "images.stored_longest_side": storedImageLongestSide = try integer(8...4096)
-        case "images.near_duplicate_distance": nearDuplicateDistance = try integer(0...12)
-        case "limits.max_batch_lines": maxBatchLines = try integer(1...100_000)
-        case "limits.max_batch_bytes": maxBatchBytes = try integer(1...(1 << 34))
-        case "storage.group_commit_max_batch": groupCommitMaxBatch = try integer(1...10_000)
-        case "storage.checkpoint_interval_ms": checkpointIntervalMilliseconds = try integer(50...60_000)
-        case "audit.anchor_interval_seconds": auditAnchorIntervalSeconds = try integer(1...86_400)
-        case "training.blas_threads": trainingBLASThreads = try integer(1...256)
-        case "training.max_images": trainingMaxImages = try integer(2...10_000_000)
-        case "training.thread_nice": trainingThreadNice = try integer(0...19)
-        case "security.master_key":
-            guard Hex.decode(value)?.count == 32 else {
-                throw DocumentError(path: origin, message: "must be 64 hex characters (a 256-bit key)")
-            }
-            masterKeyHex = value
-        case "log.level":
-            let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
-            guard levels.contains(value) else {
-                throw DocumentError(path: origin, message: "must be one of \(levels.joined(separator: ", "))")
-            }
-            logLevel = value
-        default:
+        guard let setting = Self.settings.first(where: { $0.key == key }) else {
             throw DocumentError(path: origin, message: "unknown configuration key \(key)")
+        }
+        do {
+            try setting.apply(&self, value)
+        } catch let error as ConfigurationSetting.SettingError {
+            throw DocumentError(path: origin, message: error.message)
         }
     }
 

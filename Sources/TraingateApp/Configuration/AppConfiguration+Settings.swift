@@ -1,0 +1,113 @@
+import StrictDocuments
+
+extension AppConfiguration {
+    /// Every setting, in the order `config/traingate.yaml` documents them.
+    static let settings: [ConfigurationSetting] = [
+        .init(key: "http.host", environment: "TRAINGATE_HOST", flag: "--host", defaultText: "127.0.0.1", help: "address to bind") {
+            $0.host = $1
+        },
+        .init(key: "http.port", environment: "TRAINGATE_PORT", flag: "--port", defaultText: "8080", help: "port to bind (0 picks a free port)") {
+            $0.port = try ConfigurationSetting.integer(0...65535, $1)
+        },
+        .init(
+            key: "http.benchmark_routes", environment: "TRAINGATE_BENCHMARK_ROUTES", flag: nil, defaultText: "false",
+            help: "adds POST /_bench/noop, /_bench/floor, /_bench/parse, /_bench/decide (baselines for bench/; /_bench/floor writes benchmark-floor.sqlite in the data directory)"
+        ) { $0.benchmarkRoutes = try ConfigurationSetting.boolean($1) },
+        .init(key: "data.dir", environment: "TRAINGATE_DATA_DIR", flag: "--data-dir", defaultText: "./data", help: "traingate.sqlite and keys/ live here") {
+            $0.dataDirectory = $1
+        },
+        .init(key: "policy.path", environment: "TRAINGATE_POLICY", flag: "--policy", defaultText: "", help: "a policy YAML file; empty = the compiled-in default") {
+            $0.policyPath = $1.isEmpty ? nil : $1
+        },
+        .init(
+            key: "policy.established_in", environment: "TRAINGATE_ESTABLISHED_IN", flag: "--established-in", defaultText: "",
+            help: "regimes the operator is established in, a list or comma-separated (e.g. EU), or none; empty = the policy's controller.established_in"
+        ) {
+            let labels = $1.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            $0.establishedIn = $1.isEmpty ? nil : labels == ["none"] ? [] : labels
+        },
+        .init(key: "limits.max_image_bytes", environment: "TRAINGATE_MAX_IMAGE_BYTES", flag: nil, defaultText: "20971520", help: "20 MiB; larger images get 413") {
+            $0.maxImageBytes = try ConfigurationSetting.integer(1...(1 << 30), $1)
+        },
+        .init(
+            key: "limits.max_image_pixels", environment: "TRAINGATE_MAX_IMAGE_PIXELS", flag: nil, defaultText: "40000000",
+            help: "width × height, read from the header before decoding; more gets 413"
+        ) { $0.maxImagePixels = try ConfigurationSetting.integer(1...1_000_000_000, $1) },
+        .init(key: "limits.max_exif_bytes", environment: "TRAINGATE_MAX_EXIF_BYTES", flag: nil, defaultText: "65536", help: "largest EXIF block; larger gets 413") {
+            $0.maxExifBytes = try ConfigurationSetting.integer(0...(16 << 20), $1)
+        },
+        .init(key: "limits.max_batch_lines", environment: "TRAINGATE_MAX_BATCH_LINES", flag: nil, defaultText: "1000", help: "lines per POST /v1/admissions/batch") {
+            $0.maxBatchLines = try ConfigurationSetting.integer(1...100_000, $1)
+        },
+        .init(
+            key: "limits.max_batch_bytes", environment: "TRAINGATE_MAX_BATCH_BYTES", flag: nil, defaultText: "67108864",
+            help: "64 MiB per batch body; larger batches get 413"
+        ) { $0.maxBatchBytes = try ConfigurationSetting.integer(1...(1 << 34), $1) },
+        .init(
+            key: "images.stored_longest_side", environment: "TRAINGATE_STORED_IMAGE_SIDE", flag: nil, defaultText: "256",
+            help: "the stored copy is re-encoded with no metadata, at most this many pixels on its longest side"
+        ) { $0.storedImageLongestSide = try ConfigurationSetting.integer(8...4096, $1) },
+        .init(
+            key: "images.near_duplicate_distance", environment: "TRAINGATE_NEAR_DUPLICATE_DISTANCE", flag: nil, defaultText: "6",
+            help: "a photo within this many bits (of 64) of an erased one's pHash is ERASED_CONTENT (0-12)"
+        ) { $0.nearDuplicateDistance = try ConfigurationSetting.integer(0...12, $1) },
+        .init(
+            key: "training.blas_threads", environment: "TRAINGATE_TRAINING_BLAS_THREADS", flag: nil, defaultText: "1",
+            help: "OpenBLAS threads of the training worker (1-256); more trains faster but takes cores from admissions"
+        ) { $0.trainingBLASThreads = try ConfigurationSetting.integer(1...256, $1) },
+        .init(
+            key: "training.thread_nice", environment: "TRAINGATE_TRAINING_THREAD_NICE", flag: nil, defaultText: "19",
+            help: "nice value of the training thread (0-19); 19 lets admissions win contended cores"
+        ) { $0.trainingThreadNice = try ConfigurationSetting.integer(0...19, $1) },
+        .init(
+            key: "training.max_images", environment: "TRAINGATE_TRAINING_MAX_IMAGES", flag: nil, defaultText: "100000",
+            help: "most images one job takes from the queue, oldest first (each holds 3 x image_size^2 floats while it runs)"
+        ) { $0.trainingMaxImages = try ConfigurationSetting.integer(2...10_000_000, $1) },
+        .init(
+            key: "storage.group_commit_max_batch", environment: "TRAINGATE_GROUP_COMMIT_MAX_BATCH", flag: nil, defaultText: "512",
+            help: "most admissions per transaction"
+        ) { $0.groupCommitMaxBatch = try ConfigurationSetting.integer(1...10_000, $1) },
+        .init(
+            key: "storage.checkpoint_interval_ms", environment: "TRAINGATE_CHECKPOINT_INTERVAL_MS", flag: nil, defaultText: "2000",
+            help: "ms between background copies of the WAL into the database (50-60000); each fsyncs the database file, and commits wait behind that fsync"
+        ) { $0.checkpointIntervalMilliseconds = try ConfigurationSetting.integer(50...60_000, $1) },
+        .init(
+            key: "audit.anchor_interval_seconds", environment: "TRAINGATE_AUDIT_ANCHOR_INTERVAL", flag: nil, defaultText: "10",
+            help: "seconds between records of the chain head in data/audit-anchors.jsonl (1-86400)"
+        ) { $0.auditAnchorIntervalSeconds = try ConfigurationSetting.integer(1...86_400, $1) },
+        .init(
+            key: "security.master_key", environment: "TRAINGATE_MASTER_KEY", flag: nil, defaultText: "",
+            help: "64 hex characters; empty = data/keys/master.key (created 0600)"
+        ) {
+            guard Hex.decode($1)?.count == 32 else { throw ConfigurationSetting.SettingError(message: "must be 64 hex characters (a 256-bit key)") }
+            $0.masterKeyHex = $1
+        },
+        .init(
+            key: "log.level", environment: "TRAINGATE_LOG_LEVEL", flag: nil, defaultText: "info",
+            help: "trace, debug, info, notice, warning, error, critical"
+        ) { $0.logLevel = try ConfigurationSetting.oneOf(["trace", "debug", "info", "notice", "warning", "error", "critical"], $1) },
+    ]
+
+    /// The text of `config/traingate.yaml`: every setting under its section with its default,
+    /// its environment variable, its flag and its line of documentation (a test holds the file to it).
+    public static var documentedYAML: String {
+        var lines = [
+            "# traingate configuration. Every key is optional; the values below are the defaults.",
+            "# Precedence, highest first: command-line flags, environment variables, this file, defaults.",
+            "# Use it with: traingate serve --config config/traingate.yaml",
+            "# Generated from the settings table (Sources/TraingateApp/Configuration/AppConfiguration+Settings.swift):",
+            "# traingate config example > config/traingate.yaml",
+        ]
+        var section = ""
+        for setting in settings {
+            if setting.section != section {
+                section = setting.section
+                lines += ["", "\(section):"]
+            }
+            let entry = "  \(setting.name): \(setting.defaultText)"
+            let origin = ([setting.environment] + (setting.flag.map { [$0] } ?? [])).joined(separator: ", ")
+            lines.append(entry.padding(toLength: max(entry.count + 1, 34), withPad: " ", startingAt: 0) + "# \(origin): \(setting.help)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
