@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: run test crash-test test-blas-kernels build release deps policy-test bench clean
+.PHONY: run test crash-test test-blas-kernels build release deps policy-test bench format lint clean
 
 run: deps
 	$(SWIFT) run traingate serve
@@ -31,6 +31,15 @@ release: deps
 
 policy-test: build
 	$(SWIFT) run traingate policy test config/policies/default.tests.yaml
+
+# swift-format from the toolchain, configured by .swift-format; CI runs `make lint`.
+FORMATTED = Sources Tests Benchmarks
+
+format:
+	$(SWIFT) format format --in-place --recursive $(FORMATTED)
+
+lint:
+	$(SWIFT) format lint --strict --recursive $(FORMATTED)
 
 bench:
 	TRAINGATE_BENCH_DEPS=1 scripts/install-deps

@@ -87,8 +87,10 @@ func appends(count: Int, concurrency: Int, directory: URL) async throws {
     }
     let rawSeconds = seconds(ContinuousClock.now - rawStart)
     try raw.close()
-    print(String(format: "RESULT appends=%d concurrency=%d grouped_per_s=%.0f transactions=%d batch=%d raw_per_s=%.0f",
-                 count, concurrency, Double(count) / grouped, transactions, batch, Double(count) / rawSeconds))
+    print(
+        String(
+            format: "RESULT appends=%d concurrency=%d grouped_per_s=%.0f transactions=%d batch=%d raw_per_s=%.0f",
+            count, concurrency, Double(count) / grouped, transactions, batch, Double(count) / rawSeconds))
 }
 
 func fill(count: Int, directory: URL) async throws {
@@ -110,8 +112,10 @@ func verify(directory: URL) async throws {
     let result = try await store.verify()
     let elapsed = seconds(ContinuousClock.now - start)
     precondition(result.ok)
-    print(String(format: "RESULT verified=%d seconds=%.3f per_s=%.0f bytes_per_entry=%d", result.entries, elapsed,
-                 Double(result.entries) / elapsed, bytesPerEntry))
+    print(
+        String(
+            format: "RESULT verified=%d seconds=%.3f per_s=%.0f bytes_per_entry=%d", result.entries, elapsed,
+            Double(result.entries) / elapsed, bytesPerEntry))
 }
 
 let arguments = CommandLine.arguments

@@ -41,7 +41,8 @@ let agreement = (0..<scanCount).allSatisfy { i in
     Set(index.countries(nearLatitude: queries[i].0, longitude: queries[i].1, radiusKm: 25).map(\.country))
         == Set(index.countriesByLinearScan(nearLatitude: queries[i].0, longitude: queries[i].1, radiusKm: 25).map(\.country))
 }
-print(String(
-    format: "RESULT places=%d build_ms=%.1f tree_us=%.2f scan_us=%.1f speedup=%.0f agree=%@ checksum=%d",
-    index.count, Double(buildTime.components.attoseconds) / 1e15 + Double(buildTime.components.seconds) * 1e3,
-    treeMicros, scanMicros, scanMicros / treeMicros, agreement ? "yes" : "NO", tree.checksum &+ scan.checksum))
+print(
+    String(
+        format: "RESULT places=%d build_ms=%.1f tree_us=%.2f scan_us=%.1f speedup=%.0f agree=%@ checksum=%d",
+        index.count, Double(buildTime.components.attoseconds) / 1e15 + Double(buildTime.components.seconds) * 1e3,
+        treeMicros, scanMicros, scanMicros / treeMicros, agreement ? "yes" : "NO", tree.checksum &+ scan.checksum))

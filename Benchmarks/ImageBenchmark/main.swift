@@ -21,8 +21,10 @@ func intake(repeat count: Int, files: [String]) throws {
         for image in images { _ = try ImageIntake.process(image) }
     }
     let elapsed = seconds(ContinuousClock.now - start)
-    print(String(format: "RESULT images=%d megapixels=%.1f seconds=%.3f mp_per_s=%.1f", images.count * count,
-                 Double(pixels * count) / 1e6, elapsed, Double(pixels * count) / 1e6 / elapsed))
+    print(
+        String(
+            format: "RESULT images=%d megapixels=%.1f seconds=%.3f mp_per_s=%.1f", images.count * count,
+            Double(pixels * count) / 1e6, elapsed, Double(pixels * count) / 1e6 / elapsed))
 }
 
 func nearDuplicates(count: Int, directory: URL) async throws {

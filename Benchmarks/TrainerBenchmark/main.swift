@@ -49,7 +49,10 @@ case "train":
     timed.run(shouldContinue: { $0.step < steps })
     let elapsed = seconds(ContinuousClock.now - start)
     let flops = Double(3 * 2 * macsPerView(side: side, width: 16, embedding: parameters.embeddingDimension, projection: 32) * 2 * batch * steps)
-    print(String(format: "RESULT images_per_second=%.1f gflops=%.3f seconds=%.3f steps=%d loss=%.4f", Double(steps * batch) / elapsed, flops / 1e9 / elapsed, elapsed, steps, timed.losses.last ?? .nan))
+    print(
+        String(
+            format: "RESULT images_per_second=%.1f gflops=%.3f seconds=%.3f steps=%d loss=%.4f", Double(steps * batch) / elapsed,
+            flops / 1e9 / elapsed, elapsed, steps, timed.losses.last ?? .nan))
 case "sgemm":
     let (size, threads) = (Int(arguments[2])!, Int(arguments[3])!)
     BLAS.threads = threads

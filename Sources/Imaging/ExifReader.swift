@@ -34,7 +34,9 @@ enum ExifReader {
     }
 
     /// Degrees, minutes, seconds as three rationals, signed by the hemisphere reference.
-    private static func coordinate(_ data: UnsafeMutablePointer<ExifData>, _ order: ExifByteOrder, value: Int32, reference: Int32, negative: String) -> Double? {
+    private static func coordinate(_ data: UnsafeMutablePointer<ExifData>, _ order: ExifByteOrder, value: Int32, reference: Int32, negative: String)
+        -> Double?
+    {
         guard let entry = cexif_get_entry(data, EXIF_IFD_GPS, ExifTag(rawValue: UInt32(value))),
             entry.pointee.format == EXIF_FORMAT_RATIONAL, entry.pointee.components == 3, let bytes = entry.pointee.data,
             entry.pointee.size >= 24

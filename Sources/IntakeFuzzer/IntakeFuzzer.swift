@@ -25,36 +25,36 @@ public func fuzzIntake(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 }
 
 #if FUZZING
-/// libFuzzer's driver: SwiftPM gives every executable its own entry point, so libFuzzer's
-/// `main` is not used and the driver is started from here.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
+    /// libFuzzer's driver: SwiftPM gives every executable its own entry point, so libFuzzer's
+    /// `main` is not used and the driver is started from here.
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func runFuzzerDriver(
+        _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+    ) -> CInt
 
-@main
-struct IntakeFuzzing {
-    static func main() {
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        exit(runFuzzerDriver(&argc, &argv, fuzzIntake))
-    }
-}
-#else
-@main
-struct IntakeReplay {
-    static func main() throws {
-        for path in CommandLine.arguments.dropFirst() {
-            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-            do {
-                let result = try ImageIntake.process(bytes, limits: fuzzLimits)
-                print("\(path): accepted \(result.format.rawValue) \(result.width)×\(result.height)")
-            } catch let error as ImageIntakeError {
-                print("\(path): refused: \(error.message)")
-            }
-            _ = bytes.withUnsafeBufferPointer { fuzzIntake($0.baseAddress, $0.count) }
+    @main
+    struct IntakeFuzzing {
+        static func main() {
+            var argc = CommandLine.argc
+            var argv = CommandLine.unsafeArgv
+            exit(runFuzzerDriver(&argc, &argv, fuzzIntake))
         }
     }
-}
+#else
+    @main
+    struct IntakeReplay {
+        static func main() throws {
+            for path in CommandLine.arguments.dropFirst() {
+                let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+                do {
+                    let result = try ImageIntake.process(bytes, limits: fuzzLimits)
+                    print("\(path): accepted \(result.format.rawValue) \(result.width)×\(result.height)")
+                } catch let error as ImageIntakeError {
+                    print("\(path): refused: \(error.message)")
+                }
+                _ = bytes.withUnsafeBufferPointer { fuzzIntake($0.baseAddress, $0.count) }
+            }
+        }
+    }
 #endif

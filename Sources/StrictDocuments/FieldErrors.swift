@@ -115,5 +115,3 @@ public struct FieldErrors {
 
     public func join(_ parent: String, _ key: String) -> String { parent.isEmpty ? key : "\(parent).\(key)" }
 }
-
-

@@ -120,7 +120,8 @@ public final class Conv2D: Layer {
                 // dW += dY · colsᵀ
                 columns.withUnsafeBufferPointer { columns in
                     gradients[0].values.withUnsafeMutableBufferPointer { dW in
-                        BLAS.gemm(transposeB: true, m: outChannels, n: patch, k: total, dy.baseAddress!, columns.baseAddress!, beta: 1, dW.baseAddress!)
+                        BLAS.gemm(
+                            transposeB: true, m: outChannels, n: patch, k: total, dy.baseAddress!, columns.baseAddress!, beta: 1, dW.baseAddress!)
                     }
                 }
                 guard computesInputGradient else { return }

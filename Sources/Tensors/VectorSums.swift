@@ -40,7 +40,8 @@ enum VectorSums {
         var lanes = SIMD8<Float>()
         var index = 0
         while index + 8 <= count {
-            lanes += UnsafeRawPointer(x + index).loadUnaligned(as: SIMD8<Float>.self)
+            lanes +=
+                UnsafeRawPointer(x + index).loadUnaligned(as: SIMD8<Float>.self)
                 * UnsafeRawPointer(y + index).loadUnaligned(as: SIMD8<Float>.self)
             index += 8
         }

@@ -67,9 +67,13 @@ public struct Augmentations: Sendable, Equatable {
 
     func flipped(_ image: [Float], side: Int) -> [Float] {
         var output = image
-        for channel in 0..<3 { for y in 0..<side { for x in 0..<side {
-            output[(channel * side + y) * side + x] = image[(channel * side + y) * side + side - 1 - x]
-        } } }
+        for channel in 0..<3 {
+            for y in 0..<side {
+                for x in 0..<side {
+                    output[(channel * side + y) * side + x] = image[(channel * side + y) * side + side - 1 - x]
+                }
+            }
+        }
         return output
     }
 

@@ -89,7 +89,8 @@ public func buildApplication(
         search: EmbeddingSearch(store: EmbeddingStore(database: database), imageLimits: configuration.imageLimits),
         maxBodyBytes: configuration.maxAdmissionBodyBytes
     ).addRoutes(to: router, catalog: catalog)
-    let floor = try configuration.benchmarkRoutes
+    let floor =
+        try configuration.benchmarkRoutes
         ? BenchmarkFloor.open(directory: dataDirectory, maxBatchSize: configuration.groupCommitMaxBatch) : nil
     if let floor {
         BenchmarkController(maxBodyBytes: configuration.maxAdmissionBodyBytes, decoder: decoder, service: service, floor: floor)

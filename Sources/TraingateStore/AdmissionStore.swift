@@ -70,10 +70,11 @@ public struct AdmissionStore: Sendable {
                         phash_b0, phash_b1, phash_b2, phash_b3) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(
-                arguments: StatementArguments([
-                    image.sha256, image.contentType, image.bytes.count, Data(image.bytes), image.width, image.height,
-                    image.perceptualHash.map { Int64(bitPattern: $0) },
-                ] as [(any DatabaseValueConvertible)?]) + StatementArguments(NearDuplicates.bandArguments(image.perceptualHash)))
+                arguments: StatementArguments(
+                    [
+                        image.sha256, image.contentType, image.bytes.count, Data(image.bytes), image.width, image.height,
+                        image.perceptualHash.map { Int64(bitPattern: $0) },
+                    ] as [(any DatabaseValueConvertible)?]) + StatementArguments(NearDuplicates.bandArguments(image.perceptualHash)))
         }
         // The entry names the subject only under the subject's own key, and seals the facts
         // under it, so erasing that key later leaves the entry verifiable but mute.

@@ -93,7 +93,8 @@ import Testing
         let stored = try intake("gps-paris.jpg").stored
         func contains(_ bytes: [UInt8], _ text: String) -> Bool {
             let needle = Array(text.utf8)
-            return bytes.count >= needle.count && (0...(bytes.count - needle.count)).contains { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
+            return bytes.count >= needle.count
+                && (0...(bytes.count - needle.count)).contains { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
         }
         for marker in ["Exif", "SN-4711-TRAINGATE", "Jane Photographer", "ICC_PROFILE", "xmpmeta"] {
             #expect(contains(original, marker), "the fixture should carry \(marker)")
@@ -182,4 +183,3 @@ import Testing
         #expect(ExifReader.captureTime("garbage", offset: "Z") == nil)
     }
 }
-

@@ -80,7 +80,8 @@ import Testing
                 == ["signals.gps.lon"])
         #expect(
             try fields(
-                #"{"image_id":"a","subject":{"id":"u"},"visibility":"public","special_categories":[null],"lawful_basis":{"basis":"consent","purposes":[null,"model_training"]}}"#)
+                #"{"image_id":"a","subject":{"id":"u"},"visibility":"public","special_categories":[null],"lawful_basis":{"basis":"consent","purposes":[null,"model_training"]}}"#
+            )
                 == ["lawful_basis.purposes[0]", "special_categories[0]"])
     }
 

@@ -32,15 +32,17 @@ import Testing
     func theRequestHashIsTheCanonicalEncodingOfTheNormalForm(body: String) throws {
         let request = try parse(body)
         let expected = CanonicalJSON.encode(.object(reference(request, subject: ("ref", "r1"), imageSHA256: "ab")))
-        #expect(String(decoding: request.canonicalBytes(subjectRef: "r1", imageSHA256: "ab"), as: UTF8.self)
-            == String(decoding: expected, as: UTF8.self))
+        #expect(
+            String(decoding: request.canonicalBytes(subjectRef: "r1", imageSHA256: "ab"), as: UTF8.self)
+                == String(decoding: expected, as: UTF8.self))
     }
 
     @Test(arguments: bodies, [nil, Date(timeIntervalSince1970: 1_780_000_000.125)])
     func theSealedFactsAreTheCanonicalEncodingOfTheNormalFormWithSignals(body: String, imageCapturedAt: Date?) throws {
         let request = try parse(body)
         var object = reference(request, subject: ("id", request.subjectID), imageSHA256: "cd")
-        object["country_signals"] = .array(Self.signals.map { .object(["source": .string($0.source.rawValue), "country": .string($0.country.rawValue)]) })
+        object["country_signals"] = .array(
+            Self.signals.map { .object(["source": .string($0.source.rawValue), "country": .string($0.country.rawValue)]) })
         if request.capturedAt == nil, let imageCapturedAt {
             object["captured_at"] = .string(Timestamp.format(imageCapturedAt))
             object["captured_at_source"] = .string("exif")
@@ -54,7 +56,8 @@ import Testing
     }
 
     /// The normal form as a dictionary, as `AdmissionRequest` built it before the direct writer.
-    private func reference(_ request: AdmissionRequest, subject identity: (field: String, value: String), imageSHA256: String) -> [String: JSONValue] {
+    private func reference(_ request: AdmissionRequest, subject identity: (field: String, value: String), imageSHA256: String) -> [String: JSONValue]
+    {
         var subject: [String: JSONValue] = [identity.field: .string(identity.value)]
         subject["account_country"] = request.accountCountry.map { .string($0.rawValue) }
         subject["region"] = request.region.map { .string($0) }

@@ -12,7 +12,8 @@ import Testing
             contentsOf: Self.repositoryRoot.appendingPathComponent("config/policies/default.yaml"), encoding: .utf8)
         let fileBytes = Array(file.utf8)
         let embeddedBytes = Array(DefaultPolicy.yaml.utf8)
-        let firstDifference = zip(fileBytes, embeddedBytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(fileBytes.count, embeddedBytes.count)
+        let firstDifference =
+            zip(fileBytes, embeddedBytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(fileBytes.count, embeddedBytes.count)
         #expect(
             fileBytes == embeddedBytes,
             "differs at byte \(firstDifference): run scripts/embed-default-policy after editing config/policies/default.yaml")
@@ -161,6 +162,8 @@ import Testing
         calendar.timeZone = try #require(TimeZone(identifier: instant.timeZone))
         let local = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant.date)
         let written = instant.written.split(separator: "-").compactMap { Int($0) }
-        #expect([local.year, local.month, local.day, local.hour, local.minute, local.second] == [written[0], written[1], written[2], 0, 0, 0], "\(what): \(instant.written) in \(instant.timeZone)")
+        #expect(
+            [local.year, local.month, local.day, local.hour, local.minute, local.second] == [written[0], written[1], written[2], 0, 0, 0],
+            "\(what): \(instant.written) in \(instant.timeZone)")
     }
 }

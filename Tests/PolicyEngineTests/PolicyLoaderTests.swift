@@ -38,12 +38,16 @@ import Testing
         ("rules: [visibility, residency]", "rules: [visibility, visibility]", 2, "rules[1]", "listed twice"),
         ("{country: FR,", "{country: UK,", 15, "jurisdictions.EU.members[0].country", "'UK' is not an officially assigned"),
         ("{country: FR,", "{country: fr,", 15, "jurisdictions.EU.members[0].country", "'fr' is not"),
-        ("effective_from: 2018-05-25", "effective_from: 2018-13-25", 15, "jurisdictions.EU.members[0].effective_from",
-         "is not a day (YYYY-MM-DD, midnight in Europe/Paris) or an RFC 3339 instant"),
+        (
+            "effective_from: 2018-05-25", "effective_from: 2018-13-25", 15, "jurisdictions.EU.members[0].effective_from",
+            "is not a day (YYYY-MM-DD, midnight in Europe/Paris) or an RFC 3339 instant"
+        ),
         ("effective_from: 2018-05-25", "effective_from: 2018-02-30", 15, "jurisdictions.EU.members[0].effective_from", "is not a day"),
         ("time_zone: Europe/Paris", "time_zone: Europe/Pariss", 15, "jurisdictions.EU.members[0].time_zone", "is not an IANA time zone"),
-        ("restricted_jurisdictions: [EU]", "restricted_jurisdictions: [EU, CH]", 17, "options.restricted_jurisdictions",
-         "'CH'"),
+        (
+            "restricted_jurisdictions: [EU]", "restricted_jurisdictions: [EU, CH]", 17, "options.restricted_jurisdictions",
+            "'CH'"
+        ),
         ("options:", "option:", 16, "option", "unknown key"),
         ("citations: gdpr", "citations: ccpa", 13, "jurisdictions.EU.citations", "citation set 'ccpa'"),
         ("ERASED_CONTENT: Art. 17}", "}", 13, "jurisdictions.EU.citations", "has no citation for ERASED_CONTENT"),
@@ -86,11 +90,14 @@ import Testing
         #expect {
             try PolicyLoader.load(yaml: twice)
         } throws: { error in
-            (error as? DocumentError).map { $0.path == "jurisdictions.EU.members[1]" && $0.message.contains("overlaps an earlier row for FR") } ?? false
+            (error as? DocumentError).map { $0.path == "jurisdictions.EU.members[1]" && $0.message.contains("overlaps an earlier row for FR") }
+                ?? false
         }
         let successive = Self.minimal.replacingOccurrences(
             of: "effective_from: 2018-05-25, time_zone: Europe/Paris, source: GDPR}",
-            with: "effective_from: 2018-05-25, effective_until: 2020-01-01, time_zone: Europe/Paris, source: GDPR}\n      - {country: FR, effective_from: 2020-01-01, time_zone: Europe/Paris, source: again}")
+            with:
+                "effective_from: 2018-05-25, effective_until: 2020-01-01, time_zone: Europe/Paris, source: GDPR}\n      - {country: FR, effective_from: 2020-01-01, time_zone: Europe/Paris, source: again}"
+        )
         #expect(throws: Never.self) { try PolicyLoader.load(yaml: successive) }
     }
 

@@ -45,7 +45,9 @@ import Testing
     /// The stack the composed checks use: every kind of layer the encoder has but ReLU. Across
     /// ReLU's kink a finite difference measures neither side's derivative, and in a trained stack
     /// some unit always sits near it (each layer's check, ReLU's included, is in LayerGradientTests).
-    private func stack(_ random: inout SeededRandom, miscalibrating position: Int? = nil, in part: MiscalibratedLayer.Part = .parameterGradients) -> Sequential {
+    private func stack(_ random: inout SeededRandom, miscalibrating position: Int? = nil, in part: MiscalibratedLayer.Part = .parameterGradients)
+        -> Sequential
+    {
         let layers: [any Layer] = [
             Conv2D(inChannels: 3, outChannels: 8, kernel: 3, padding: 1, random: &random), GroupNorm(groups: 2, channels: 8),
             AveragePool2(), Conv2D(inChannels: 8, outChannels: 8, kernel: 3, padding: 1, random: &random),

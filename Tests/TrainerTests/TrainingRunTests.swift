@@ -85,7 +85,9 @@ import Tensors
         let run = TrainingRun(parameters: short, images: patterns(count: 32, side: 16))
         #expect(run.totalSteps == 6)
         var seen: [TrainingRunProgress] = []
-        let ending = run.run(beforeEpoch: { epoch in epoch == 1 ? Array(0..<16) : nil }) { seen.append($0); return true }
+        let ending = run.run(beforeEpoch: { epoch in epoch == 1 ? Array(0..<16) : nil }) {
+            seen.append($0); return true
+        }
         #expect(ending == .completed)
         // Epoch 1: 2 steps of 16; epochs 2 and 3: 1 step each over the 16 left.
         #expect(run.losses.count == 4)

@@ -65,7 +65,8 @@ import Testing
     @Test func theSameBodyAgainIsIdempotentWhateverItsFormatting() async throws {
         try await TestApp.withClient { client, traingate in
             let first = try await client.postJSON("/v1/admissions", Bodies.admission())
-            let reformatted = #"{ "visibility": "public", "subject": {"account_country": "US", "id": "user-1"}, "source": "instagram", "image_id": "ig_1", "opt_outs": {"ai_training": false} }"#
+            let reformatted =
+                #"{ "visibility": "public", "subject": {"account_country": "US", "id": "user-1"}, "source": "instagram", "image_id": "ig_1", "opt_outs": {"ai_training": false} }"#
             let second = try await client.postJSON("/v1/admissions", reformatted)
             #expect(first.status == .created)
             #expect(second.status == .ok)
@@ -109,7 +110,9 @@ import Testing
             let batch = try await client.execute(
                 uri: "/v1/admissions/batch", method: .post, headers: [.contentType: "application/x-ndjson"],
                 body: ByteBuffer(string: Bodies.admission(imageID: "c1", country: "FR") + "\n"))
-            let bodies = [Array(first.body.readableBytesView), Array(superseded.body.readableBytesView), Array(batch.body.readableBytesView.dropLast())]
+            let bodies = [
+                Array(first.body.readableBytesView), Array(superseded.body.readableBytesView), Array(batch.body.readableBytesView.dropLast()),
+            ]
             for body in bodies {
                 #expect(String(decoding: CanonicalJSON.encode(try JSONValue.parse(body)), as: UTF8.self) == String(decoding: body, as: UTF8.self))
             }
@@ -144,7 +147,8 @@ import Testing
             var body = ByteBuffer()
             body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"metadata\"\r\nContent-Type: application/json\r\n\r\n")
             body.writeString(Bodies.admission(imageID: "mp_1"))
-            body.writeString("\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
+            body.writeString(
+                "\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
             body.writeBytes(Bodies.jpeg)
             body.writeString("\r\n--\(boundary)--\r\n")
             let response = try await client.execute(
@@ -182,7 +186,10 @@ import Testing
             #expect(response.json["admission_id"] == nil)
             #expect(response.json["audit"] == nil)
             let counts = try await traingate.database.writer.read { db in
-                (try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry WHERE kind = 'decision'")!)
+                (
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")!,
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry WHERE kind = 'decision'")!
+                )
             }
             #expect(counts == (0, 0))
         }
@@ -273,7 +280,9 @@ import Testing
             let image = Data(Bodies.jpeg).base64EncodedString()
             var lines: [String] = []
             for round in 0..<20 {
-                lines.append(Bodies.admission(imageID: "same", extra: #","image_base64":"\#(image)","captured_at":"2026-01-01T00:00:\#(String(format: "%02d", round))Z""#))
+                lines.append(
+                    Bodies.admission(
+                        imageID: "same", extra: #","image_base64":"\#(image)","captured_at":"2026-01-01T00:00:\#(String(format: "%02d", round))Z""#))
                 lines.append(Bodies.admission(imageID: "other-\(round)"))
             }
             lines.append(Bodies.admission(imageID: "same", extra: #","image_base64":"\#(image)","opt_outs":{"ai_training":true}"#))

@@ -29,12 +29,12 @@ import TraingateStore
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("cli-cases-\(UUID().uuidString).yaml")
         defer { try? FileManager.default.removeItem(at: file) }
         try """
-            cases:
-              - name: an EU subject without consent
-                now: 2026-11-28T12:00:00Z
-                input: {image_id: a, subject: {id: u, account_country: "DE"}, visibility: public}
-                expect: {decision: admitted}
-            """.write(to: file, atomically: true, encoding: .utf8)
+        cases:
+          - name: an EU subject without consent
+            now: 2026-11-28T12:00:00Z
+            input: {image_id: a, subject: {id: u, account_country: "DE"}, visibility: public}
+            expect: {decision: admitted}
+        """.write(to: file, atomically: true, encoding: .utf8)
         let failing = try run(["policy", "test", file.path])
         #expect(failing.status == 1)
         #expect(failing.output.contains("FAIL an EU subject without consent"))

@@ -103,13 +103,17 @@ import Testing
     @Test func aGeneratedKeyFileIsPrivateAndStable() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (first, _) = try TestApp.make { $0.masterKeyHex = nil; $0.dataDirectory = directory.path }
+        let (first, _) = try TestApp.make {
+            $0.masterKeyHex = nil; $0.dataDirectory = directory.path
+        }
         let keyFile = directory.appendingPathComponent("keys/master.key").path
         let permissions = try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? Int
         #expect(permissions == 0o600)
         let key = try String(contentsOfFile: keyFile, encoding: .utf8)
         try first.database.close()
-        let (second, _) = try TestApp.make { $0.masterKeyHex = nil; $0.dataDirectory = directory.path }
+        let (second, _) = try TestApp.make {
+            $0.masterKeyHex = nil; $0.dataDirectory = directory.path
+        }
         #expect(try String(contentsOfFile: keyFile, encoding: .utf8) == key)
         try second.database.close()
     }
@@ -120,11 +124,19 @@ import Testing
         let keyFile = directory.appendingPathComponent("keys/master.key")
         try FileManager.default.createDirectory(at: keyFile.deletingLastPathComponent(), withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: keyFile.path, contents: Data("0xnot-a-key\n".utf8), attributes: [.posixPermissions: 0o600])
-        #expect(throws: KeyFileError.self) { _ = try TestApp.make { $0.masterKeyHex = nil; $0.dataDirectory = directory.path } }
+        #expect(throws: KeyFileError.self) {
+            _ = try TestApp.make {
+                $0.masterKeyHex = nil; $0.dataDirectory = directory.path
+            }
+        }
         #expect(try String(contentsOfFile: keyFile.path, encoding: .utf8) == "0xnot-a-key\n")
 
         try (String(repeating: "ab", count: 32) + "\n").write(to: keyFile, atomically: false, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keyFile.path)
-        #expect(throws: KeyFileError.self) { _ = try TestApp.make { $0.masterKeyHex = nil; $0.dataDirectory = directory.path } }
+        #expect(throws: KeyFileError.self) {
+            _ = try TestApp.make {
+                $0.masterKeyHex = nil; $0.dataDirectory = directory.path
+            }
+        }
     }
 }

@@ -27,9 +27,19 @@ import Testing
         case null, bool(Bool), number(Double), string(String), array([AnyJSON]), object([String: AnyJSON])
         init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
-            if c.decodeNil() { self = .null } else if let v = try? c.decode(Bool.self) { self = .bool(v) }
-            else if let v = try? c.decode(Double.self) { self = .number(v) } else if let v = try? c.decode(String.self) { self = .string(v) }
-            else if let v = try? c.decode([AnyJSON].self) { self = .array(v) } else { self = .object(try c.decode([String: AnyJSON].self)) }
+            if c.decodeNil() {
+                self = .null
+            } else if let v = try? c.decode(Bool.self) {
+                self = .bool(v)
+            } else if let v = try? c.decode(Double.self) {
+                self = .number(v)
+            } else if let v = try? c.decode(String.self) {
+                self = .string(v)
+            } else if let v = try? c.decode([AnyJSON].self) {
+                self = .array(v)
+            } else {
+                self = .object(try c.decode([String: AnyJSON].self))
+            }
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.singleValueContainer()
@@ -53,8 +63,13 @@ import Testing
             let image = Data(Bodies.jpeg).base64EncodedString()
             let admitted = try await client.postJSON("/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(image)""#))
             record("AdmissionDecision", "admitted with image", admitted)
-            record("AdmissionDecision", "rejected, EU with GPS", try await client.postJSON(
-                "/v1/admissions", Bodies.admission(imageID: "x2", country: "FR", extra: #","signals":{"gps":{"lat":43.7384,"lon":7.4246}},"lawful_basis":{"basis":"consent","purposes":["ads"]}"#)))
+            record(
+                "AdmissionDecision", "rejected, EU with GPS",
+                try await client.postJSON(
+                    "/v1/admissions",
+                    Bodies.admission(
+                        imageID: "x2", country: "FR",
+                        extra: #","signals":{"gps":{"lat":43.7384,"lon":7.4246}},"lawful_basis":{"basis":"consent","purposes":["ads"]}"#)))
             let id = try #require(admitted.json["admission_id"] as? String)
             record("StoredAdmission", "GET", try await client.execute(uri: "/v1/admissions/\(id)", method: .get))
             record("PolicyEvaluation", "dry run", try await client.postJSON("/v1/policy/evaluate", Bodies.admission(country: "DE")))
@@ -64,14 +79,20 @@ import Testing
             record("Problem", "400", try await client.postJSON("/v1/admissions", #"{"nope": 1}"#))
             record("Problem", "404", try await client.execute(uri: "/nowhere", method: .get))
             record("Problem", "405", try await client.execute(uri: "/v1/policy", method: .delete))
-            record("Problem", "415", try await client.execute(
-                uri: "/v1/admissions", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "x")))
+            record(
+                "Problem", "415",
+                try await client.execute(
+                    uri: "/v1/admissions", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "x")))
             let truncated = Data(Bodies.image("truncated.jpg")).base64EncodedString()
-            record("Problem", "422 undecodable image", try await client.postJSON(
-                "/v1/admissions", Bodies.admission(imageID: "t1", extra: #","image_base64":"\#(truncated)""#)))
+            record(
+                "Problem", "422 undecodable image",
+                try await client.postJSON(
+                    "/v1/admissions", Bodies.admission(imageID: "t1", extra: #","image_base64":"\#(truncated)""#)))
             let bomb = Data(Bodies.image("bomb-60000x60000.png")).base64EncodedString()
-            record("Problem", "413 pixel limit", try await client.postJSON(
-                "/v1/admissions", Bodies.admission(imageID: "t2", extra: #","image_base64":"\#(bomb)""#)))
+            record(
+                "Problem", "413 pixel limit",
+                try await client.postJSON(
+                    "/v1/admissions", Bodies.admission(imageID: "t2", extra: #","image_base64":"\#(bomb)""#)))
             record("AuditPage", "GET /v1/audit", try await client.execute(uri: "/v1/audit?limit=2", method: .get))
             record("AuditPage", "filtered, empty", try await client.execute(uri: "/v1/audit?kind=erasure", method: .get))
             record("AuditVerification", "intact", try await client.execute(uri: "/v1/audit/verify", method: .get))
@@ -85,8 +106,10 @@ import Testing
             record("TrainingJob", "succeeded", try await client.execute(uri: "/v1/training/jobs/\(jobID)", method: .get))
             record("Problem", "409 cancel ended job", try await client.execute(uri: "/v1/training/jobs/\(jobID)/cancel", method: .post))
             record("Problem", "400 job parameters", try await client.postJSON("/v1/training/jobs", #"{"epochs": "many"}"#))
-            record("EmbeddingNeighbors", "by upload", try await client.postJSON(
-                "/v1/embeddings/search", #"{"image_base64": "\#(image)", "k": 2}"#))
+            record(
+                "EmbeddingNeighbors", "by upload",
+                try await client.postJSON(
+                    "/v1/embeddings/search", #"{"image_base64": "\#(image)", "k": 2}"#))
             let batch = try await client.execute(
                 uri: "/v1/admissions/batch", method: .post, headers: [.contentType: "application/x-ndjson"],
                 body: ByteBuffer(string: Bodies.admission(imageID: "b1") + "\n{\"nope\":1}\n"))

@@ -31,12 +31,12 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("cases-\(UUID().uuidString).yaml")
         defer { try? FileManager.default.removeItem(at: file) }
         try """
-            cases:
-              - name: wrong on purpose
-                now: 2026-11-28T12:00:00Z
-                input: {image_id: a, subject: {id: u, account_country: "FR"}, visibility: public}
-                expect: {decision: admitted, reasons: []}
-            """.write(to: file, atomically: true, encoding: .utf8)
+        cases:
+          - name: wrong on purpose
+            now: 2026-11-28T12:00:00Z
+            input: {image_id: a, subject: {id: u, account_country: "FR"}, visibility: public}
+            expect: {decision: admitted, reasons: []}
+        """.write(to: file, atomically: true, encoding: .utf8)
         let outcome = try #require(try PolicyTestRunner().run(file: file.path).first)
         #expect(!outcome.passed)
         #expect(outcome.differences.contains("decision: expected admitted, got rejected"))

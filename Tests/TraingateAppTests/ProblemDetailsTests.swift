@@ -106,8 +106,10 @@ import Testing
             let response = try await client.postJSON("/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(image)""#))
             expectProblem(response, .serviceUnavailable)
             let counts = try await traingate.database.writer.read { db in
-                (try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM queue_item")!,
-                 try Int.fetchOne(db, sql: "SELECT count(*) FROM image")!)
+                (
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM queue_item")!,
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM image")!
+                )
             }
             #expect(counts == (0, 0, 0))
         }

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A deliberately dumb HTTP/1.1 client over a plain TCP socket, like `curl --raw`: it sends the
@@ -48,7 +48,8 @@ enum RawHTTP {
     }
 
     static func post(port: Int, path: String, contentType: String, body: String) async throws -> String {
-        let head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: \(contentType)\r\n"
+        let head =
+            "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: \(contentType)\r\n"
             + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
         return try await exchange(port: port, Array((head + body).utf8))
     }

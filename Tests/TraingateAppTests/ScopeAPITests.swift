@@ -65,7 +65,8 @@ import TraingateStore
     @Test func badLawfulBasisFieldsAreProblemsNamingEachField() async throws {
         try await TestApp.withClient(now: { Timestamp.parse("2026-11-28T12:00:00Z")! }) { client, traingate in
             let long = String(repeating: "r", count: 257)
-            let body = #"{"image_id":"lb-1","subject":{"id":"u-1","account_country":"FR"},"visibility":"public","lawful_basis":{"basis":"legitimate_interests","consent_ref":"\#(long)","notice_version":"","notice_given_at":"2026-11-28T12:00:01Z"}}"#
+            let body =
+                #"{"image_id":"lb-1","subject":{"id":"u-1","account_country":"FR"},"visibility":"public","lawful_basis":{"basis":"legitimate_interests","consent_ref":"\#(long)","notice_version":"","notice_given_at":"2026-11-28T12:00:01Z"}}"#
             let response = try await client.postJSON("/v1/admissions", body)
             #expect(response.status == .badRequest)
             let fields = try #require(response.json["errors"] as? [[String: Any]]).compactMap { $0["field"] as? String }
@@ -80,7 +81,8 @@ import TraingateStore
     /// demonstrated later (Art. 7(1)); a changed reference is a changed request.
     @Test func consentRecordsAreSealedWithTheDecision() async throws {
         try await TestApp.withClient { client, traingate in
-            let body = #"{"image_id":"cr-1","source":"instagram","subject":{"id":"user-1","account_country":"DE"},"visibility":"public","lawful_basis":{"basis":"consent","purposes":["model_training"],"given_at":"2026-01-01T00:00:00Z","consent_ref":"consent-42","notice_version":"v3"}}"#
+            let body =
+                #"{"image_id":"cr-1","source":"instagram","subject":{"id":"user-1","account_country":"DE"},"visibility":"public","lawful_basis":{"basis":"consent","purposes":["model_training"],"given_at":"2026-01-01T00:00:00Z","consent_ref":"consent-42","notice_version":"v3"}}"#
             let created = try await client.postJSON("/v1/admissions", body)
             #expect(created.status == .created)
             #expect(created.json["decision"] as? String == "admitted")

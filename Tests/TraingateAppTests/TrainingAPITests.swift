@@ -94,10 +94,13 @@ import TraingateStore
 
             // A later rejection takes the image's embedding with it; the lineage keeps that it trained the model.
             let image = Data(Bodies.image(Self.photos[0])).base64EncodedString()
-            _ = try await client.postJSON("/v1/admissions", Bodies.admission(imageID: Self.photos[0], country: "FR", extra: #","image_base64":"\#(image)""#))
+            _ = try await client.postJSON(
+                "/v1/admissions", Bodies.admission(imageID: Self.photos[0], country: "FR", extra: #","image_base64":"\#(image)""#))
             let (embedded, lineage) = try await traingate.database.writer.read { db in
-                (try Int.fetchOne(db, sql: "SELECT count(*) FROM embedding WHERE admission_id = ?", arguments: [ids[0]]),
-                 try Int.fetchOne(db, sql: "SELECT count(*) FROM checkpoint_lineage WHERE admission_id = ?", arguments: [ids[0]]))
+                (
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM embedding WHERE admission_id = ?", arguments: [ids[0]]),
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM checkpoint_lineage WHERE admission_id = ?", arguments: [ids[0]])
+                )
             }
             #expect(embedded == 0 && lineage == 1)
         }
@@ -160,14 +163,16 @@ import TraingateStore
         try await TestApp.withClient { client, _ in
             let response = try await client.postJSON(
                 "/v1/training/jobs",
-                #"{"epochs": -1, "batch_size": 1.5, "embedding_dim": 30, "image_size": 30, "objective": "byol", "learning_rate": 0, "shards": 2, "colour": 1, "augmentations": {"flip_probability": 2, "blur": true}}"#)
+                #"{"epochs": -1, "batch_size": 1.5, "embedding_dim": 30, "image_size": 30, "objective": "byol", "learning_rate": 0, "shards": 2, "colour": 1, "augmentations": {"flip_probability": 2, "blur": true}}"#
+            )
             #expect(response.status == .badRequest)
             #expect(response.headers[.contentType] == "application/problem+json")
             let fields = Set((response.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
-            #expect(fields == [
-                "epochs", "batch_size", "embedding_dim", "image_size", "objective", "learning_rate", "shards", "colour",
-                "augmentations.flip_probability", "augmentations.blur",
-            ])
+            #expect(
+                fields == [
+                    "epochs", "batch_size", "embedding_dim", "image_size", "objective", "learning_rate", "shards", "colour",
+                    "augmentations.flip_probability", "augmentations.blur",
+                ])
             let huge = try await client.postJSON("/v1/training/jobs", #"{"batch_size": 512, "image_size": 128}"#)
             #expect((huge.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "batch_size")
             #expect(try await client.postJSON("/v1/training/jobs", #"{"batch_size": 1024, "image_size": 32}"#).status == .accepted)
@@ -319,7 +324,9 @@ import TraingateStore
         let failed = try #require(try await TrainingStore(database: restarted.database).job(orphan.id))
         #expect(failed.status == .failed && failed.error?.contains("stopped while this job was running") == true)
         let events = try await restarted.database.writer.read { db in
-            try String.fetchAll(db, sql: "SELECT json_extract(details, '$.event') FROM audit_entry WHERE json_extract(details, '$.job_id') = ?", arguments: [orphan.id])
+            try String.fetchAll(
+                db, sql: "SELECT json_extract(details, '$.event') FROM audit_entry WHERE json_extract(details, '$.job_id') = ?",
+                arguments: [orphan.id])
         }
         #expect(events == ["started", "failed"])
         #expect(try await AuditStore(database: restarted.database).verify().ok)

@@ -172,9 +172,11 @@ import Testing
                 (error as? StoreError)?.code == .writeFailed
             }
             let counts = try await fixture.database.writer.read { db in
-                (try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")!,
-                 try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry")!,
-                 try Int.fetchOne(db, sql: "SELECT count(*) FROM image")!)
+                (
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")!,
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry")!,
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM image")!
+                )
             }
             #expect(counts == (0, 0, 0))
         }

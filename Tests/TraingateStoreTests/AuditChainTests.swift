@@ -120,7 +120,8 @@ import Testing
             at: text(), kind: AuditEntry.Kind.allCases.randomElement(using: &generator)!, admissionID: maybe(), decision: maybe(),
             reasonCodes: (0..<Int.random(in: 0...3, using: &generator)).map { _ in text() }, policyVersion: maybe(),
             subjectRef: maybe(),
-            sealed: Bool.random(using: &generator) ? (0..<Int.random(in: 0...40, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) } : nil,
+            sealed: Bool.random(using: &generator)
+                ? (0..<Int.random(in: 0...40, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) } : nil,
             details: Bool.random(using: &generator) ? .object(["k": .string(text()), "n": .number(3), "z": .null]) : nil)
         #expect(AuditChain.canonicalBytes(content) == AuditChain.canonicalBytesByDefinition(content))
     }

@@ -109,7 +109,8 @@ import Testing
             let forged = AuditChain.entry(
                 after: (5, previous), content: .init(seq: 6, at: "2026-11-28T12:00:00Z", kind: .decision, decision: "admitted"))
             try db.execute(
-                sql: "INSERT INTO audit_entry (seq, v, at, kind, decision, reason_codes, prev_hash, hash) VALUES (?, 2, ?, 'decision', 'admitted', '[]', ?, ?)",
+                sql:
+                    "INSERT INTO audit_entry (seq, v, at, kind, decision, reason_codes, prev_hash, hash) VALUES (?, 2, ?, 'decision', 'admitted', '[]', ?, ?)",
                 arguments: [forged.seq, forged.at, forged.prevHash, forged.hash])
         }
         #expect(!result.plain.ok && result.plain.firstBadSeq == 7)

@@ -14,8 +14,10 @@ public enum RuleID: String, CaseIterable, Sendable, Codable {
         case .visibility: [.visibilityNotPublic]
         case .optOut: [.optedOut]
         case .residency:
-            [.residencyUnknown, .residencyRestricted, .lawfulBasisMissing, .lawfulBasisInsufficient,
-             .legitimateInterestsConditions, .consentWithdrawn, .consentPurposeMismatch]
+            [
+                .residencyUnknown, .residencyRestricted, .lawfulBasisMissing, .lawfulBasisInsufficient,
+                .legitimateInterestsConditions, .consentWithdrawn, .consentPurposeMismatch,
+            ]
         case .consent: [.consentWithdrawn, .consentPurposeMismatch]
         case .minor: [.minor]
         case .specialCategory: [.specialCategory]

@@ -130,7 +130,9 @@ public enum PolicyLoader {
         for (name, body) in try value.entries() {
             var articles: [String: String] = [:]
             for (key, text) in try body.entries() {
-                guard regimeCitationKeys.contains(key) else { throw text.error("unknown citation key; known: \(regimeCitationKeys.sorted().joined(separator: ", "))") }
+                guard regimeCitationKeys.contains(key) else {
+                    throw text.error("unknown citation key; known: \(regimeCitationKeys.sorted().joined(separator: ", "))")
+                }
                 articles[key] = try nonEmpty(text)
             }
             sets[name] = articles

@@ -13,7 +13,9 @@ enum LawfulBasisCheck {
     /// Why the claimed basis does not make the photo usable; empty when it does.
     static func failures(_ context: RuleContext) -> [Reason] {
         guard let claim = context.facts.lawfulBasis, let basis = claim.basis else {
-            return [context.reason(.lawfulBasisMissing, .residency, "\(why(context))No lawful_basis was given; this policy needs \(accepted(context)).")]
+            return [
+                context.reason(.lawfulBasisMissing, .residency, "\(why(context))No lawful_basis was given; this policy needs \(accepted(context)).")
+            ]
         }
         switch basis {
         case .consent:

@@ -36,7 +36,8 @@ struct RuleContext {
         subjectRegimes = hit
         let establishment = policy.establishmentRegimes.isEmpty ? [] : policy.establishmentRegimes.filter { !hit.contains($0) }
         establishmentOnlyRegimes = establishment
-        jurisdictions = establishment.isEmpty
+        jurisdictions =
+            establishment.isEmpty
             ? hit.map { policy.reportingOrder[$0] } : (hit + establishment).sorted().map { policy.reportingOrder[$0] }
     }
 

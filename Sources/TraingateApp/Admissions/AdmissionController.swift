@@ -131,7 +131,8 @@ struct AdmissionController: Sendable {
         guard request.uri.queryParameters.get("at") != nil else { return }
         throw ProblemDetails(
             validation: [
-                DocumentError(path: "at", message: "admissions are decided and recorded now; evaluate at an instant with POST /v1/policy/evaluate?at=")
+                DocumentError(
+                    path: "at", message: "admissions are decided and recorded now; evaluate at an instant with POST /v1/policy/evaluate?at=")
             ])
     }
 }

@@ -1,6 +1,6 @@
 import Crypto
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import Logging

@@ -36,7 +36,8 @@ enum AuditQueryDecoder {
                 query.limit = limit
             case "kind":
                 guard let kind = AuditEntry.Kind(rawValue: raw) else {
-                    errors.append(DocumentError(path: name, message: "must be one of \(AuditEntry.Kind.allCases.map(\.rawValue).joined(separator: ", "))"))
+                    errors.append(
+                        DocumentError(path: name, message: "must be one of \(AuditEntry.Kind.allCases.map(\.rawValue).joined(separator: ", "))"))
                     continue
                 }
                 query.kind = kind

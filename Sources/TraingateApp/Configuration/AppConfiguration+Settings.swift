@@ -11,32 +11,49 @@ extension AppConfiguration {
         },
         .init(
             key: "http.benchmark_routes", environment: "TRAINGATE_BENCHMARK_ROUTES", flag: nil, defaultText: "false",
-            help: "adds POST /_bench/noop, /_bench/floor, /_bench/parse, /_bench/decide (baselines for bench/; /_bench/floor writes benchmark-floor.sqlite in the data directory)"
+            help:
+                "adds POST /_bench/noop, /_bench/floor, /_bench/parse, /_bench/decide (baselines for bench/; /_bench/floor writes benchmark-floor.sqlite in the data directory)"
         ) { $0.benchmarkRoutes = try ConfigurationSetting.boolean($1) },
-        .init(key: "data.dir", environment: "TRAINGATE_DATA_DIR", flag: "--data-dir", defaultText: "./data", help: "traingate.sqlite and keys/ live here") {
+        .init(
+            key: "data.dir", environment: "TRAINGATE_DATA_DIR", flag: "--data-dir", defaultText: "./data",
+            help: "traingate.sqlite and keys/ live here"
+        ) {
             $0.dataDirectory = $1
         },
-        .init(key: "policy.path", environment: "TRAINGATE_POLICY", flag: "--policy", defaultText: "", help: "a policy YAML file; empty = the compiled-in default") {
+        .init(
+            key: "policy.path", environment: "TRAINGATE_POLICY", flag: "--policy", defaultText: "",
+            help: "a policy YAML file; empty = the compiled-in default"
+        ) {
             $0.policyPath = $1.isEmpty ? nil : $1
         },
         .init(
             key: "policy.established_in", environment: "TRAINGATE_ESTABLISHED_IN", flag: "--established-in", defaultText: "",
-            help: "regimes the operator is established in, a list or comma-separated (e.g. EU), or none; empty = the policy's controller.established_in"
+            help:
+                "regimes the operator is established in, a list or comma-separated (e.g. EU), or none; empty = the policy's controller.established_in"
         ) {
             let labels = $1.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             $0.establishedIn = $1.isEmpty ? nil : labels == ["none"] ? [] : labels
         },
-        .init(key: "limits.max_image_bytes", environment: "TRAINGATE_MAX_IMAGE_BYTES", flag: nil, defaultText: "20971520", help: "20 MiB; larger images get 413") {
+        .init(
+            key: "limits.max_image_bytes", environment: "TRAINGATE_MAX_IMAGE_BYTES", flag: nil, defaultText: "20971520",
+            help: "20 MiB; larger images get 413"
+        ) {
             $0.maxImageBytes = try ConfigurationSetting.integer(1...(1 << 30), $1)
         },
         .init(
             key: "limits.max_image_pixels", environment: "TRAINGATE_MAX_IMAGE_PIXELS", flag: nil, defaultText: "40000000",
             help: "width × height, read from the header before decoding; more gets 413"
         ) { $0.maxImagePixels = try ConfigurationSetting.integer(1...1_000_000_000, $1) },
-        .init(key: "limits.max_exif_bytes", environment: "TRAINGATE_MAX_EXIF_BYTES", flag: nil, defaultText: "65536", help: "largest EXIF block; larger gets 413") {
+        .init(
+            key: "limits.max_exif_bytes", environment: "TRAINGATE_MAX_EXIF_BYTES", flag: nil, defaultText: "65536",
+            help: "largest EXIF block; larger gets 413"
+        ) {
             $0.maxExifBytes = try ConfigurationSetting.integer(0...(16 << 20), $1)
         },
-        .init(key: "limits.max_batch_lines", environment: "TRAINGATE_MAX_BATCH_LINES", flag: nil, defaultText: "1000", help: "lines per POST /v1/admissions/batch") {
+        .init(
+            key: "limits.max_batch_lines", environment: "TRAINGATE_MAX_BATCH_LINES", flag: nil, defaultText: "1000",
+            help: "lines per POST /v1/admissions/batch"
+        ) {
             $0.maxBatchLines = try ConfigurationSetting.integer(1...100_000, $1)
         },
         .init(
@@ -69,7 +86,8 @@ extension AppConfiguration {
         ) { $0.groupCommitMaxBatch = try ConfigurationSetting.integer(1...10_000, $1) },
         .init(
             key: "storage.checkpoint_interval_ms", environment: "TRAINGATE_CHECKPOINT_INTERVAL_MS", flag: nil, defaultText: "2000",
-            help: "ms between background copies of the WAL into the database (50-60000); each fsyncs the database file, and commits wait behind that fsync"
+            help:
+                "ms between background copies of the WAL into the database (50-60000); each fsyncs the database file, and commits wait behind that fsync"
         ) { $0.checkpointIntervalMilliseconds = try ConfigurationSetting.integer(50...60_000, $1) },
         .init(
             key: "audit.anchor_interval_seconds", environment: "TRAINGATE_AUDIT_ANCHOR_INTERVAL", flag: nil, defaultText: "10",

@@ -46,7 +46,8 @@ struct EmbeddingSearch: Sendable {
         // sgemm reads `dimension` floats of the query: a checkpoint whose parameters disagree
         // with its own column is refused, not read past.
         guard vector.count == checkpoint.embeddingDimension else {
-            throw CheckpointWeights.FormatError(description: "checkpoint \(checkpoint.id) embeds \(vector.count) dimensions, not \(checkpoint.embeddingDimension)")
+            throw CheckpointWeights.FormatError(
+                description: "checkpoint \(checkpoint.id) embeds \(vector.count) dimensions, not \(checkpoint.embeddingDimension)")
         }
         let neighbors = try await NIOThreadPool.singleton.runIfActive { [excluded] in
             Self.nearest(to: vector, in: matrix, dimension: checkpoint.embeddingDimension, k: k, excluding: excluded)

@@ -22,7 +22,9 @@ struct EmbeddingsController: Sendable {
         guard let (checkpointID, vector) = try await store.embedding(of: id) else {
             throw ProblemDetails(
                 .notFound,
-                detail: "No embedding of '\(id)' in the newest checkpoint: it is not a queued admission, or it was admitted after that job took its snapshot.")
+                detail:
+                    "No embedding of '\(id)' in the newest checkpoint: it is not a queued admission, or it was admitted after that job took its snapshot."
+            )
         }
         return JSONResponse.make(
             .ok,

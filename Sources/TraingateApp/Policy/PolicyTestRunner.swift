@@ -24,11 +24,12 @@ public struct PolicyTestRunner {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let root = try YAMLValue.parse(text, documentName: path)
         let top = try root.mapping(allowed: ["policy", "cases"], required: ["cases"])
-        let basePolicy = try top["policy"].map { value in
-            let relative = try value.string()
-            let resolved = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(relative).path
-            return try PolicySource.load(path: relative.hasPrefix("/") ? relative : resolved)
-        } ?? DefaultPolicy.policy
+        let basePolicy =
+            try top["policy"].map { value in
+                let relative = try value.string()
+                let resolved = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(relative).path
+                return try PolicySource.load(path: relative.hasPrefix("/") ? relative : resolved)
+            } ?? DefaultPolicy.policy
         var names = Set<String>()
         return try top["cases"]!.sequence().map { item in
             let fields = try item.mapping(
@@ -66,9 +67,10 @@ public struct PolicyTestRunner {
         case .success(let parsed):
             request = parsed
         }
-        let positionSignals = request.gps.map {
-            positions.signals(for: $0, source: .gps, borderDistanceKm: policy.options.gpsBorderDistanceKm)
-        } ?? []
+        let positionSignals =
+            request.gps.map {
+                positions.signals(for: $0, source: .gps, borderDistanceKm: policy.options.gpsBorderDistanceKm)
+            } ?? []
         let decision = Evaluator.evaluate(policy, facts: request.facts(positionSignals: positionSignals), environment: environment)
 
         var differences: [String] = []

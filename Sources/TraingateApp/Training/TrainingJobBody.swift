@@ -11,7 +11,8 @@ struct TrainingJobBody {
             "job_id": .string(job.id), "status": .string(job.status.rawValue), "parameters": job.parameters,
             "progress": .object([
                 "epoch": .number(Double(job.progress.epoch)), "step": .number(Double(job.progress.step)),
-                "total_steps": .number(Double(job.progress.totalSteps)), "loss": job.progress.loss.flatMap { $0.isFinite ? JSONValue.number($0) : nil } ?? .null,
+                "total_steps": .number(Double(job.progress.totalSteps)),
+                "loss": job.progress.loss.flatMap { $0.isFinite ? JSONValue.number($0) : nil } ?? .null,
             ]),
             "images": .number(Double(job.images)), "created_at": .string(job.createdAt), "started_at": optional(job.startedAt),
             "finished_at": optional(job.finishedAt), "checkpoint_id": optional(job.checkpointID), "error": optional(job.error),

@@ -34,7 +34,11 @@ enum TrainingParametersParser {
         if let batch = errors.integer(body["batch_size"], at: "batch_size", range: batchSize) { parameters.batchSize = batch }
         if let dimension = errors.integer(body["embedding_dim"], at: "embedding_dim", range: embeddingDimension) {
             // The encoder's last group normalisation splits the embedding into 4 groups.
-            if dimension % 4 == 0 { parameters.embeddingDimension = dimension } else { errors.add("embedding_dim", "must be a multiple of 4, got \(dimension)") }
+            if dimension % 4 == 0 {
+                parameters.embeddingDimension = dimension
+            } else {
+                errors.add("embedding_dim", "must be a multiple of 4, got \(dimension)")
+            }
         }
         if let side = errors.integer(body["image_size"], at: "image_size", range: imageSize) {
             // Two 2×2 poolings: the side must halve twice.

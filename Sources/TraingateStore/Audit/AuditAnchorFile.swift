@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import StrictDocuments
@@ -49,8 +49,9 @@ public struct AuditAnchorFile: Sendable {
     /// Appends one anchor and fsyncs it: O_APPEND, never a rewrite of what is there. After a
     /// torn line the new anchor starts on a line of its own.
     public func append(_ anchor: Anchor) throws {
-        let line = CanonicalJSON.encode(
-            .object(["seq": .number(Double(anchor.seq)), "hash": .string(anchor.hash), "at": .string(anchor.at)])) + [0x0A]
+        let line =
+            CanonicalJSON.encode(
+                .object(["seq": .number(Double(anchor.seq)), "hash": .string(anchor.hash), "at": .string(anchor.at)])) + [0x0A]
         let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT, 0o600)
         guard descriptor >= 0 else { throw StoreError.corruptRecord("cannot open \(path): errno \(errno)") }
         defer { close(descriptor) }

@@ -83,7 +83,9 @@ public enum AuditLog {
         let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entry ORDER BY seq")
         while let row = try cursor.next() {
             let expectedSeq = (previous?.seq ?? 0) + 1
-            guard let stored = entry(from: row) else { return broken(at: StoredColumns(row).integer("seq").required ?? expectedSeq, "a column does not decode") }
+            guard let stored = entry(from: row) else {
+                return broken(at: StoredColumns(row).integer("seq").required ?? expectedSeq, "a column does not decode")
+            }
             guard stored.seq == expectedSeq else {
                 return broken(at: expectedSeq, "seq \(expectedSeq) is missing (the next entry is seq \(stored.seq))")
             }
@@ -139,7 +141,8 @@ public enum AuditLog {
     /// For reads that hand entries out: an undecodable row is an error, not a gap.
     static func decodedEntry(from row: Row) throws -> AuditEntry {
         guard let entry = entry(from: row) else {
-            throw StoreError.corruptRecord("audit entry \(StoredColumns(row).integer("seq").required ?? -1) does not decode; run `traingate audit verify`")
+            throw StoreError.corruptRecord(
+                "audit entry \(StoredColumns(row).integer("seq").required ?? -1) does not decode; run `traingate audit verify`")
         }
         return entry
     }

@@ -57,8 +57,9 @@ public struct TrainingStore: Sendable {
     /// (a cancel cannot slip in between). Nil when nothing is queued.
     public func startNext(at: String) async throws -> TrainingJob? {
         try await database.writer.write { db in
-            guard var job = try Row.fetchOne(db, sql: TrainingJob.selectSQL + " WHERE status = 'queued' ORDER BY position LIMIT 1")
-                .map(TrainingJob.init(row:))
+            guard
+                var job = try Row.fetchOne(db, sql: TrainingJob.selectSQL + " WHERE status = 'queued' ORDER BY position LIMIT 1")
+                    .map(TrainingJob.init(row:))
             else { return nil }
             job.status = .running
             job.startedAt = at

@@ -18,7 +18,8 @@ extension Conv2D: ReferenceForward {
                                 for j in 0..<kernel {
                                     let (sourceY, sourceX) = (y * stride - padding + i, x * stride - padding + j)
                                     guard (0..<height).contains(sourceY), (0..<width).contains(sourceX) else { continue }
-                                    sum += weights[(k * inChannels + c) * kernel * kernel + i * kernel + j]
+                                    sum +=
+                                        weights[(k * inChannels + c) * kernel * kernel + i * kernel + j]
                                         * input.values[((n * inChannels + c) * height + sourceY) * width + sourceX]
                                 }
                             }
