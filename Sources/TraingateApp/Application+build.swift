@@ -48,7 +48,7 @@ public func buildApplication(
     // An auditor must be able to tell which rules decided when: a start with another policy
     // than the last one recorded is itself an audit entry.
     if let change = try AuditStore(database: database).recordPolicyInForce(
-        id: policy.id, version: policy.version, at: Timestamp.format(now()))
+        id: policy.id, version: policy.version, at: now())
     {
         logger.notice("policy change recorded", metadata: ["audit.seq": "\(change.seq)", "policy.version": "\(policy.version)"])
     }
@@ -61,7 +61,7 @@ public func buildApplication(
     // A job that was running when the process died left no checkpoint (that commits with its
     // end); it is failed now, with an audit entry, before anything else can start.
     let training = TrainingStore(database: database)
-    for job in try training.failInterrupted(at: Timestamp.format(now())) {
+    for job in try training.failInterrupted(at: now()) {
         logger.warning("training job interrupted by the last shutdown marked failed", metadata: ["job.id": "\(job)"])
     }
     let worker = TrainingWorker(

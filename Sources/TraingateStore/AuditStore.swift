@@ -40,8 +40,9 @@ public struct AuditStore: Sendable {
     /// such entry names (or none was recorded yet). Returns the new entry, or nil if unchanged.
     /// Synchronous: it runs once, at start-up, before the server takes requests.
     @discardableResult
-    public func recordPolicyInForce(id: String, version: String, at: String) throws -> AuditEntry? {
-        try database.writer.write { db in
+    public func recordPolicyInForce(id: String, version: String, at date: Date) throws -> AuditEntry? {
+        let at = Timestamp.format(date)  // as the log stores it
+        return try database.writer.write { db in
             let previous = try AuditLog.latest(.policyChange, in: db)?.policyVersion
             guard previous != version else { return nil }
             return try AuditLog.append(
@@ -98,7 +99,8 @@ public struct AuditStore: Sendable {
     /// Appends the current head to the anchor file unless it is anchored already.
     /// - Returns: the new anchor, or nil when there was nothing new to anchor.
     @discardableResult
-    public func anchorHead(at: String) async throws -> AuditAnchorFile.Anchor? {
+    public func anchorHead(at date: Date) async throws -> AuditAnchorFile.Anchor? {
+        let at = Timestamp.format(date)  // as the log stores it
         guard let head = try await database.writer.read({ db in try AuditLog.head(in: db) }) else { return nil }
         // The file is read once; after that the last seq this store anchored is remembered.
         let lastAnchored = try lastAnchoredSeq.withLock { seq in

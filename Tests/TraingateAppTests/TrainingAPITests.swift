@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import StrictDocuments
 import Testing
 import TraingateStore
 @testable import TraingateApp
@@ -317,8 +318,8 @@ import TraingateStore
 
         // A process that dies mid-job leaves the row `running`: the next start fails it.
         let store = TrainingStore(database: database)
-        let orphan = try await store.submit(parameters: .object([:]), at: "2026-11-28T12:00:00Z")
-        #expect(try await store.startNext(at: "2026-11-28T12:00:01Z")?.id == orphan.id)
+        let orphan = try await store.submit(parameters: .object([:]), at: Timestamp.parse("2026-11-28T12:00:00Z")!)
+        #expect(try await store.startNext(at: Timestamp.parse("2026-11-28T12:00:01Z")!)?.id == orphan.id)
         try database.close()
         let (restarted, _) = try TestApp.make { $0.dataDirectory = directory.path }
         let failed = try #require(try await TrainingStore(database: restarted.database).job(orphan.id))

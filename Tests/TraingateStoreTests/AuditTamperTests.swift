@@ -17,7 +17,7 @@ import Testing
                 _ = try await fixture.store.record(StoreFixture.submission(imageID: "t-\(index)", subjectID: "s\(index % 3)"))
             }
             let audit = AuditStore(database: fixture.database)
-            #expect(try await audit.anchorHead(at: "2026-11-28T12:00:00Z")?.seq == 10)
+            #expect(try await audit.anchorHead(at: Timestamp.parse("2026-11-28T12:00:00Z")!)?.seq == 10)
             #expect(try await audit.verify().ok)
 
             // An attacker's connection: no foreign-key enforcement (SQLite's default).
@@ -137,12 +137,12 @@ import Testing
     @Test func anchorsAccumulateAndAnUnchangedHeadIsNotAnchoredTwice() async throws {
         try await StoreFixture.withStore { fixture in
             let audit = AuditStore(database: fixture.database)
-            #expect(try await audit.anchorHead(at: "2026-11-28T12:00:00Z") == nil)  // empty log
+            #expect(try await audit.anchorHead(at: Timestamp.parse("2026-11-28T12:00:00Z")!) == nil)  // empty log
             _ = try await fixture.store.record(StoreFixture.submission(imageID: "a"))
-            #expect(try await audit.anchorHead(at: "2026-11-28T12:00:01Z")?.seq == 1)
-            #expect(try await audit.anchorHead(at: "2026-11-28T12:00:02Z") == nil)
+            #expect(try await audit.anchorHead(at: Timestamp.parse("2026-11-28T12:00:01Z")!)?.seq == 1)
+            #expect(try await audit.anchorHead(at: Timestamp.parse("2026-11-28T12:00:02Z")!) == nil)
             _ = try await fixture.store.record(StoreFixture.submission(imageID: "b"))
-            #expect(try await audit.anchorHead(at: "2026-11-28T12:00:03Z")?.seq == 2)
+            #expect(try await audit.anchorHead(at: Timestamp.parse("2026-11-28T12:00:03Z")!)?.seq == 2)
             #expect(try audit.anchorFile.anchors().map(\.seq) == [1, 2])
             let verification = try await audit.verify()
             #expect(verification.ok && verification.anchorsChecked == 2)

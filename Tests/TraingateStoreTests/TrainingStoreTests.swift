@@ -13,7 +13,7 @@ import Testing
     func anEditedJobRowIsReportedNotTrappedOn(edit: String) async throws {
         try await StoreFixture.withStore { fixture in
             let store = TrainingStore(database: fixture.database)
-            let job = try await store.submit(parameters: .object(["epochs": .number(1)]), at: "2026-11-28T12:00:00Z")
+            let job = try await store.submit(parameters: .object(["epochs": .number(1)]), at: Timestamp.parse("2026-11-28T12:00:00Z")!)
             #expect(try await store.job(job.id) == job)
             try await fixture.database.writer.write { db in
                 // The schema would refuse some edits; an attacker's connection would not check.

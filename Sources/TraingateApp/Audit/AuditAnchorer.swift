@@ -27,7 +27,7 @@ struct AuditAnchorer: Service {
     /// One anchor now; failures are logged, never fatal (the log itself is intact either way).
     func anchorNow() async {
         do {
-            if let anchor = try await store.anchorHead(at: Timestamp.format(now())) {
+            if let anchor = try await store.anchorHead(at: now()) {
                 logger.info("audit head anchored", metadata: ["audit.seq": "\(anchor.seq)", "audit.hash": "\(anchor.hash)"])
             }
         } catch {

@@ -23,7 +23,7 @@ struct TrainingController: Sendable {
         let parsed = TrainingParametersParser.parse(body)
         guard parsed.errors.isEmpty else { throw ProblemDetails(validation: parsed.errors) }
         let parameters = TrainingParametersParser.json(parsed.parameters)
-        let job = try await store.submit(parameters: parameters, at: Timestamp.format(now()))
+        let job = try await store.submit(parameters: parameters, at: now())
         worker.jobQueued()
         context.logger.info("training job queued", metadata: ["job.id": "\(job.id)"])
         return JSONResponse.make(.accepted, json: TrainingJobBody(job: job).json, headers: [.location: "/v1/training/jobs/\(job.id)"])
@@ -40,7 +40,7 @@ struct TrainingController: Sendable {
 
     @Sendable func cancel(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let id = try context.parameters.require("job_id")
-        guard let (job, cancelledNow) = try await store.cancelIfQueued(id, at: Timestamp.format(now())) else { throw notFound(id) }
+        guard let (job, cancelledNow) = try await store.cancelIfQueued(id, at: now()) else { throw notFound(id) }
         if !cancelledNow {
             guard job.status == .running else {
                 throw ProblemDetails(.conflict, detail: "Job '\(id)' already ended (\(job.status.rawValue)); there is nothing to cancel.")

@@ -141,7 +141,7 @@ struct TrainingJobExecution: Sendable {
             stopped(job, reason, at: "the end, before its checkpoint was saved")
             return
         }
-        try store.succeed(job, checkpoint: checkpoint, at: Timestamp.format(now()))
+        try store.succeed(job, checkpoint: checkpoint, at: now())
         logger.info(
             "training job succeeded",
             metadata: ["job.id": "\(job.id)", "checkpoint.id": "\(checkpoint.id)", "images": "\(trained.count)"])
@@ -171,7 +171,7 @@ struct TrainingJobExecution: Sendable {
 
     private func end(_ job: TrainingJob, _ status: TrainingJob.Status, _ error: String) {
         do {
-            try store.end(job, status: status, error: error, at: Timestamp.format(now()))
+            try store.end(job, status: status, error: error, at: now())
             logger.notice("training job ended", metadata: ["job.id": "\(job.id)", "status": "\(status.rawValue)", "reason": "\(error)"])
         } catch {
             // The row stays `running`; the next start fails it (failInterrupted).

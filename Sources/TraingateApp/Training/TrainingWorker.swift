@@ -64,7 +64,7 @@ final class TrainingWorker: Service, Sendable {
     private func nextOrRetry() async -> TrainingJob? {
         do {
             // The oldest queued job, marked running (with its audit entry).
-            return try await store.startNext(at: Timestamp.format(now()))
+            return try await store.startNext(at: now())
         } catch {
             logger.error("could not take the next training job", metadata: ["error": "\(error)"])
             try? await Task.sleep(for: .seconds(5))

@@ -15,8 +15,9 @@ public struct TrainingStore: Sendable {
     // MARK: - Jobs, from HTTP
 
     /// Queues a job behind every job submitted before it.
-    public func submit(parameters: JSONValue, at: String) async throws -> TrainingJob {
-        try await database.writer.write { db in
+    public func submit(parameters: JSONValue, at date: Date) async throws -> TrainingJob {
+        let at = Timestamp.format(date)  // as the rows store it
+        return try await database.writer.write { db in
             let id = RecordID.make("job")
             let position = (try Int.fetchOne(db, sql: "SELECT max(position) FROM training_job") ?? 0) + 1
             try db.execute(
@@ -41,8 +42,9 @@ public struct TrainingStore: Sendable {
     /// Cancels a queued job at once (it never starts). A running job is left to the worker,
     /// which stops it at the next step boundary; a finished one is returned as it is.
     /// - Returns: the job after the call, and whether this call cancelled it; nil when unknown.
-    public func cancelIfQueued(_ id: String, at: String) async throws -> (job: TrainingJob, cancelled: Bool)? {
-        try await database.writer.write { db in
+    public func cancelIfQueued(_ id: String, at date: Date) async throws -> (job: TrainingJob, cancelled: Bool)? {
+        let at = Timestamp.format(date)  // as the rows store it
+        return try await database.writer.write { db in
             guard var job = try Self.job(id, in: db) else { return nil }
             guard job.status == .queued else { return (job, false) }
             job.status = .cancelled
@@ -55,8 +57,9 @@ public struct TrainingStore: Sendable {
 
     /// Takes the oldest queued job: marks it running and records its start, in one transaction
     /// (a cancel cannot slip in between). Nil when nothing is queued.
-    public func startNext(at: String) async throws -> TrainingJob? {
-        try await database.writer.write { db in
+    public func startNext(at date: Date) async throws -> TrainingJob? {
+        let at = Timestamp.format(date)  // as the rows store it
+        return try await database.writer.write { db in
             guard
                 var job = try Row.fetchOne(db, sql: TrainingJob.selectSQL + " WHERE status = 'queued' ORDER BY position LIMIT 1")
                     .map(TrainingJob.init(row:))
@@ -123,8 +126,9 @@ public struct TrainingStore: Sendable {
 
     /// The job's success, its checkpoint, lineage and embeddings, and the audit entry: one
     /// transaction, so a crash leaves either all of it or a running job (failed at restart).
-    public func succeed(_ job: TrainingJob, checkpoint: TrainedCheckpoint, at: String) throws {
-        try database.writer.write { db in
+    public func succeed(_ job: TrainingJob, checkpoint: TrainedCheckpoint, at date: Date) throws {
+        let at = Timestamp.format(date)  // as the rows store it
+        return try database.writer.write { db in
             let policyVersions = Array(Set(checkpoint.lineage.map(\.policyVersion))).sorted()
             try db.execute(
                 sql: """
@@ -161,7 +165,8 @@ public struct TrainingStore: Sendable {
     }
 
     /// A job that ends without a checkpoint (failed or cancelled), with its audit entry.
-    public func end(_ job: TrainingJob, status: TrainingJob.Status, error: String, at: String) throws {
+    public func end(_ job: TrainingJob, status: TrainingJob.Status, error: String, at date: Date) throws {
+        let at = Timestamp.format(date)  // as the rows store it
         precondition(status == .failed || status == .cancelled, "use succeed(_:checkpoint:at:)")
         try database.writer.write { db in
             var ended = job
@@ -176,8 +181,9 @@ public struct TrainingStore: Sendable {
     /// an audit entry, and nothing it did is kept (its checkpoint would have committed with its end).
     /// - Returns: the jobs failed.
     @discardableResult
-    public func failInterrupted(at: String) throws -> [String] {
-        try database.writer.write { db in
+    public func failInterrupted(at date: Date) throws -> [String] {
+        let at = Timestamp.format(date)  // as the rows store it
+        return try database.writer.write { db in
             let jobs = try Row.fetchAll(db, sql: TrainingJob.selectSQL + " WHERE status = 'running' ORDER BY position")
                 .map(TrainingJob.init(row:))
             for var job in jobs {
