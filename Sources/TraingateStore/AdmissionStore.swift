@@ -56,8 +56,7 @@ public struct AdmissionStore: Sendable {
             ? submission.decision
             : Evaluator.evaluate(
                 submission.policy, facts: submission.facts,
-                environment: EvaluationEnvironment(
-                    now: submission.decidedAt, objectionRegistered: standing.objectionRegistered, contentErased: standing.contentErased))
+                environment: EvaluationEnvironment(now: submission.decidedAt, standing: standing))
         // The one place the decision's instant is formatted for storage.
         let decidedAt = Timestamp.format(submission.decidedAt)
         let id = newAdmissionID()

@@ -167,3 +167,10 @@ import Testing
             "\(what): \(instant.written) in \(instant.timeZone)")
     }
 }
+
+extension Policy {
+    /// Labels of the governing regimes `country` belongs to at `date`, in reporting order.
+    func restrictedJurisdictions(of country: CountryCode, at date: Date) -> [String] {
+        Set(governingRegimes(of: country, at: date)).sorted().map { reportingOrder[$0] }
+    }
+}

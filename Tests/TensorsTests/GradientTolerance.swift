@@ -24,11 +24,6 @@ enum GradientTolerance {
         abs(analytic - numeric) <= relative * (abs(numeric) + scale)
     }
 
-    /// |analytic − numeric| as a share of what `accepts` allows: above 1 fails.
-    static func ratio(analytic: Double, numeric: Double, scale: Double) -> Double {
-        abs(analytic - numeric) / (relative * (abs(numeric) + scale))
-    }
-
     /// The central difference of `f` at `value`.
     static func centralDifference(at value: Double, _ f: (Double) -> Double) -> Double {
         (f(value + step) - f(value - step)) / (2 * step)

@@ -87,7 +87,7 @@ import TraingateStore
             #expect(created.status == .created)
             #expect(created.json["decision"] as? String == "admitted")
             let stored = try #require(try await AuditStore(database: traingate.database).entries(AuditQuery(kind: .decision)).first)
-            let masterKey = SymmetricKeyBytes.testMaster
+            let masterKey = Hex.decode(TestApp.masterKey)!
             let lookup = SubjectKey.pseudonym(source: "instagram", subjectID: "user-1", key: .init(data: masterKey))
             let facts = try #require(
                 try await AuditStore(database: traingate.database).unsealedFacts(
@@ -132,9 +132,4 @@ import TraingateStore
             "\(error)".contains("'Atlantis'") && "\(error)".contains("controller.established_in")
         }
     }
-}
-
-/// The master key `TestApp` configures, as bytes.
-enum SymmetricKeyBytes {
-    static let testMaster = [UInt8](repeating: 0x7F, count: 32)
 }

@@ -31,6 +31,8 @@ public struct Policy: Sendable, Encodable {
     /// For each country, the governing regimes it belongs to and when: evaluation looks
     /// countries up here instead of rebuilding sets for every decision.
     private var membership: [CountryCode: [(regime: Int, period: EffectivePeriod)]] = [:]
+    /// `jurisdictions` by index into `reportingOrder`: citations look regimes up by index.
+    private var regimesInReportingOrder: [Jurisdiction] = []
     /// `controller.establishedIn` as indices into `reportingOrder`.
     public private(set) var establishmentRegimes: [Int] = []
 
@@ -62,6 +64,7 @@ public struct Policy: Sendable, Encodable {
             }
         }
         establishmentRegimes = controller.establishedIn.compactMap { reportingOrder.firstIndex(of: $0) }
+        regimesInReportingOrder = reportingOrder.map { jurisdictions[$0]! }  // only defined labels, filtered above
         tdmReservationCitation = citations.articles[Citations.tdmReservationKey] ?? "DSM Directive (EU) 2019/790 Art. 4(3)"
     }
 
@@ -96,15 +99,8 @@ public struct Policy: Sendable, Encodable {
         for row in rows where row.period.contains(date) { regimes.append(row.regime) }
     }
 
-    /// Labels of the governing regimes `country` belongs to at `date`, in reporting order.
-    public func restrictedJurisdictions(of country: CountryCode, at date: Date) -> [String] {
-        Set(governingRegimes(of: country, at: date)).sorted().map { reportingOrder[$0] }
-    }
-
     /// The regime at `index` of `reportingOrder`.
-    public func regime(_ index: Int) -> Jurisdiction {
-        jurisdictions[reportingOrder[index]]!  // reportingOrder holds only defined labels
-    }
+    public func regime(_ index: Int) -> Jurisdiction { regimesInReportingOrder[index] }
 
     /// The Art. 8 age of digital consent of `country` at `date`, if the reference data has one.
     public func consentAge(of country: CountryCode, at date: Date) -> Int? {

@@ -52,11 +52,8 @@ public enum PolicyLoader {
 
     /// The policy run by an operator established in `regimes` (labels of the policy's regimes).
     public static func overriding(_ policy: Policy, establishedIn regimes: [String]) throws -> Policy {
-        for label in regimes where policy.jurisdictions[label] == nil {
-            throw DocumentError(path: "controller.established_in", line: nil, message: unknownRegime(label, known: policy.jurisdictions))
-        }
-        if Set(regimes).count != regimes.count {
-            throw DocumentError(path: "controller.established_in", line: nil, message: "lists a regime twice: \(regimes.joined(separator: ", "))")
+        if let problem = labelProblem(regimes, known: policy.jurisdictions) {
+            throw DocumentError(path: "controller.established_in", line: nil, message: problem.message)
         }
         return policy.with(controller: ControllerSettings(establishedIn: regimes))
     }
@@ -64,17 +61,23 @@ public enum PolicyLoader {
     private static func readController(_ value: YAMLValue, known: [String: Jurisdiction]) throws -> ControllerSettings {
         let map = try value.mapping(allowed: ["established_in"])
         guard let list = map["established_in"] else { return ControllerSettings() }
-        let labels = try list.sequence().map { item in
-            let label = try item.string()
-            guard known[label] != nil else { throw item.error(unknownRegime(label, known: known)) }
-            return label
+        let items = try list.sequence()
+        let labels = try items.map { try $0.string() }
+        if let problem = labelProblem(labels, known: known) {
+            throw problem.index.map { items[$0].error(problem.message) } ?? list.error(problem.message)
         }
-        if Set(labels).count != labels.count { throw list.error("lists a regime twice") }
         return ControllerSettings(establishedIn: labels)
     }
 
-    private static func unknownRegime(_ label: String, known: [String: Jurisdiction]) -> String {
-        "names regime '\(label)', which the policy does not define under 'jurisdictions' (defined: \(known.keys.sorted().joined(separator: ", ")))"
+    /// The first problem of a list of regime labels: one the policy does not define (with its
+    /// index), or one listed twice.
+    private static func labelProblem(_ labels: [String], known: [String: Jurisdiction]) -> (index: Int?, message: String)? {
+        if let index = labels.firstIndex(where: { known[$0] == nil }) {
+            let defined = known.keys.sorted().joined(separator: ", ")
+            return (index, "names regime '\(labels[index])', which the policy does not define under 'jurisdictions' (defined: \(defined))")
+        }
+        guard Set(labels).count == labels.count else { return (nil, "lists a regime twice: \(labels.joined(separator: ", "))") }
+        return nil
     }
 
     private static func readOptions(_ value: YAMLValue, known: [String: Jurisdiction], base: PolicyOptions) throws -> PolicyOptions {
@@ -97,14 +100,9 @@ public enum PolicyLoader {
         }
         if let v = map["restricted_jurisdictions"] {
             options.restrictedJurisdictions = try v.sequence().map { try $0.string() }
-            for name in options.restrictedJurisdictions {
-                guard let regime = known[name] else { throw v.error(unknownRegime(name, known: known)) }
-                guard regime.tier == .restricted else {
-                    throw v.error("lists '\(name)', a review-tier regime: review_regimes decides how those are treated")
-                }
-            }
-            if Set(options.restrictedJurisdictions).count != options.restrictedJurisdictions.count {
-                throw v.error("lists a jurisdiction twice")
+            if let problem = labelProblem(options.restrictedJurisdictions, known: known) { throw v.error(problem.message) }
+            if let review = options.restrictedJurisdictions.first(where: { known[$0]?.tier != .restricted }) {
+                throw v.error("lists '\(review)', a review-tier regime: review_regimes decides how those are treated")
             }
         }
         return options

@@ -23,18 +23,18 @@ struct RuleContext {
         // no array beyond the empty ones for them.
         var hit: [Int] = []
         var governed: [CountrySignal] = []
+        var regimes: [Int] = []
         for signal in facts.signals {
-            let before = hit.count
-            policy.appendGoverningRegimes(of: signal.country, at: environment.now, to: &hit)
-            if hit.count > before { governed.append(signal) }
+            policy.appendGoverningRegimes(of: signal.country, at: environment.now, to: &regimes)
+            guard !regimes.isEmpty else { continue }
+            governed.append(signal)
+            for regime in regimes where !hit.contains(regime) { hit.append(regime) }
+            regimes.removeAll(keepingCapacity: true)
         }
-        if hit.count > 1 {
-            hit.sort()
-            hit = hit.enumerated().compactMap { $0.offset > 0 && hit[$0.offset - 1] == $0.element ? nil : $0.element }
-        }
+        hit.sort()
         governedSignals = governed
         subjectRegimes = hit
-        let establishment = policy.establishmentRegimes.isEmpty ? [] : policy.establishmentRegimes.filter { !hit.contains($0) }
+        let establishment = policy.establishmentRegimes.filter { !hit.contains($0) }
         establishmentOnlyRegimes = establishment
         jurisdictions =
             establishment.isEmpty

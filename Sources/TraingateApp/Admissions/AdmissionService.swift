@@ -21,7 +21,6 @@ struct AdmissionService: Sendable {
         let decision: Decision
         /// What the decision was made from (country signals resolved).
         let facts: AdmissionFacts
-        let signals: [CountrySignal]
         let decidedAt: Date
         let image: IntakeResult?
     }
@@ -62,10 +61,9 @@ struct AdmissionService: Sendable {
                 positions.signals(for: Coordinate(latitude: $0.latitude, longitude: $0.longitude), source: .exifGPS, borderDistanceKm: border)
             } ?? [])
         let facts = request.facts(positionSignals: positionSignals)
-        let environment = EvaluationEnvironment(
-            now: decidedAt, objectionRegistered: standing.objectionRegistered, contentErased: standing.contentErased)
+        let environment = EvaluationEnvironment(now: decidedAt, standing: standing)
         return Evaluation(
-            decision: Evaluator.evaluate(policy, facts: facts, environment: environment), facts: facts, signals: facts.signals,
+            decision: Evaluator.evaluate(policy, facts: facts, environment: environment), facts: facts,
             decidedAt: decidedAt, image: image)
     }
 
@@ -94,9 +92,9 @@ struct AdmissionService: Sendable {
         return AdmissionSubmission(
             source: request.source, imageID: request.imageID, subjectRef: subjectRef, subjectID: request.subjectID,
             sealedFacts: request.auditFacts(
-                imageSHA256: image?.sha256, signals: evaluation.signals, imageCapturedAt: intake?.exif.capturedAt),
+                imageSHA256: image?.sha256, signals: evaluation.facts.signals, imageCapturedAt: intake?.exif.capturedAt),
             requestHash: request.canonicalHash(subjectRef: subjectRef, imageSHA256: image?.sha256), facts: evaluation.facts,
-            policy: policy, decision: evaluation.decision, signals: evaluation.signals.map(StoredSignal.init),
+            policy: policy, decision: evaluation.decision, signals: evaluation.facts.signals.map(StoredSignal.init),
             decidedAt: evaluation.decidedAt, image: image)
     }
 

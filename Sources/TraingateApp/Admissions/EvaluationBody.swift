@@ -14,7 +14,7 @@ struct EvaluationBody {
             decidedAt: Timestamp.format(evaluation.decidedAt), verdict: decision.verdict.rawValue,
             image: evaluation.image.map { ImageUpload(intake: $0).info.json } ?? .null, imageID: request.imageID,
             jurisdictions: decision.jurisdictions, policyID: decision.policyID, policyVersion: decision.policyVersion,
-            reasons: decision.reasons.map(\.json), signals: evaluation.signals.map { StoredSignal($0).json }, source: request.source
+            reasons: decision.reasons.map(\.json), signals: evaluation.facts.signals.map { StoredSignal($0).json }, source: request.source
         ).bytes()
     }
 }
