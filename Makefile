@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: run test crash-test test-blas-kernels build release deps policy-test bench format lint clean
+.PHONY: run test test-bench crash-test test-blas-kernels build release deps policy-test bench format lint clean
 
 run: deps
 	$(SWIFT) run traingate serve
@@ -14,6 +14,13 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	scripts/crash-test --kills 5 --binary .build/debug/traingate
+
+# The bench package (bench/Package.swift: benchmark tools, the bench server with its baseline
+# routes, the intake fuzzer), built against this one by path, and its tests. CI runs it too, so
+# that bench/ keeps building when the app changes.
+test-bench: deps
+	$(SWIFT) build --package-path bench --build-tests
+	$(SWIFT) test --package-path bench --skip-build
 
 # The Tensors and Trainer suites once per OpenBLAS kernel this CPU runs (docs/training.md).
 test-blas-kernels: deps
@@ -33,7 +40,7 @@ policy-test: build
 	$(SWIFT) run traingate policy test config/policies/default.tests.yaml
 
 # swift-format from the toolchain, configured by .swift-format; CI runs `make lint`.
-FORMATTED = Sources Tests Benchmarks
+FORMATTED = Sources Tests bench/Sources bench/Tests
 
 format:
 	$(SWIFT) format format --in-place --recursive $(FORMATTED)
@@ -49,4 +56,4 @@ deps:
 	@scripts/install-deps
 
 clean:
-	rm -rf .build
+	rm -rf .build bench/.build

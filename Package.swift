@@ -16,7 +16,16 @@ let package = Package(
     name: "traingate",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "traingate", targets: ["TraingateCLI"])
+        .executable(name: "traingate", targets: ["TraingateCLI"]),
+        // The libraries bench/ (a package of its own) builds its tools and its server from.
+        .library(name: "TraingateCommands", targets: ["TraingateCommands"]),
+        .library(name: "TraingateApp", targets: ["TraingateApp"]),
+        .library(name: "TraingateStore", targets: ["TraingateStore"]),
+        .library(name: "StrictDocuments", targets: ["StrictDocuments"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "Geocoding", targets: ["Geocoding"]),
+        .library(name: "Tensors", targets: ["Tensors"]),
+        .library(name: "Trainer", targets: ["Trainer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -33,12 +42,15 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
-        .executableTarget(
-            name: "TraingateCLI",
+        .executableTarget(name: "TraingateCLI", dependencies: ["TraingateCommands"], swiftSettings: swiftSettings),
+        .target(
+            name: "TraingateCommands",
             dependencies: [
                 "TraingateApp", "TraingateStore", "PolicyEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -104,39 +116,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Benchmarks (run by bench/*, not by the tests).
-        .executableTarget(
-            name: "GeocodeBenchmark", dependencies: ["Geocoding"], path: "Benchmarks/GeocodeBenchmark",
-            swiftSettings: swiftSettings),
-        .executableTarget(
-            name: "ImageBenchmark",
-            dependencies: ["Imaging", "TraingateStore", .product(name: "GRDB", package: "GRDB.swift")],
-            path: "Benchmarks/ImageBenchmark", swiftSettings: swiftSettings),
-        .executableTarget(
-            name: "TrainerBenchmark", dependencies: ["Trainer", "Tensors"], path: "Benchmarks/TrainerBenchmark",
-            swiftSettings: swiftSettings),
-        // libFuzzer target over image intake (docs/images.md); built normally it replays files.
-        .executableTarget(name: "IntakeFuzzer", dependencies: ["Imaging"], swiftSettings: swiftSettings),
-        .executableTarget(
-            name: "AuditBenchmark",
-            dependencies: [
-                "TraingateStore", "StrictDocuments", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            path: "Benchmarks/AuditBenchmark", swiftSettings: swiftSettings),
         .testTarget(
             name: "PolicyEngineTests",
-            dependencies: ["PolicyEngine", "StrictDocuments"],
+            dependencies: ["PolicyEngine", "StrictDocuments", "TestFixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], swiftSettings: swiftSettings),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Tensors"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(
-            name: "ImagingTests",
-            dependencies: ["Imaging", "StrictDocuments"],
-            resources: [.copy("Fixtures")],
-            swiftSettings: swiftSettings
-        ),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Tensors", "TestFixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "StrictDocuments", "TestFixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GeocodingTests",
             dependencies: ["Geocoding"],
@@ -144,13 +131,33 @@ let package = Package(
         ),
         .testTarget(
             name: "TraingateStoreTests",
-            dependencies: ["TraingateStore", "PolicyEngine", "StrictDocuments", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            dependencies: ["TraingateStore", "PolicyEngine", "StrictDocuments", "TestFixtures", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: swiftSettings
+        ),
+        // Shared by the test targets: the fixture files, the repository's paths, subprocesses.
+        .target(name: "TestFixtures", path: "Tests/TestFixtures", resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        // The real app on a scratch data directory, and request helpers, for the HTTP and CLI tests.
+        .target(
+            name: "TraingateTesting",
+            dependencies: [
+                "TraingateApp", "TestFixtures", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TraingateTesting", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TraingateCLITests",
+            dependencies: [
+                "TraingateCommands", "TraingateApp", "TraingateStore", "TestFixtures", "TraingateTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TraingateAppTests",
             dependencies: [
-                "TraingateApp", "TraingateStore", "PolicyEngine", "StrictDocuments",
+                "TraingateApp", "TraingateStore", "PolicyEngine", "StrictDocuments", "TestFixtures", "TraingateTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

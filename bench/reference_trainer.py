@@ -106,7 +106,7 @@ class SeededRandom:
 
 
 def load_digits(count, side, csv=None):
-    """The first count/10 digits of each class (count=400 is Tests/TrainerTests/Fixtures/
+    """The first count/10 digits of each class (count=400 is Tests/TestFixtures/Fixtures/
     digits-400.csv), or all 1,797 when count is 0; upscaled like Augmentations.crop at scale 1."""
     if csv:
         rows = np.loadtxt(csv, delimiter=",", dtype=np.float32)
@@ -376,7 +376,7 @@ def main(argv=None):
     parser.add_argument("--projection", type=int, default=32)
     parser.add_argument("--side", type=int, default=16, help="digits upscaled from 8x8 to side x side (divisible by 4)")
     parser.add_argument("--images", type=int, default=0, help="first N/10 digits of each class; 0 = all 1,797")
-    parser.add_argument("--csv", help="label + 64 values 0..16 per line (e.g. Tests/TrainerTests/Fixtures/digits-400.csv)")
+    parser.add_argument("--csv", help="label + 64 values 0..16 per line (e.g. Tests/TestFixtures/Fixtures/digits-400.csv)")
     parser.add_argument("--lr", type=float, default=0.1)
     parser.add_argument("--momentum", type=float, default=0.9)
     parser.add_argument("--weight-decay", type=float, default=1e-4)

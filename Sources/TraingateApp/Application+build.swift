@@ -19,7 +19,7 @@ public struct Traingate: Sendable {
     public var routes: [(method: String, path: String)] { catalog.routes.map { ($0.method.rawValue, $0.path) } }
 
     /// Every route with the roles that will be allowed to call it: the API's access map.
-    var accessMap: [(method: String, path: String, roles: [APIRole])] {
+    public var accessMap: [(method: String, path: String, roles: [APIRole])] {
         catalog.routes.map { ($0.method.rawValue, $0.path, $0.roles) }
     }
 }
@@ -30,10 +30,12 @@ public struct Traingate: Sendable {
 ///   - registry: where metrics go (`/metrics` serves it); nil serves an empty page.
 ///   - now: the clock the policy engine sees (injected so tests control time).
 ///   - onListening: called with the bound address once the server accepts connections.
+///   - extensions: routes and services another package mounts (bench/ does; `traingate` none).
 public func buildApplication(
     configuration: AppConfiguration, logger: Logger, registry: PrometheusCollectorRegistry? = nil,
     now: @escaping @Sendable () -> Date = Date.init,
-    onListening: @escaping @Sendable (String) async -> Void = { _ in }
+    onListening: @escaping @Sendable (String) async -> Void = { _ in },
+    extensions: [any ApplicationExtension] = []
 ) throws -> Traingate {
     let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory)
     let key = try SubjectPseudonymizer.loadKey(
@@ -89,13 +91,10 @@ public func buildApplication(
         search: EmbeddingSearch(store: EmbeddingStore(database: database), imageLimits: configuration.imageLimits),
         maxBodyBytes: configuration.maxAdmissionBodyBytes
     ).addRoutes(to: router, catalog: catalog)
-    let floor =
-        try configuration.benchmarkRoutes
-        ? BenchmarkFloor.open(directory: dataDirectory, maxBatchSize: configuration.groupCommitMaxBatch) : nil
-    if let floor {
-        BenchmarkController(maxBodyBytes: configuration.maxAdmissionBodyBytes, decoder: decoder, service: service, floor: floor)
-            .addRoutes(to: router, catalog: catalog)
-    }
+    var mount = ApplicationMount(
+        configuration: configuration, admissionStages: AdmissionStages(decoder: decoder, service: service), router: router,
+        catalog: catalog)
+    for applicationExtension in extensions { try applicationExtension.mount(&mount) }
 
     var application = Application(
         router: router,
@@ -108,19 +107,13 @@ public func buildApplication(
     // Services stop in reverse order: the server drains first, then the training job stops at
     // a step boundary and records its end, then the writer commits what it holds, then the
     // checkpointer stops, then the head is anchored a last time, then the database closes
-    // (after copying the log back into it). With the benchmark routes, the floor's writer,
-    // checkpointer and scratch database stop right after the server.
+    // (after copying the log back into it). Services of extensions stop right after the server.
     let anchorer = AuditAnchorer(
         store: AuditStore(database: database), interval: .seconds(configuration.auditAnchorIntervalSeconds), logger: logger, now: now)
     let checkpointInterval = Duration.milliseconds(configuration.checkpointIntervalMilliseconds)
     let checkpointer = WALCheckpointer(database: database, interval: checkpointInterval, logger: logger)
     application.addServices(DatabaseCloser(database: database), anchorer, checkpointer, committer, worker)
-    if let floor {
-        application.addServices(
-            DatabaseCloser(database: floor.database),
-            WALCheckpointer(database: floor.database, interval: checkpointInterval, logger: logger),
-            floor.committer)
-    }
+    application.addServices(mount.services)
     logger.info(
         "traingate configured",
         metadata: [

@@ -24,6 +24,13 @@ public struct AppDatabase: Sendable {
         return database
     }
 
+    /// A database at `path` set up exactly as the service's (WAL, `synchronous=FULL`, the same
+    /// checkpoint setting) but without its schema: a scratch database whose commits cost what
+    /// the real ones do (bench/'s storage floor).
+    public static func openUnmigrated(path: String, backgroundCheckpoints: Bool) throws -> AppDatabase {
+        AppDatabase(writer: try openPool(path: path, backgroundCheckpoints: backgroundCheckpoints), path: path)
+    }
+
     /// A pool on `path` in WAL mode whose writer commits with `synchronous=FULL`, unmigrated.
     static func openPool(path: String, backgroundCheckpoints: Bool) throws -> DatabasePool {
         var configuration = makeConfiguration()

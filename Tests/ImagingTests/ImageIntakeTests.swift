@@ -1,5 +1,6 @@
 import Foundation
 import StrictDocuments
+import TestFixtures
 import Testing
 @testable import Imaging
 
@@ -37,7 +38,7 @@ import Testing
 
     @Test func exifGPSAndCaptureTimeAreRead() throws {
         let paris = try intake("gps-paris.jpg")
-        let position = try require(paris.exif.gps, "no GPS in gps-paris.jpg")
+        let position = try #require(paris.exif.gps, "no GPS in gps-paris.jpg")
         #expect(abs(position.latitude - 48.8584) < 1e-4 && abs(position.longitude - 2.2945) < 1e-4)
         // 09:30 at +02:00 is 07:30 UTC.
         #expect(paris.exif.capturedAt == Timestamp.parse("2024-07-14T07:30:00Z"))
@@ -66,9 +67,9 @@ import Testing
 
         let png = try Fixture.bytes("gps-saint-denis-reunion.png")
         let chunks = pngChunks(png)
-        let exif = try require(chunks.first { $0.type == "eXIf" }, "no eXIf chunk")
+        let exif = try #require(chunks.first { $0.type == "eXIf" }, "no eXIf chunk")
         let others = chunks.filter { $0.type != "eXIf" }
-        let iend = try require(others.firstIndex { $0.type == "IEND" }, "no IEND")
+        let iend = try #require(others.firstIndex { $0.type == "IEND" }, "no IEND")
         var moved = Array(png[0..<8])
         for chunk in others[..<iend] { moved += chunk.bytes }
         moved += exif.bytes

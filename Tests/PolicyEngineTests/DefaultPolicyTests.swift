@@ -2,14 +2,13 @@ import Foundation
 import PolicyEngine
 import StrictDocuments
 import Testing
+import TestFixtures
 
 @Suite struct DefaultPolicyTests {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
 
     @Test func embeddedPolicyIsByteEqualToTheConfigFile() throws {
         let file = try String(
-            contentsOf: Self.repositoryRoot.appendingPathComponent("config/policies/default.yaml"), encoding: .utf8)
+            contentsOf: Repository.root.appendingPathComponent("config/policies/default.yaml"), encoding: .utf8)
         let fileBytes = Array(file.utf8)
         let embeddedBytes = Array(DefaultPolicy.yaml.utf8)
         let firstDifference =

@@ -1,4 +1,5 @@
 import Foundation
+import TestFixtures
 import Testing
 import Tensors
 @testable import Trainer
@@ -11,7 +12,7 @@ import Tensors
 
     /// The fixture's digits (8×8, values 0…16) resampled to side × side, three equal channels.
     static func digits() throws -> (images: [[Float]], labels: [Int]) {
-        let url = try #require(Bundle.module.url(forResource: "digits-400", withExtension: "csv", subdirectory: "Fixtures"))
+        let url = try Fixture.url("digits-400.csv")
         let whole = Augmentations.none
         var random = SeededRandom(seed: 0)
         var images: [[Float]] = []

@@ -8,6 +8,7 @@ import Crypto
 import StrictDocuments
 import Testing
 @testable import TraingateApp
+import TraingateTesting
 
 @Suite struct AdmissionAPITests {
     @Test func aPublicNonEUPhotoIsAdmittedQueuedAndAudited() async throws {

@@ -8,6 +8,8 @@ import StrictDocuments
 import Testing
 import TraingateStore
 @testable import TraingateApp
+import TestFixtures
+import TraingateTesting
 
 /// The audit log as an auditor reaches it: pages, filters, verification, exports.
 @Suite struct AuditAPITests {
@@ -170,8 +172,7 @@ import TraingateStore
         let (same, _) = try TestApp.make { $0.dataDirectory = directory.path }
         try same.database.close()
         let policyFile = directory.appendingPathComponent("stricter.yaml")
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent("config/policies/default.yaml"), encoding: .utf8)
+        let text = try String(contentsOf: Repository.root.appendingPathComponent("config/policies/default.yaml"), encoding: .utf8)
         try text.replacingOccurrences(of: "minimum_age: 18", with: "minimum_age: 21").write(to: policyFile, atomically: true, encoding: .utf8)
         let (changed, _) = try TestApp.make {
             $0.dataDirectory = directory.path

@@ -2,6 +2,8 @@ import Foundation
 import StrictDocuments
 import Testing
 @testable import TraingateApp
+import TraingateTesting
+import TestFixtures
 
 @Suite struct ConfigurationTests {
     private func writeTemporary(_ text: String) throws -> String {
@@ -11,10 +13,8 @@ import Testing
     }
 
     @Test func theShippedConfigFileLoadsAndMatchesTheDefaults() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
         let configuration = try AppConfiguration.load(
-            file: root.appendingPathComponent("config/traingate.yaml").path, environment: [:])
+            file: Repository.root.appendingPathComponent("config/traingate.yaml").path, environment: [:])
         let defaults = AppConfiguration()
         #expect(configuration.port == defaults.port)
         #expect(configuration.host == defaults.host)
@@ -29,9 +29,7 @@ import Testing
     /// Each setting is declared once: the shipped config file is the text the table generates,
     /// and every setting's environment variable sets it, through the same checks as the file.
     @Test func theConfigFileAndTheEnvironmentComeFromTheSettingsTable() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let shipped = try String(contentsOf: root.appendingPathComponent("config/traingate.yaml"), encoding: .utf8)
+        let shipped = try String(contentsOf: Repository.root.appendingPathComponent("config/traingate.yaml"), encoding: .utf8)
         #expect(shipped == AppConfiguration.documentedYAML, "run: traingate config example > config/traingate.yaml")
         #expect(Set(AppConfiguration.settings.map(\.environment)).count == AppConfiguration.settings.count)
         // A host name and a directory are free text; every other setting refuses a bad value,

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Testing
 import TraingateStore
 @testable import TraingateApp
+import TraingateTesting
 
 /// Admissions with real photos: EXIF as a residency signal, minimised storage, refused images.
 @Suite struct ImageAdmissionTests {

@@ -7,6 +7,7 @@ import Synchronization
 import Testing
 @testable import TraingateApp
 import TraingateStore
+import TraingateTesting
 
 /// The real server on a real socket: bytes in, bytes out, and a graceful shutdown.
 @Suite struct LiveServerTests {

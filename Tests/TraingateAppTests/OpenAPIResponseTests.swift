@@ -125,8 +125,8 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
-            "python3", PolicyCasesTests.root.appendingPathComponent("scripts/check_openapi_responses.py").path,
-            PolicyCasesTests.root.appendingPathComponent("openapi.yaml").path, file.path,
+            "python3", Repository.root.appendingPathComponent("scripts/check_openapi_responses.py").path,
+            Repository.root.appendingPathComponent("openapi.yaml").path, file.path,
         ]
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -141,3 +141,5 @@ import Testing
 }
 
 import Synchronization
+import TestFixtures
+import TraingateTesting

@@ -2,13 +2,13 @@ import Foundation
 import Testing
 import Yams
 @testable import TraingateApp
+import TraingateTesting
+import TestFixtures
 
 /// openapi.yaml must describe exactly the routes the server registers.
 @Suite struct OpenAPITests {
     @Test func everyRouteIsInTheSpecAndEverySpecRouteExists() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        let text = try String(contentsOf: Repository.root.appendingPathComponent("openapi.yaml"), encoding: .utf8)
         let spec = try #require(try Yams.load(yaml: text) as? [String: Any])
         #expect((spec["openapi"] as? String)?.hasPrefix("3.1") == true)
         let paths = try #require(spec["paths"] as? [String: Any])
@@ -30,14 +30,13 @@ import Yams
     /// The route table reads as the access map the security issue will enforce: probes are open,
     /// each family of routes names its role, and nothing is left to a default.
     @Test func everyRouteNamesTheRolesThatMayCallIt() throws {
-        let (traingate, directory) = try TestApp.make { $0.benchmarkRoutes = true }
+        let (traingate, directory) = try TestApp.make()
         defer { try? FileManager.default.removeItem(at: directory) }
         let map = Dictionary(uniqueKeysWithValues: traingate.accessMap.map { ("\($0.method) \($0.path)", Set($0.roles)) })
         #expect(map["GET /healthz"] == [.anyone] && map["GET /readyz"] == [.anyone])
         #expect(map["POST /v1/admissions"] == [.submitter] && map["POST /v1/admissions/batch"] == [.submitter])
         #expect(map.filter { $0.key.contains("/v1/audit") }.values.allSatisfy { $0 == [.auditor] })
         #expect(map.filter { $0.key.contains("/v1/training") || $0.key.contains("/v1/embeddings") }.values.allSatisfy { $0 == [.trainer] })
-        #expect(map.filter { $0.key.contains("/_bench/") }.values.allSatisfy { $0 == [.admin] })
         #expect(map.values.allSatisfy { !$0.isEmpty })
     }
 }

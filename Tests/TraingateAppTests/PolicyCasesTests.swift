@@ -1,13 +1,12 @@
 import Foundation
 import PolicyEngine
+import TestFixtures
 import Testing
 @testable import TraingateApp
 
 /// The shipped policy test cases (config/policies/default.tests.yaml) run in the suite, one test each.
 @Suite struct PolicyCasesTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let casesFile = root.appendingPathComponent("config/policies/default.tests.yaml").path
+    static let casesFile = Repository.path("config/policies/default.tests.yaml")
     static let outcomes: [PolicyTestRunner.Outcome] = (try? PolicyTestRunner().run(file: casesFile)) ?? []
 
     @Test func theCaseFileLoadsAndHasAtLeastEightyCases() throws {

@@ -7,6 +7,8 @@ import NIOCore
 import Testing
 @testable import TraingateApp
 @testable import TraingateStore
+import TestFixtures
+import TraingateTesting
 
 @Suite struct ProblemDetailsTests {
     private func expectProblem(_ response: TestResponse, _ status: HTTPResponse.Status, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -145,7 +147,7 @@ import Testing
 /// docs/errors.md, which ProblemKind cites, lists every problem type the server can answer with.
 @Suite struct ErrorCatalogueTests {
     @Test func everyProblemTypeIsDocumented() throws {
-        let text = try String(contentsOf: PolicyCasesTests.root.appendingPathComponent("docs/errors.md"), encoding: .utf8)
+        let text = try String(contentsOf: Repository.root.appendingPathComponent("docs/errors.md"), encoding: .utf8)
         let kinds: [ProblemKind] = [
             .validation, .malformedBody, .notFound, .conflict, .methodNotAllowed, .payloadTooLarge, .unsupportedMediaType,
             .undecodableImage, .storageUnavailable, .notReady, .internalError,

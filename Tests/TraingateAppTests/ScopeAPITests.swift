@@ -7,6 +7,7 @@ import StrictDocuments
 import Testing
 import TraingateStore
 @testable import TraingateApp
+import TraingateTesting
 
 /// Lawful scope over HTTP: who runs the gate, evaluation at an instant, demonstrable consent and
 /// the new lawful-basis fields, and their bad input.

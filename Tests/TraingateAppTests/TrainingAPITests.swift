@@ -7,6 +7,7 @@ import StrictDocuments
 import Testing
 import TraingateStore
 @testable import TraingateApp
+import TraingateTesting
 
 /// Training jobs and embeddings through the HTTP API, on the real worker thread and SQLite.
 @Suite struct TrainingAPITests {

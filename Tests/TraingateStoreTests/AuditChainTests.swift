@@ -3,6 +3,7 @@ import Foundation
 import StrictDocuments
 import Testing
 @testable import TraingateStore
+import TestFixtures
 
 @Suite struct AuditChainTests {
     /// The worked example of docs/audit-format.md, rebuilt from its fields.
@@ -21,9 +22,7 @@ import Testing
 
     /// `name: value` lines of the docs' examples (those starting with "seq " or "v2 ").
     static func documentedLines() throws -> [String: String] {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let doc = try String(contentsOf: root.appendingPathComponent("docs/audit-format.md"), encoding: .utf8)
+        let doc = try String(contentsOf: Repository.root.appendingPathComponent("docs/audit-format.md"), encoding: .utf8)
         var documented: [String: String] = [:]
         for line in doc.split(separator: "\n") where line.hasPrefix("seq ") || line.hasPrefix("v2 ") {
             let parts = line.split(separator: ": ", maxSplits: 1)

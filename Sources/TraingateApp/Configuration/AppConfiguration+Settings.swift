@@ -10,11 +10,6 @@ extension AppConfiguration {
             $0.port = try ConfigurationSetting.integer(0...65535, $1)
         },
         .init(
-            key: "http.benchmark_routes", environment: "TRAINGATE_BENCHMARK_ROUTES", flag: nil, defaultText: "false",
-            help:
-                "adds POST /_bench/noop, /_bench/floor, /_bench/parse, /_bench/decide (baselines for bench/; /_bench/floor writes benchmark-floor.sqlite in the data directory)"
-        ) { $0.benchmarkRoutes = try ConfigurationSetting.boolean($1) },
-        .init(
             key: "data.dir", environment: "TRAINGATE_DATA_DIR", flag: "--data-dir", defaultText: "./data",
             help: "traingate.sqlite and keys/ live here"
         ) {

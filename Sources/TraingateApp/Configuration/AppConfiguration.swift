@@ -46,10 +46,6 @@ public struct AppConfiguration: Sendable {
     public var trainingThreadNice = 19
     /// Key for subject pseudonyms (64 hex characters); nil means a key file in the data directory.
     public var masterKeyHex: String?
-    /// Adds `POST /_bench/noop`, `/_bench/floor`, `/_bench/parse` and `/_bench/decide`, the
-    /// baselines of bench/admissions (the floor writes a scratch `benchmark-floor.sqlite` in the
-    /// data directory). Off in production.
-    public var benchmarkRoutes = false
     public var logLevel = "info"
 
     public init() {}
@@ -113,5 +109,5 @@ public struct AppConfiguration: Sendable {
     }
 
     /// Largest admission body accepted: the image cap grown by base64 (4/3), plus room for metadata.
-    var maxAdmissionBodyBytes: Int { maxImageBytes / 3 * 4 + 4 + 1024 * 1024 }
+    public var maxAdmissionBodyBytes: Int { maxImageBytes / 3 * 4 + 4 + 1024 * 1024 }
 }

@@ -2,7 +2,7 @@
 /// when it is registered, so the route table reads as the API's access map; `admin` may call
 /// every route and `dpo` every route `auditor` may, without being listed.
 /// Not enforced yet: keys and their checks come with the security issue.
-enum APIRole: String, Sendable, CaseIterable {
+public enum APIRole: String, Sendable, CaseIterable {
     /// Pipelines: admissions, batches, evaluations, their own decisions.
     case submitter
     /// Auditors: the audit log, its verification and export, the policy.

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Testing
-@testable import TraingateStore
+@testable import BenchmarkRoutes
 
 @Suite struct BenchmarkFloorTests {
     /// The floor must pay what a real durable write pays: the same FULL commits as the real
@@ -12,7 +12,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for run in 0..<2 {
-            let floor = try BenchmarkFloor.open(directory: directory, maxBatchSize: 64)
+            let floor = try BenchmarkFloor.open(directory: directory, maxBatchSize: 64, checkpointInterval: .seconds(2))
             let service = Task { try await floor.committer.run() }
             let positions = try await withThrowingTaskGroup(of: Int64.self) { group in
                 for index in 0..<20 { group.addTask { try await floor.record(Array("body \(index)".utf8)) } }

@@ -2,8 +2,11 @@ import Foundation
 import GRDB
 import HummingbirdTesting
 import Testing
-@testable import TraingateApp
+import TestFixtures
+import TraingateApp
+import TraingateCommands
 import TraingateStore
+import TraingateTesting
 
 /// The `traingate` executable itself, as an operator runs it (built next to the test bundle).
 @Suite struct CommandLineTests {
@@ -21,8 +24,17 @@ import TraingateStore
         try Subprocess.run(Self.executable, arguments)
     }
 
+    /// A data directory as a server leaves it: the policy in force, then three decisions.
+    private func dataDirectoryWithThreeDecisions() async throws -> URL {
+        let (traingate, directory) = try TestApp.make()
+        try await traingate.application.test(.router) { client in
+            for index in 0..<3 { try await client.postJSON("/v1/admissions", Bodies.admission(imageID: "cli-\(index)")) }
+        }
+        return directory
+    }
+
     @Test func policyTestPassesTheShippedCasesAndFailsWithADiff() throws {
-        let shipped = try run(["policy", "test", PolicyCasesTests.casesFile])
+        let shipped = try run(["policy", "test", Repository.path("config/policies/default.tests.yaml")])
         #expect(shipped.status == 0)
         #expect(shipped.output.contains("0 failed"))
 
@@ -67,6 +79,24 @@ import TraingateStore
         #expect(text.contains("traingate listening on http://127.0.0.1:"))
     }
 
+    @Test func theVersionFlagAndCommandAgree() throws {
+        let flag = try run(["--version"])
+        #expect(flag.status == 0)
+        #expect(flag.output.trimmingCharacters(in: .whitespacesAndNewlines) == TraingateCommand.version)
+        let command = try run(["version"])
+        #expect(command.output.hasPrefix("traingate \(TraingateCommand.version)\n"))
+    }
+
+    /// A configuration that cannot be read stops `serve` before it opens anything, with a usage
+    /// error (exit 64) naming the file.
+    @Test func serveRefusesAnUnreadableConfiguration() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-refused-\(UUID().uuidString)")
+        let result = try run(["serve", "--config", "/nonexistent/traingate.yaml", "--data-dir", directory.path])
+        #expect(result.status == 64)
+        #expect(result.output.contains("/nonexistent/traingate.yaml"))
+        #expect(!FileManager.default.fileExists(atPath: directory.path))
+    }
+
     @Test func versionNamesTheEmbeddedPolicy() throws {
         let result = try run(["version"])
         #expect(result.status == 0)
@@ -74,11 +104,8 @@ import TraingateStore
     }
 
     @Test func auditVerifyExitsZeroWhenIntactAndOneWhenTampered() async throws {
-        let (traingate, directory) = try TestApp.make()
+        let directory = try await dataDirectoryWithThreeDecisions()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try await traingate.application.test(.router) { client in
-            for index in 0..<3 { try await client.postJSON("/v1/admissions", Bodies.admission(imageID: "cli-\(index)")) }
-        }
         let intact = try run(["audit", "verify", "--data-dir", directory.path])
         #expect(intact.status == 0)
         #expect(intact.output.contains("4 entries"))  // the policy in force, then three decisions
@@ -95,11 +122,8 @@ import TraingateStore
     }
 
     @Test func auditExportWritesWhatTheVerifierAccepts() async throws {
-        let (traingate, directory) = try TestApp.make()
+        let directory = try await dataDirectoryWithThreeDecisions()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try await traingate.application.test(.router) { client in
-            for index in 0..<3 { try await client.postJSON("/v1/admissions", Bodies.admission(imageID: "cli-\(index)")) }
-        }
         let stdout = try run(["audit", "export", "--data-dir", directory.path])
         #expect(stdout.status == 0)
         #expect(stdout.output.split(separator: "\n").count == 4)

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Runs a program to completion and returns its exit status and its stdout and stderr together.
-enum Subprocess {
-    static func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
+public enum Subprocess {
+    public static func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

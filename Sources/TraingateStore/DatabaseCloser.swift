@@ -1,11 +1,14 @@
 import ServiceLifecycle
-import TraingateStore
 
 /// Closes the database last, after the HTTP server drained and the writer committed what it had.
-struct DatabaseCloser: Service {
+public struct DatabaseCloser: Service {
     let database: AppDatabase
 
-    func run() async throws {
+    public init(database: AppDatabase) {
+        self.database = database
+    }
+
+    public func run() async throws {
         try? await gracefulShutdown()
         try database.close()
     }

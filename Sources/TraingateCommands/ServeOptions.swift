@@ -5,11 +5,10 @@ import Metrics
 import Prometheus
 import TraingateApp
 
-/// `traingate serve`: run the HTTP service.
-struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Run the HTTP service (SQLite under --data-dir, default policy compiled in).")
-
+/// The flags of `traingate serve`, and what serving means: merge the configuration, set up
+/// logging and metrics, build the app and run it until SIGTERM or SIGINT. Public so that another
+/// package's server (bench/'s) serves the same way with its own extensions mounted.
+public struct ServeOptions: ParsableArguments {
     // Optional with no defaults, so that unset flags do not override the environment or the config file.
     @Option(help: "Address to bind (default 127.0.0.1).") var host: String?
     @Option(help: "Port to bind; 0 picks a free one (default 8080).") var port: Int?
@@ -19,19 +18,26 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Regimes the operator is established in, comma-separated (e.g. EU), or 'none'; overrides the policy's controller.established_in.")
     var establishedIn: String?
 
-    func run() async throws {
+    public init() {}
+
+    /// The configuration file, then the environment, then these flags.
+    func configuration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfiguration {
         var overrides: [String: String] = [:]
         overrides["http.host"] = host
         overrides["http.port"] = port.map(String.init)
         overrides["data.dir"] = dataDir
         overrides["policy.path"] = policy
         overrides["policy.established_in"] = establishedIn
-        let configuration: AppConfiguration
         do {
-            configuration = try AppConfiguration.load(file: config, overrides: overrides)
+            return try AppConfiguration.load(file: config, environment: environment, overrides: overrides)
         } catch {
             throw ValidationError("configuration: \(error)")
         }
+    }
+
+    /// Runs the service with `extensions` mounted until it is asked to stop.
+    public func serve(extensions: [any ApplicationExtension] = []) async throws {
+        let configuration = try configuration()
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -46,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
             onListening: { address in
                 // Unbuffered, so scripts waiting for this line see it at once.
                 FileHandle.standardOutput.write(Data("traingate listening on \(address) (data: \(configuration.dataDirectory))\n".utf8))
-            })
+            }, extensions: extensions)
         FileHandle.standardOutput.write(Data("traingate \(traingate.policy.establishmentStatement)\n".utf8))
         try await traingate.application.runService()
         logger.info("traingate stopped; database closed")

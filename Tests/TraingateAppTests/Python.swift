@@ -1,9 +1,0 @@
-import Foundation
-
-/// Runs one of the repository's Python scripts, as an operator would.
-enum Python {
-    static func run(script: String, arguments: [String]) throws -> (status: Int32, output: String) {
-        try Subprocess.run(
-            URL(fileURLWithPath: "/usr/bin/env"), ["python3", PolicyCasesTests.root.appendingPathComponent(script).path] + arguments)
-    }
-}
