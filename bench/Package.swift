@@ -46,8 +46,8 @@ let package = Package(
             name: "BenchmarkRoutes",
             dependencies: [
                 .product(name: "TraingateApp", package: "traingate"), .product(name: "TraingateStore", package: "traingate"),
-                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "StrictDocuments", package: "traingate"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),

@@ -13,7 +13,7 @@ import piexif
 from PIL import Image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FIXTURES = os.path.join(ROOT, "Tests", "ImagingTests", "Fixtures")
+FIXTURES = os.path.join(ROOT, "Tests", "TestFixtures", "Fixtures")
 
 
 def noisy(image, size, seed):

@@ -26,7 +26,10 @@ start_server() {
   for _ in $(seq 100); do grep -q "listening" "$dir/server.log" && return; sleep 0.1; done
   echo "server did not start" >&2; cat "$dir/server.log" >&2; exit 1
 }
-stop_server() { [ -n "$server" ] && { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; server=; }; }
+# Always succeeds (it also runs from the EXIT trap, under set -e, when no server is left).
+stop_server() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; server=; fi
+}
 
 # The server's user + system CPU time in clock ticks (fields 14 and 15 of /proc/<pid>/stat).
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import StrictDocuments
 import TraingateApp
 
 /// The baselines of bench/admissions, mounted on the real app so that they run in the same
@@ -33,26 +34,27 @@ public struct BenchmarkRoutes: ApplicationExtension {
 
         mount.route(.post, "/_bench/noop", allowing: [.admin]) { request, _ in
             let body = try await request.body.collect(upTo: maxBodyBytes)
-            return try Self.json(["bytes": body.readableBytes])
+            return Self.json(["bytes": .number(Double(body.readableBytes))])
         }
         mount.route(.post, "/_bench/floor", allowing: [.admin]) { request, _ in
             let body = try await request.body.collect(upTo: maxBodyBytes)
             let seq = try await floor.record(Array(body.readableBytesView))
-            return try Self.json(["bytes": body.readableBytes, "seq": seq])
+            return Self.json(["bytes": .number(Double(body.readableBytes)), "seq": .number(Double(seq))])
         }
         mount.route(.post, "/_bench/parse", allowing: [.admin]) { request, _ in
-            try Self.json(["image_id": try await stages.decode(request)])
+            Self.json(["image_id": .string(try await stages.decode(request))])
         }
         mount.route(.post, "/_bench/decide", allowing: [.admin]) { request, _ in
             let decided = try await stages.decide(request)
-            return try Self.json(["decision": decided.verdict, "request_hash": decided.requestHash])
+            return Self.json(["decision": .string(decided.verdict), "request_hash": .string(decided.requestHash)])
         }
     }
 
-    /// A small JSON answer (`200 OK`).
-    private static func json(_ fields: [String: Any]) throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
-        return Response(
-            status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    /// A small JSON answer (`200 OK`), written as the app writes its own answers (canonical
+    /// JSON), so that the baselines pay what a real answer pays and no more.
+    private static func json(_ fields: [String: JSONValue]) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(.object(fields)))))
     }
 }
