@@ -34,12 +34,12 @@ public struct BenchmarkRoutes: ApplicationExtension {
 
         mount.route(.post, "/_bench/noop", allowing: [.admin]) { request, _ in
             let body = try await request.body.collect(upTo: maxBodyBytes)
-            return Self.json(["bytes": .number(Double(body.readableBytes))])
+            return try Self.encoded(["bytes": body.readableBytes])
         }
         mount.route(.post, "/_bench/floor", allowing: [.admin]) { request, _ in
             let body = try await request.body.collect(upTo: maxBodyBytes)
             let seq = try await floor.record(Array(body.readableBytesView))
-            return Self.json(["bytes": .number(Double(body.readableBytes)), "seq": .number(Double(seq))])
+            return try Self.encoded(["bytes": body.readableBytes, "seq": Int(seq)])
         }
         mount.route(.post, "/_bench/parse", allowing: [.admin]) { request, _ in
             Self.json(["image_id": .string(try await stages.decode(request))])
@@ -50,11 +50,21 @@ public struct BenchmarkRoutes: ApplicationExtension {
         }
     }
 
-    /// A small JSON answer (`200 OK`), written as the app writes its own answers (canonical
-    /// JSON), so that the baselines pay what a real answer pays and no more.
+    /// The answers are written as they were when these routes lived in the app (the same bytes,
+    /// the same writers), so that a build can be compared with an earlier one: the no-op and the
+    /// floor through `JSONEncoder`, the stages through the canonical writer.
+    private static func encoded(_ fields: [String: Int]) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return answer(Array(try encoder.encode(fields)))
+    }
+
     private static func json(_ fields: [String: JSONValue]) -> Response {
+        answer(CanonicalJSON.encode(.object(fields)))
+    }
+
+    private static func answer(_ bytes: [UInt8]) -> Response {
         Response(
-            status: .ok, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(.object(fields)))))
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
