@@ -29,6 +29,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -46,7 +48,7 @@ let package = Package(
         .target(
             name: "TraingateCommands",
             dependencies: [
-                "TraingateApp", "TraingateStore", "PolicyEngine",
+                "TraingateApp", "TraingateStore", "PolicyEngine", "StrictDocuments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -59,6 +61,10 @@ let package = Package(
             dependencies: [
                 "PolicyEngine", "TraingateStore", "Geocoding", "StrictDocuments", "Imaging", "Trainer", "Tensors",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -140,7 +146,7 @@ let package = Package(
         .target(
             name: "TraingateTesting",
             dependencies: [
-                "TraingateApp", "TestFixtures", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "TraingateApp", "TraingateStore", "TestFixtures", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TraingateTesting", swiftSettings: swiftSettings),

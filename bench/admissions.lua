@@ -1,7 +1,8 @@
 -- wrk script for bench/admissions: varied, realistic admission bodies, each with a fresh
 -- image_id (so every request is a new decision, never an idempotent replay).
 -- The no-op baseline posts the very same bodies to /_bench/noop.
--- Env: BENCH_PATH (target path), BENCH_DELAY_MS (per-connection pause, for a fixed rate).
+-- Env: BENCH_PATH (target path), BENCH_DELAY_MS (per-connection pause, for a fixed rate),
+-- BENCH_KEY (an API key sent as a bearer token; none in development mode).
 
 local templates = {
   [[{"image_id":"%s","source":"instagram","visibility":"public","subject":{"id":"u%s","account_country":"US","age":34},"signals":{"upload_ip_country":"US"},"captured_at":"2026-10-01T09:30:00Z"}]],
@@ -22,6 +23,8 @@ local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
 function init(args)
   math.randomseed(thread_id * 7919 + os.time())
   wrk.headers["Content-Type"] = "application/json"
+  local key = os.getenv("BENCH_KEY")
+  if key and key ~= "" then wrk.headers["Authorization"] = "Bearer " .. key end
 end
 
 function request()

@@ -1,28 +1,12 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import PolicyEngine
 import Prometheus
 import ServiceLifecycle
 import StrictDocuments
 import TraingateStore
-
-/// The assembled service: the Hummingbird application plus what tests and the CLI need to see.
-public struct Traingate: Sendable {
-    public let application: Application<RouterResponder<BasicRequestContext>>
-    public let database: AppDatabase
-    /// The policy in force, with the configuration's establishment applied.
-    public let policy: Policy
-    let catalog: RouteCatalog
-
-    /// Every registered route as (method, OpenAPI path).
-    public var routes: [(method: String, path: String)] { catalog.routes.map { ($0.method.rawValue, $0.path) } }
-
-    /// Every route with the roles that will be allowed to call it: the API's access map.
-    public var accessMap: [(method: String, path: String, roles: [APIRole])] {
-        catalog.routes.map { ($0.method.rawValue, $0.path, $0.roles) }
-    }
-}
 
 /// The composition root: opens storage, loads the policy and key, wires controllers and services.
 /// - Parameters:
@@ -71,9 +55,20 @@ public func buildApplication(
         nice: configuration.trainingThreadNice, logger: logger,
         now: now)
 
-    let catalog = RouteCatalog()
+    // The front door: keys are read now and every half second while the server runs.
+    let keys = KeyCache(store: APIKeyStore(database: database))
+    try keys.load()
+    if keys.isDevelopmentMode && !DevelopmentMode.isLoopback(host: configuration.host) {
+        throw DevelopmentMode.ReachableWithoutKeys(host: configuration.host)
+    }
+    let catalog = RouteCatalog(
+        access: AccessControl(
+            keys: keys, metricsOpenOnLoopback: configuration.metricsOpenOnLoopback,
+            rateLimiter: RateLimiter(rate: Double(configuration.rateLimitPerKey), burst: Double(configuration.rateBurstPerKey)),
+            inFlight: InFlightLimit(maximum: configuration.maxRequestsInFlight), now: now))
     // HEAD works wherever GET does (RFC 9110).
-    let router = Router(options: .autoGenerateHeadEndpoints)
+    let router = Router(context: TraingateRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: RequestIDMiddleware())
     router.add(middleware: ProblemDetailsMiddleware(catalog: catalog))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
@@ -96,9 +91,13 @@ public func buildApplication(
         catalog: catalog)
     for applicationExtension in extensions { try applicationExtension.mount(&mount) }
 
+    let connections = ConnectionLimit.effective(configured: configuration.maxConnections, logger: logger)
     var application = Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "traingate"),
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "traingate",
+            availableConnectionsDelegate: MaximumAvailableConnections(connections, logger: logger)),
         onServerRunning: { channel in
             let address = channel.localAddress
             await onListening("http://\(address?.ipAddress ?? configuration.host):\(address?.port ?? configuration.port)")
@@ -112,12 +111,17 @@ public func buildApplication(
         store: AuditStore(database: database), interval: .seconds(configuration.auditAnchorIntervalSeconds), logger: logger, now: now)
     let checkpointInterval = Duration.milliseconds(configuration.checkpointIntervalMilliseconds)
     let checkpointer = WALCheckpointer(database: database, interval: checkpointInterval, logger: logger)
-    application.addServices(DatabaseCloser(database: database), anchorer, checkpointer, committer, worker)
+    application.addServices(
+        DatabaseCloser(database: database), anchorer, checkpointer, committer, worker,
+        KeyRefresher(cache: keys, interval: .milliseconds(500), logger: logger))
     application.addServices(mount.services)
     logger.info(
         "traingate configured",
         metadata: [
             "data.dir": "\(dataDirectory.path)", "policy.id": "\(policy.id)", "policy.version": "\(policy.version)",
         ])
-    return Traingate(application: application, database: database, policy: policy, catalog: catalog)
+    return Traingate(
+        application: application, database: database, policy: policy, catalog: catalog,
+        accessStatement: DevelopmentMode.statement(open: keys.isDevelopmentMode, host: configuration.host),
+        shutdownGrace: .seconds(configuration.shutdownGraceSeconds))
 }

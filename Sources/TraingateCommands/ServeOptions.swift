@@ -54,7 +54,8 @@ public struct ServeOptions: ParsableArguments {
                 FileHandle.standardOutput.write(Data("traingate listening on \(address) (data: \(configuration.dataDirectory))\n".utf8))
             }, extensions: extensions)
         FileHandle.standardOutput.write(Data("traingate \(traingate.policy.establishmentStatement)\n".utf8))
-        try await traingate.application.runService()
+        FileHandle.standardOutput.write(Data("traingate \(traingate.accessStatement)\n".utf8))
+        try await traingate.runService()
         logger.info("traingate stopped; database closed")
     }
 }

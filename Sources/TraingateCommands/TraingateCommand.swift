@@ -8,7 +8,9 @@ public struct TraingateCommand: AsyncParsableCommand {
         commandName: "traingate",
         abstract: "A compliance gate in front of AI training data: lawful basis, residency, age, special categories, opt-outs.",
         version: version,
-        subcommands: [ServeCommand.self, PolicyCommand.self, AuditCommand.self, ConfigCommand.self, VersionCommand.self])
+        subcommands: [
+            ServeCommand.self, KeysCommand.self, PolicyCommand.self, AuditCommand.self, ConfigCommand.self, VersionCommand.self,
+        ])
 
     public init() {}
 }

@@ -84,7 +84,8 @@ public struct AdmissionStore: Sendable {
                 kind: .decision, at: decidedAt, admissionID: id, decision: decision.verdict.rawValue,
                 reasonCodes: decision.reasonCodes.map(\.rawValue), policyVersion: decision.policyVersion,
                 subjectRef: subjectKey.reference(source: submission.source, subjectID: submission.subjectID),
-                sealed: try subjectKey.seal(submission.sealedFacts)),
+                sealed: try subjectKey.seal(submission.sealedFacts),
+                details: submission.apiKey.map { .object(["api_key": .string($0)]) }),
             in: db)
         let queued = keptImage != nil
         if let current {
@@ -105,8 +106,8 @@ public struct AdmissionStore: Sendable {
         try db.cachedStatement(
             sql: """
                 INSERT INTO admission (id, source, image_id, subject_ref, request_hash, decision, reasons, jurisdictions,
-                    signals, policy_id, policy_version, audit_seq, audit_hash, queued, decided_at, image_sha256)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    signals, policy_id, policy_version, audit_seq, audit_hash, queued, decided_at, image_sha256, api_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
@@ -114,7 +115,7 @@ public struct AdmissionStore: Sendable {
                 decision.verdict.rawValue, JSONText.encode(.array(decision.reasons.map(\.json))),
                 JSONText.encode(.array(decision.jurisdictions.map(JSONValue.string))),
                 JSONText.encode(.array(submission.signals.map(\.json))), decision.policyID, decision.policyVersion, audit.seq, audit.hash,
-                queued, decidedAt, keptImage?.sha256,
+                queued, decidedAt, keptImage?.sha256, submission.apiKey,
             ])
         if let image = keptImage {
             try db.cachedStatement(

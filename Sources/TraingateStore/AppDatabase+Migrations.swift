@@ -208,6 +208,25 @@ extension AppDatabase {
                     CREATE INDEX embedding_checkpoint ON embedding(checkpoint_id);
                     """)
         }
+        // API keys (docs/security.md): only the SHA-256 of each key; names are never reused.
+        // Admissions and training jobs name the key that made them (null in development mode).
+        migrator.registerMigration("v7-api-keys") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE api_key (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        role TEXT NOT NULL CHECK (role IN ('submitter', 'auditor', 'trainer', 'dpo', 'admin')),
+                        key_id TEXT NOT NULL UNIQUE,
+                        digest BLOB NOT NULL CHECK (length(digest) = 32),
+                        created_at TEXT NOT NULL,
+                        expires_at TEXT,
+                        revoked_at TEXT,
+                        last_used_at TEXT
+                    );
+                    ALTER TABLE admission ADD COLUMN api_key TEXT;
+                    ALTER TABLE training_job ADD COLUMN api_key TEXT;
+                    """)
+        }
         return migrator
     }
 }

@@ -13,6 +13,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         case corruptRecord
         /// SQLite would not take a setting the store's guarantees depend on.
         case unsupportedSetting
+        /// The write contradicts what is stored (a key name already used); nothing was recorded.
+        case conflict
     }
 
     public let code: Code
@@ -36,6 +38,10 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 
     static func unsupportedSetting(_ description: String) -> StoreError {
         StoreError(code: .unsupportedSetting, description: description)
+    }
+
+    static func conflict(_ description: String) -> StoreError {
+        StoreError(code: .conflict, description: description)
     }
 
     static func databaseMissing(_ path: String) -> StoreError {

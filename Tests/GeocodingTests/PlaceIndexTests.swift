@@ -1,5 +1,6 @@
 import Geocoding
 import Testing
+import Foundation
 
 @Suite struct PlaceIndexTests {
     private let index = PlaceIndex.compiledIn
@@ -92,5 +93,3 @@ import Testing
         return 2 * 6371.0088 * asin(min(1, a.squareRoot()))
     }
 }
-
-import Foundation

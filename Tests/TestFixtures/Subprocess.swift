@@ -1,7 +1,8 @@
 import Foundation
 
-/// Runs a program to completion and returns its exit status and its stdout and stderr together.
+/// Runs a program to completion.
 public enum Subprocess {
+    /// Its exit status and its stdout and stderr together.
     public static func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = executable
@@ -13,5 +14,25 @@ public enum Subprocess {
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
+    /// Its exit status, stdout and stderr apart (a command that prints a secret on stdout and
+    /// its commentary on stderr). Stderr goes to a file, so neither stream can fill a pipe and
+    /// stall the program.
+    public static func runSeparately(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: errorFile.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = try FileHandle(forWritingTo: errorFile)
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let errors = try Data(contentsOf: errorFile)
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
     }
 }

@@ -14,20 +14,23 @@ import TraingateTesting
     /// Starts the server on a free port, runs `body` with the port, then shuts down gracefully.
     private func withLiveServer(
         _ body: @escaping @Sendable (Int, Traingate, _ shutdown: @escaping @Sendable () async -> Void) async throws -> Void,
-        afterShutdown: (URL) async throws -> Void = { _ in }
+        afterShutdown: (URL) async throws -> Void = { _ in }, beforeStart: (URL) async throws -> Void = { _ in },
+        configure: (inout AppConfiguration) -> Void = { _ in }
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-live-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
+        try await beforeStart(directory)
         var configuration = AppConfiguration()
         configuration.dataDirectory = directory.path
         configuration.port = 0
         configuration.masterKeyHex = TestApp.masterKey
+        configure(&configuration)
         let (addresses, announce) = AsyncStream.makeStream(of: String.self)
         var logger = Logger(label: "live")
         logger.logLevel = .warning
         let traingate = try buildApplication(
             configuration: configuration, logger: logger, onListening: { announce.yield($0) })
-        let group = ServiceGroup(services: [traingate.application], gracefulShutdownSignals: [], logger: logger)
+        let group = traingate.serviceGroup(gracefulShutdownSignals: [])
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             var iterator = addresses.makeAsyncIterator()
@@ -38,6 +41,87 @@ import TraingateTesting
             try await tasks.waitForAll()
         }
         try await afterShutdown(directory)
+    }
+
+    /// A key made by `traingate keys` (another connection, as the CLI's) works on the running
+    /// server without a restart, and stops working once revoked.
+    @Test func keysCreatedAndRevokedWhileRunningTakeEffect() async throws {
+        try await withLiveServer(
+            { port, traingate, _ in
+                let store = APIKeyStore(
+                    database: try AppDatabase.open(directory: URL(fileURLWithPath: traingate.database.path).deletingLastPathComponent()))
+                let created = try await store.create(name: "late", role: "auditor", expiresAt: nil, at: Date())
+                let request = Array(
+                    "GET /v1/audit/verify HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(created.text)\r\nConnection: close\r\n\r\n".utf8)
+                #expect(try await Self.eventually { try await RawHTTP.exchange(port: port, request).hasPrefix("HTTP/1.1 200 ") })
+                _ = try await store.revoke(name: "late", at: Date())
+                #expect(try await Self.eventually { try await RawHTTP.exchange(port: port, request).hasPrefix("HTTP/1.1 401 ") })
+            }, beforeStart: { directory in _ = try await TestKeys.create([("first", "admin")], in: directory) })
+    }
+
+    /// 200 connections sending a request head a byte a second never complete it: each is closed
+    /// once it has been idle (no complete head) for the idle timeout, and a normal request made
+    /// meanwhile is served.
+    @Test func aSlowLorisIsCutOffWhileOthersAreServed() async throws {
+        try await withLiveServer(
+            { port, _, _ in
+                let loris = Task { try await SlowLoris.run(port: port, connections: 200, interval: .seconds(1), duration: .seconds(30)) }
+                try await Task.sleep(for: .milliseconds(500))
+                let normal = try await RawHTTP.exchange(
+                    port: port, Array("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+                #expect(normal.hasPrefix("HTTP/1.1 200 OK\r\n"))
+                #expect(try await loris.value == 200)
+            }, configure: { $0.idleTimeoutSeconds = 2 })
+    }
+
+    /// A client holding a half-sent body cannot hold up a stop: after the grace period the
+    /// request is cut off and the service group ends (it used to wait forever). The client waits
+    /// for the server without a timeout of its own, so without the deadline this test runs into
+    /// its time limit.
+    @Test(.timeLimit(.minutes(1))) func aHalfSentBodyDoesNotHoldUpShutdown() async throws {
+        try await withLiveServer(
+            { port, _, shutdown in
+                let head = "POST /v1/admissions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
+                let stuck = Task { try? await RawHTTP.exchange(port: port, Array(head.utf8), receiveTimeout: nil) }
+                try await Task.sleep(for: .milliseconds(300))
+                await shutdown()
+                _ = await stuck.value
+            },
+            configure: {
+                $0.shutdownGraceSeconds = 1
+                $0.idleTimeoutSeconds = 3600  // the deadline, not the idle timeout, must end it
+            })
+    }
+
+    /// With the cap on requests in hand reached (a client holding a half-sent body), another
+    /// request is answered 503 with Retry-After at once, and the probes still answer.
+    @Test func beyondTheInFlightCapRequestsAreTurnedAway() async throws {
+        try await withLiveServer(
+            { port, _, _ in
+                let head = "POST /v1/admissions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
+                let holder = Task { try? await RawHTTP.exchange(port: port, Array(head.utf8)) }
+                defer { holder.cancel() }
+                let request = Array("GET /v1/policy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
+                #expect(try await Self.eventually { try await RawHTTP.exchange(port: port, request).hasPrefix("HTTP/1.1 503 ") })
+                let busy = try await RawHTTP.exchange(port: port, request)
+                #expect(busy.contains("Retry-After: 1\r\n") && busy.contains("https://traingate.dev/problems/busy"))
+                let probe = try await RawHTTP.exchange(port: port, Array("GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+                #expect(probe.hasPrefix("HTTP/1.1 200 "))
+            },
+            configure: {
+                $0.maxRequestsInFlight = 1
+                $0.idleTimeoutSeconds = 5
+            })
+    }
+
+    /// Polls `condition` every 100 ms for up to 10 s (the server re-reads keys every 500 ms;
+    /// the margin is for a loaded machine, not a measurement).
+    private static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+        for _ in 0..<100 {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
     }
 
     @Test func rawHTTPAdmissionAndProblemResponses() async throws {

@@ -4,6 +4,9 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 @testable import TraingateApp
+import Synchronization
+import TestFixtures
+import TraingateTesting
 
 /// Real responses of every kind must match the schemas of openapi.yaml (checked by
 /// scripts/check_openapi_responses.py with a JSON Schema 2020-12 validator).
@@ -117,29 +120,40 @@ import Testing
                 samples.withLock { $0.append(Sample(schema: "BatchResultLine", note: "batch line", body: JSONBody(bytes: Data(line.utf8)))) }
             }
         }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("openapi-samples-\(UUID().uuidString).json")
-        defer { try? FileManager.default.removeItem(at: file) }
         let recorded = samples.withLock { $0 }
-        try JSONEncoder().encode(recorded).write(to: file)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", Repository.root.appendingPathComponent("scripts/check_openapi_responses.py").path,
-            Repository.root.appendingPathComponent("openapi.yaml").path, file.path,
-        ]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        let output = try Self.check(recorded)
         #expect(recorded.count == 25)
         #expect(output.split(separator: "\n").filter { $0.hasPrefix("ok") }.count == recorded.count, "\(output)")
     }
-}
 
-import Synchronization
-import TestFixtures
-import TraingateTesting
+    /// Runs scripts/check_openapi_responses.py over the samples; returns its output after
+    /// expecting it to succeed.
+    private static func check(_ recorded: [Sample]) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("openapi-samples-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try JSONEncoder().encode(recorded).write(to: file)
+        let result = try Python.run(
+            script: "scripts/check_openapi_responses.py", arguments: [Repository.path("openapi.yaml"), file.path])
+        #expect(result.status == 0, "\(result.output)")
+        return result.output
+    }
+
+    /// The answers at the door match the schemas of their responses.
+    @Test func refusalsAtTheDoorMatchTheirSchemas() async throws {
+        let samples = Mutex<[Sample]>([])
+        try await TestApp.withKeys { client, _, keys in
+            for (schema, response) in [
+                ("UnauthorizedProblem", try await client.get("/v1/audit", key: nil)),
+                ("ForbiddenProblem", try await client.get("/v1/audit", key: keys["submitter"])),
+                ("Problem", try await client.get("/v1/audit", key: "tg_nope")),
+            ] {
+                samples.withLock {
+                    $0.append(Sample(schema: schema, note: "\(response.status.code)", body: JSONBody(bytes: Data(buffer: response.body))))
+                }
+            }
+        }
+        let recorded = samples.withLock { $0 }
+        let output = try Self.check(recorded)
+        #expect(output.split(separator: "\n").filter { $0.hasPrefix("ok") }.count == recorded.count, "\(output)")
+    }
+}

@@ -27,6 +27,32 @@ import TestFixtures
         #expect(registered.count >= 8)
     }
 
+    /// Each operation's `x-roles` are the roles its route is registered with; operations open to
+    /// anyone say `security: []`, every other one needs the bearer key (the spec's default),
+    /// and documents the 401 and 403 answers.
+    @Test func theSpecsRolesAreTheRouteTablesRoles() throws {
+        let text = try String(contentsOf: Repository.root.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        let spec = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let schemes = (spec["components"] as? [String: Any])?["securitySchemes"] as? [String: Any]
+        #expect((schemes?["apiKey"] as? [String: Any])?["scheme"] as? String == "bearer")
+        #expect((spec["security"] as? [[String: Any]])?.first?.keys.first == "apiKey")
+        let paths = try #require(spec["paths"] as? [String: [String: Any]])
+        let (traingate, directory) = try TestApp.make()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for route in traingate.accessMap {
+            let operation = try #require(paths[route.path]?[route.method.lowercased()] as? [String: Any], "\(route.method) \(route.path)")
+            let documented = try #require(operation["x-roles"] as? [String], "\(route.method) \(route.path) has no x-roles")
+            #expect(documented == route.roles.map(\.rawValue), "\(route.method) \(route.path)")
+            let responses = operation["responses"] as? [String: Any] ?? [:]
+            if route.roles == [.anyone] {
+                #expect((operation["security"] as? [Any])?.isEmpty == true, "\(route.method) \(route.path) should be open")
+            } else {
+                #expect(operation["security"] == nil, "\(route.method) \(route.path) should need a key")
+                #expect(responses["401"] != nil && responses["403"] != nil, "\(route.method) \(route.path) answers 401 and 403")
+            }
+        }
+    }
+
     /// The route table reads as the access map the security issue will enforce: probes are open,
     /// each family of routes names its role, and nothing is left to a default.
     @Test func everyRouteNamesTheRolesThatMayCallIt() throws {

@@ -131,8 +131,14 @@ import TraingateTesting
 
     @Test func unexpectedErrorsAre500ProblemsWithoutInternals() async throws {
         struct Boom: Error {}
-        let catalog = RouteCatalog()
-        let router = Router()
+        let directory = TestApp.newDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let keys = KeyCache(store: APIKeyStore(database: try AppDatabase.open(directory: directory)))
+        let catalog = RouteCatalog(
+            access: AccessControl(
+                keys: keys, metricsOpenOnLoopback: false, rateLimiter: RateLimiter(rate: 0, burst: 1), inFlight: InFlightLimit(maximum: 8),
+                now: Date.init))
+        let router = Router(context: TraingateRequestContext.self)
         router.add(middleware: ProblemDetailsMiddleware(catalog: catalog))
         router.route(.get, "/boom", in: catalog, allowing: [.anyone]) { _, _ in throw Boom() }
         let app = Application(router: router, logger: Logger(label: "test"))

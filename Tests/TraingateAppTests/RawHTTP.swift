@@ -10,19 +10,23 @@ enum RawHTTP {
 
     /// Runs the blocking socket calls on a thread of their own: blocking the few threads of Swift's
     /// cooperative pool (or Dispatch's small pool) would starve the server under test.
-    static func exchange(port: Int, _ request: [UInt8]) async throws -> String {
+    /// - Parameter receiveTimeout: seconds to wait for the server's bytes before giving up; nil
+    ///   waits until the server closes the connection, however long that takes.
+    static func exchange(port: Int, _ request: [UInt8], receiveTimeout: Int? = 15) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try blockingExchange(port: port, request) }) }.start()
+            Thread { continuation.resume(with: Result { try blockingExchange(port: port, request, receiveTimeout: receiveTimeout) }) }.start()
         }
     }
 
-    private static func blockingExchange(port: Int, _ request: [UInt8]) throws -> String {
+    private static func blockingExchange(port: Int, _ request: [UInt8], receiveTimeout: Int?) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(step: "socket") }
         defer { close(fd) }
         // A server that never answers fails the test instead of hanging it.
-        var timeout = timeval(tv_sec: 15, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if let receiveTimeout {
+            var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)

@@ -10,18 +10,8 @@ import TraingateTesting
 
 /// The `traingate` executable itself, as an operator runs it (built next to the test bundle).
 @Suite struct CommandLineTests {
-    private static let executable: URL = {
-        // .build/<triple>/debug/traingatePackageTests.xctest → .build/<triple>/debug/traingate
-        let bundle = Bundle.main.bundleURL
-        let candidates = [
-            bundle.deletingLastPathComponent().appendingPathComponent("traingate"),
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("traingate"),
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-    }()
-
     private func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try Subprocess.run(Self.executable, arguments)
+        try Subprocess.run(TraingateExecutable.url, arguments)
     }
 
     /// A data directory as a server leaves it: the policy in force, then three decisions.
@@ -59,7 +49,7 @@ import TraingateTesting
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-serve-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let process = Process()
-        process.executableURL = Self.executable
+        process.executableURL = TraingateExecutable.url
         process.arguments = ["serve", "--port", "0", "--data-dir", directory.path, "--established-in", "EU,UK"]
         process.environment = ["TRAINGATE_MASTER_KEY": String(repeating: "7f", count: 32), "TRAINGATE_LOG_LEVEL": "error"]
         let output = Pipe()

@@ -13,7 +13,19 @@ public enum TestApp {
     public static func make(
         _ configure: (inout AppConfiguration) -> Void = { _ in }, now: @escaping @Sendable () -> Date = Date.init
     ) throws -> (Traingate, URL) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-app-\(UUID().uuidString)")
+        let directory = newDirectory()
+        return (try build(directory: directory, configure, now: now), directory)
+    }
+
+    /// A fresh data directory's location (created by whoever opens it first).
+    public static func newDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("traingate-app-\(UUID().uuidString)")
+    }
+
+    /// The app on `directory`, which may already hold a database (keys made by `TestKeys`).
+    public static func build(
+        directory: URL, _ configure: (inout AppConfiguration) -> Void = { _ in }, now: @escaping @Sendable () -> Date = Date.init
+    ) throws -> Traingate {
         var configuration = AppConfiguration()
         configuration.dataDirectory = directory.path
         configuration.port = 0
@@ -24,7 +36,20 @@ public enum TestApp {
         configure(&configuration)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        return (try buildApplication(configuration: configuration, logger: logger, now: now), directory)
+        return try buildApplication(configuration: configuration, logger: logger, now: now)
+    }
+
+    /// Runs `body` against the app with one key per role already created (so the front door is
+    /// closed); `keys` maps each role's name to its key.
+    public static func withKeys(
+        _ configure: (inout AppConfiguration) -> Void = { _ in },
+        _ body: @escaping @Sendable (_ client: any TestClientProtocol, Traingate, _ keys: [String: String]) async throws -> Void
+    ) async throws {
+        let directory = newDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let keys = try await TestKeys.onePerRole(in: directory)
+        let traingate = try build(directory: directory, configure)
+        try await traingate.application.test(.router) { client in try await body(client, traingate, keys) }
     }
 
     /// Runs `body` against the app through HummingbirdTesting's router client.

@@ -14,16 +14,16 @@ struct AdmissionController: Sendable {
     let maxBatchLines: Int
     let maxBatchBytes: Int
 
-    func addRoutes(to router: Router<BasicRequestContext>, catalog: RouteCatalog) {
+    func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
         router.route(.post, "/v1/admissions", in: catalog, allowing: [.submitter], use: create)
         router.route(.post, "/v1/admissions/batch", in: catalog, allowing: [.submitter], use: batch)
         router.route(.get, "/v1/admissions/{admission_id}", in: catalog, allowing: [.submitter, .auditor], use: show)
     }
 
-    @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: TraingateRequestContext) async throws -> Response {
         try Self.refuseBackdating(request)
         let admission = try await decoder.decode(request)
-        let outcome = try await service.admit(admission)
+        let outcome = try await service.admit(admission, caller: context.identity)
         let stored = outcome.admission
         context.logger.info(
             "admission decided",
@@ -35,9 +35,13 @@ struct AdmissionController: Sendable {
             outcome.isNew ? .created : .ok, canonicalBytes: AdmissionBody(stored).bytes(), headers: [.location: "/v1/admissions/\(stored.id)"])
     }
 
-    @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: TraingateRequestContext) async throws -> Response {
         let id = try context.parameters.require("admission_id")
-        guard let admission = try await store.admission(id: id) else {
+        // A submitter reads the decisions its own key asked for; another key's are not found,
+        // so ids cannot be probed across pipelines.
+        guard let admission = try await store.admission(id: id),
+            context.identity?.role != .submitter || admission.apiKey == context.identity?.keyName
+        else {
             throw ProblemDetails(.notFound, detail: "No admission with id '\(id)'.")
         }
         return JSONResponse.make(.ok, canonicalBytes: AdmissionBody(admission, includeSupersededBy: true).bytes())
@@ -48,7 +52,7 @@ struct AdmissionController: Sendable {
     /// Lines with different (`source`, `image_id`) run concurrently, so they share group commits;
     /// lines with the same key run one after the other in input order, so a later line always
     /// supersedes an earlier one, as it would if they were posted one by one.
-    @Sendable func batch(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func batch(_ request: Request, context: TraingateRequestContext) async throws -> Response {
         try Self.refuseBackdating(request)
         guard MediaType(request.headers[.contentType])?.essence == "application/x-ndjson" else {
             throw ProblemDetails(.unsupportedMediaType, detail: "Send application/x-ndjson, one admission per line.")
@@ -78,6 +82,7 @@ struct AdmissionController: Sendable {
         }
         let lineNumbers = lines.map { $0.offset + 1 }
         let logger = context.logger
+        let caller = context.identity
         await withTaskGroup(of: [(Int, [UInt8])].self) { group in
             var pending = keyOrder.makeIterator()
             func startNext() -> Bool {
@@ -85,7 +90,7 @@ struct AdmissionController: Sendable {
                 group.addTask {
                     var answers: [(Int, [UInt8])] = []
                     for (position, admission) in sameKey {
-                        answers.append((position, await self.admitLine(admission, lineNumber: lineNumbers[position], logger: logger)))
+                        answers.append((position, await self.admitLine(admission, lineNumber: lineNumbers[position], caller: caller, logger: logger)))
                     }
                     return answers
                 }
@@ -108,9 +113,9 @@ struct AdmissionController: Sendable {
 
     private static let concurrentBatchKeys = 64
 
-    private func admitLine(_ admission: AdmissionRequest, lineNumber: Int, logger: Logger) async -> [UInt8] {
+    private func admitLine(_ admission: AdmissionRequest, lineNumber: Int, caller: Caller?, logger: Logger) async -> [UInt8] {
         do {
-            let outcome = try await service.admit(admission)
+            let outcome = try await service.admit(admission, caller: caller)
             return AdmissionBody(outcome.admission).bytes(status: outcome.isNew ? 201 : 200)
         } catch {
             return Self.problemLine(error, lineNumber: lineNumber, logger: logger)
@@ -120,9 +125,7 @@ struct AdmissionController: Sendable {
     /// A problem as an NDJSON answer line: the problem object plus its 1-based `line`.
     private static func problemLine(_ error: any Error, lineNumber: Int, logger: Logger) -> [UInt8] {
         let problem = ProblemMapping.problem(for: error, what: "this line", logger: logger)
-        guard case .object(var object) = problem.json else { return [] }
-        object["line"] = .number(Double(lineNumber))
-        return CanonicalJSON.encode(.object(object))
+        return CanonicalJSON.encode(.object(problem.members(["line": .number(Double(lineNumber))])))
     }
 
     /// `?at=` belongs to `POST /v1/policy/evaluate`; an admission is decided now. Ignoring it

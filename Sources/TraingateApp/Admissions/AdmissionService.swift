@@ -72,8 +72,8 @@ struct AdmissionService: Sendable {
     /// The decision is made here for the common case (no objection, content not erased); the
     /// write transaction reads the subject's standing and, if it is not clear, calls the engine
     /// itself with it, so the check and the record cannot drift apart.
-    func admit(_ request: AdmissionRequest) async throws -> AdmissionOutcome {
-        let outcome = try await store.record(try await prepare(request))
+    func admit(_ request: AdmissionRequest, caller: Caller?) async throws -> AdmissionOutcome {
+        let outcome = try await store.record(try await prepare(request, caller: caller))
         if case .created(let admission) = outcome {
             (admission.verdict == .admitted ? Self.admittedCounter : Self.rejectedCounter).increment()
         }
@@ -83,7 +83,7 @@ struct AdmissionService: Sendable {
     /// Everything an admission does before its write: image intake, the decision for a subject
     /// in clear standing, the pseudonym, the sealed facts and the request hash.
     /// (`POST /_bench/decide` stops here, so the benchmark can tell this work from the write's.)
-    func prepare(_ request: AdmissionRequest) async throws -> AdmissionSubmission {
+    func prepare(_ request: AdmissionRequest, caller: Caller?) async throws -> AdmissionSubmission {
         let intake = try await inspect(request)
         let decidedAt = now()
         let evaluation = evaluate(request, image: intake, standing: .clear, at: decidedAt)
@@ -95,7 +95,7 @@ struct AdmissionService: Sendable {
                 imageSHA256: image?.sha256, signals: evaluation.facts.signals, imageCapturedAt: intake?.exif.capturedAt),
             requestHash: request.canonicalHash(subjectRef: subjectRef, imageSHA256: image?.sha256), facts: evaluation.facts,
             policy: policy, decision: evaluation.decision, signals: evaluation.facts.signals.map(StoredSignal.init),
-            decidedAt: evaluation.decidedAt, image: image)
+            decidedAt: evaluation.decidedAt, image: image, apiKey: caller?.keyName)
     }
 
     // Created once: making a counter is a registry lookup under a lock.

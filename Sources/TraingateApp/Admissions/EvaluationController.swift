@@ -9,13 +9,13 @@ struct EvaluationController: Sendable {
     let service: AdmissionService
     let decoder: AdmissionRequestDecoder
 
-    func addRoutes(to router: Router<BasicRequestContext>, catalog: RouteCatalog) {
+    func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
         router.route(.post, "/v1/policy/evaluate", in: catalog, allowing: [.submitter, .auditor], use: evaluate)
     }
 
     /// `?at=INSTANT` (RFC 3339 with an offset) evaluates as of that instant: what the policy
     /// said then, for an auditor; default now.
-    @Sendable func evaluate(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func evaluate(_ request: Request, context: TraingateRequestContext) async throws -> Response {
         // A bad `at` and bad body fields are reported together, in one answer.
         let body: Result<AdmissionRequest, any Error>
         do { body = .success(try await decoder.decode(request)) } catch { body = .failure(error) }

@@ -8,13 +8,13 @@ import TraingateStore
 struct AuditController: Sendable {
     let store: AuditStore
 
-    func addRoutes(to router: Router<BasicRequestContext>, catalog: RouteCatalog) {
+    func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
         router.route(.get, "/v1/audit", in: catalog, allowing: [.auditor], use: list)
         router.route(.get, "/v1/audit/verify", in: catalog, allowing: [.auditor], use: verify)
         router.route(.get, "/v1/audit/export", in: catalog, allowing: [.auditor], use: export)
     }
 
-    @Sendable func list(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: TraingateRequestContext) async throws -> Response {
         let query = try AuditQueryDecoder.decode(request)
         let entries = try await store.entries(query)
         // A full page may have more behind it; a short one is the end.
@@ -23,11 +23,11 @@ struct AuditController: Sendable {
             .ok, json: .object(["entries": .array(entries.map { AuditEntryBody(entry: $0).json }), "next_after": next]))
     }
 
-    @Sendable func verify(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func verify(_ request: Request, context: TraingateRequestContext) async throws -> Response {
         JSONResponse.make(.ok, json: AuditVerificationBody(try await store.verify()).json)
     }
 
-    @Sendable func export(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func export(_ request: Request, context: TraingateRequestContext) async throws -> Response {
         let parameters = request.uri.queryParameters
         var errors: [DocumentError] = []
         for name in Set(parameters.map { String($0.key) }).sorted() where name != "format" {

@@ -10,6 +10,35 @@ extension AppConfiguration {
             $0.port = try ConfigurationSetting.integer(0...65535, $1)
         },
         .init(
+            key: "http.metrics_open_on_loopback", environment: "TRAINGATE_METRICS_OPEN_ON_LOOPBACK", flag: nil, defaultText: "false",
+            help: "serve /metrics without a key to clients on 127.0.0.0/8 or ::1 (a local Prometheus scraper); elsewhere it needs a key"
+        ) { $0.metricsOpenOnLoopback = try ConfigurationSetting.boolean($1) },
+        .init(
+            key: "http.idle_timeout_seconds", environment: "TRAINGATE_IDLE_TIMEOUT_SECONDS", flag: nil, defaultText: "30",
+            help:
+                "close a connection that sends no complete request head, no body part, and awaits no answer for this long (slow clients, idle keep-alives)"
+        ) { $0.idleTimeoutSeconds = try ConfigurationSetting.integer(1...3600, $1) },
+        .init(
+            key: "http.max_connections", environment: "TRAINGATE_MAX_CONNECTIONS", flag: nil, defaultText: "1000",
+            help: "connections served at once; more wait in the listen backlog (lowered at start to fit the open-file limit)"
+        ) { $0.maxConnections = try ConfigurationSetting.integer(1...1_000_000, $1) },
+        .init(
+            key: "http.shutdown_grace_seconds", environment: "TRAINGATE_SHUTDOWN_GRACE_SECONDS", flag: nil, defaultText: "30",
+            help: "on SIGTERM or SIGINT, how long in-flight requests and the training job may take to finish before they are cut off"
+        ) { $0.shutdownGraceSeconds = try ConfigurationSetting.integer(1...3600, $1) },
+        .init(
+            key: "http.rate_limit_per_key", environment: "TRAINGATE_RATE_LIMIT_PER_KEY", flag: nil, defaultText: "1000",
+            help: "requests a second per API key (a token bucket; 429 with Retry-After beyond it); 0 = no limit"
+        ) { $0.rateLimitPerKey = try ConfigurationSetting.integer(0...1_000_000, $1) },
+        .init(
+            key: "http.rate_burst_per_key", environment: "TRAINGATE_RATE_BURST_PER_KEY", flag: nil, defaultText: "2000",
+            help: "requests a key may make at once, above its rate, before it is limited"
+        ) { $0.rateBurstPerKey = try ConfigurationSetting.integer(1...10_000_000, $1) },
+        .init(
+            key: "http.max_requests_in_flight", environment: "TRAINGATE_MAX_REQUESTS_IN_FLIGHT", flag: nil, defaultText: "512",
+            help: "requests handled at once, /healthz and /readyz excepted (503 with Retry-After beyond it)"
+        ) { $0.maxRequestsInFlight = try ConfigurationSetting.integer(1...1_000_000, $1) },
+        .init(
             key: "data.dir", environment: "TRAINGATE_DATA_DIR", flag: "--data-dir", defaultText: "./data",
             help: "traingate.sqlite and keys/ live here"
         ) {

@@ -9,6 +9,21 @@ public struct AppConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
     public var dataDirectory = "./data"
+    /// `/metrics` without a key for clients on loopback (a local scraper).
+    public var metricsOpenOnLoopback = false
+    /// A connection with no complete request head, no body part and no answer pending for this
+    /// long is closed (Hummingbird's idle timeout: a slow loris never completes a head).
+    public var idleTimeoutSeconds = 30
+    /// Connections served at once (Hummingbird's `MaximumAvailableConnections`).
+    public var maxConnections = 1000
+    /// How long a graceful shutdown may take before what is left is cancelled.
+    public var shutdownGraceSeconds = 30
+    /// Requests per second per API key (token bucket); 0 turns the limit off.
+    public var rateLimitPerKey = 1000
+    /// Requests a key may make at once above its rate before the bucket runs dry.
+    public var rateBurstPerKey = 2000
+    /// Requests handled at once, probes excepted.
+    public var maxRequestsInFlight = 512
     /// A policy YAML file; nil means the policy compiled into the binary.
     public var policyPath: String?
     /// Overrides the policy's `controller.established_in`: the regimes the operator is established

@@ -31,6 +31,11 @@ struct ConfigurationSetting: Sendable {
         return number
     }
 
+    static func boolean(_ text: String) throws -> Bool {
+        guard let flag = Bool(text.lowercased()) else { throw SettingError(message: "must be true or false, got '\(text)'") }
+        return flag
+    }
+
     static func oneOf(_ choices: [String], _ text: String) throws -> String {
         guard choices.contains(text) else { throw SettingError(message: "must be one of \(choices.joined(separator: ", "))") }
         return text

@@ -12,12 +12,12 @@ struct EmbeddingsController: Sendable {
     let maxBodyBytes: Int
     static let k = 1...1000
 
-    func addRoutes(to router: Router<BasicRequestContext>, catalog: RouteCatalog) {
+    func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
         router.route(.get, "/v1/embeddings/{admission_id}", in: catalog, allowing: [.trainer], use: show)
         router.route(.post, "/v1/embeddings/search", in: catalog, allowing: [.trainer], use: searchNeighbors)
     }
 
-    @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: TraingateRequestContext) async throws -> Response {
         let id = try context.parameters.require("admission_id")
         guard let (checkpointID, vector) = try await store.embedding(of: id) else {
             throw ProblemDetails(
@@ -34,7 +34,7 @@ struct EmbeddingsController: Sendable {
             ]))
     }
 
-    @Sendable func searchNeighbors(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func searchNeighbors(_ request: Request, context: TraingateRequestContext) async throws -> Response {
         let (query, k) = try parse(try await RequestBody.readJSON(request, limit: maxBodyBytes))
         let result: (checkpointID: String, neighbors: [EmbeddingSearch.Neighbor])
         do {

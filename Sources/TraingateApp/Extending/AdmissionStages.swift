@@ -15,7 +15,7 @@ public struct AdmissionStages: Sendable {
     /// Also decides the request and builds its write (pseudonym, sealed facts, request hash),
     /// then drops the write.
     public func decide(_ request: Request) async throws -> (verdict: String, requestHash: String) {
-        let submission = try await service.prepare(try await decoder.decode(request))
+        let submission = try await service.prepare(try await decoder.decode(request), caller: nil)
         return (submission.decision.verdict.rawValue, submission.requestHash)
     }
 }

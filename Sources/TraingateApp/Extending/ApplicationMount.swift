@@ -9,11 +9,11 @@ import ServiceLifecycle
 public struct ApplicationMount {
     public let configuration: AppConfiguration
     public let admissionStages: AdmissionStages
-    let router: Router<BasicRequestContext>
+    let router: Router<TraingateRequestContext>
     let catalog: RouteCatalog
     private(set) var services: [any Service] = []
 
-    init(configuration: AppConfiguration, admissionStages: AdmissionStages, router: Router<BasicRequestContext>, catalog: RouteCatalog) {
+    init(configuration: AppConfiguration, admissionStages: AdmissionStages, router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
         self.configuration = configuration
         self.admissionStages = admissionStages
         self.router = router
@@ -23,7 +23,7 @@ public struct ApplicationMount {
     /// Adds a route; `path` uses `{name}` for parameters, as the app's own routes do.
     public func route(
         _ method: HTTPRequest.Method, _ path: String, allowing roles: [APIRole],
-        use handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
+        use handler: @escaping @Sendable (Request, TraingateRequestContext) async throws -> Response
     ) {
         router.route(method, path, in: catalog, allowing: roles, use: handler)
     }

@@ -41,22 +41,23 @@ struct ProblemDetails: HTTPResponseError {
             errors: Array(fields))
     }
 
+    /// The problem as a response, naming the request's id (`RequestIDMiddleware`) so that a
+    /// client's report can be matched with the server's log lines.
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = extraHeaders
         headers[.contentType] = "application/problem+json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: jsonBytes)))
+        let bytes = CanonicalJSON.encode(.object(members(["request_id": .string(context.id)])))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    /// The problem as JSON (also used for problem lines in NDJSON batches).
-    var json: JSONValue {
+    /// The problem's members, with `extra` ones (a batch line's `line`, a response's `request_id`).
+    func members(_ extra: [String: JSONValue] = [:]) -> [String: JSONValue] {
         var object: [String: JSONValue] = [
             "type": .string(type), "title": .string(title), "status": .number(Double(status.code)), "detail": .string(detail),
         ]
         if let errors {
             object["errors"] = .array(errors.map { .object(["field": .string($0.field), "message": .string($0.message)]) })
         }
-        return .object(object)
+        return object.merging(extra) { _, added in added }
     }
-
-    var jsonBytes: [UInt8] { CanonicalJSON.encode(json) }
 }

@@ -4,6 +4,10 @@ import Hummingbird
 enum ProblemKind {
     case validation
     case malformedBody
+    case unauthorized
+    case forbidden
+    case rateLimited
+    case busy
     case notFound
     case conflict
     case methodNotAllowed
@@ -20,6 +24,10 @@ enum ProblemKind {
         return switch self {
         case .validation: base + "validation"
         case .malformedBody: base + "malformed-body"
+        case .unauthorized: base + "unauthorized"
+        case .forbidden: base + "forbidden"
+        case .rateLimited: base + "rate-limited"
+        case .busy: base + "busy"
         case .notFound: base + "not-found"
         case .conflict: base + "conflict"
         case .methodNotAllowed: base + "method-not-allowed"
@@ -37,6 +45,10 @@ enum ProblemKind {
         switch self {
         case .validation: "The request has invalid fields"
         case .malformedBody: "The request body could not be read"
+        case .unauthorized: "A valid API key is required"
+        case .forbidden: "The key's role may not call this route"
+        case .rateLimited: "Too many requests for this key"
+        case .busy: "Too many requests in flight"
         case .notFound: "Not found"
         case .conflict: "The request conflicts with the resource's current state"
         case .methodNotAllowed: "Method not allowed"
@@ -53,6 +65,10 @@ enum ProblemKind {
     var status: HTTPResponse.Status {
         switch self {
         case .validation, .malformedBody: .badRequest
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .rateLimited: .tooManyRequests
+        case .busy: .serviceUnavailable
         case .notFound: .notFound
         case .conflict: .conflict
         case .methodNotAllowed: .methodNotAllowed

@@ -21,6 +21,8 @@ enum ProblemMapping {
         case let error as StoreError where error.code == .corruptRecord:
             logger.error("corrupt record", metadata: ["error": "\(error)"])
             return ProblemDetails(.internalError, detail: "A stored record could not be read; it has been logged.")
+        case let error as StoreError where error.code == .conflict:
+            return ProblemDetails(.conflict, detail: error.description)
         case let error as StoreError:
             logger.error("storage failure", metadata: ["error": "\(error)"])
             return ProblemDetails(.storageUnavailable, detail: "The database could not record \(what); retry later.")

@@ -14,6 +14,12 @@ final class RouteCatalog: Sendable {
     }
 
     private let storage = Mutex<[Route]>([])
+    /// Who may call what; every route registered here is behind it.
+    let access: AccessControl
+
+    init(access: AccessControl) {
+        self.access = access
+    }
 
     var routes: [Route] { storage.withLock { $0 } }
 
@@ -38,9 +44,10 @@ final class RouteCatalog: Sendable {
     }
 }
 
-extension Router {
-    /// Registers a handler and records the route with the roles that may call it. `path` uses
-    /// `{name}` for parameters.
+extension Router where Context == TraingateRequestContext {
+    /// Registers a handler behind `access`, and records the route with the roles that may call
+    /// it. `path` uses `{name}` for parameters. The check runs after routing, so it costs no
+    /// second match of the path.
     @discardableResult
     func route(
         _ method: HTTPRequest.Method, _ path: String, in catalog: RouteCatalog, allowing roles: [APIRole],
@@ -50,6 +57,12 @@ extension Router {
         catalog.register(method, path, roles: roles)
         let routerPath = path.split(separator: "/").map { $0.hasPrefix("{") ? ":" + $0.dropFirst().dropLast() : $0 }
             .joined(separator: "/")
-        return on(RouterPath(routerPath), method: method, use: handler)
+        let access = catalog.access
+        return on(RouterPath(routerPath), method: method) { request, context in
+            let context = try access.admit(request, context: context, roles: roles, path: path)
+            try access.enter(roles: roles)
+            defer { access.leave(roles: roles) }
+            return try await handler(request, context)
+        }
     }
 }

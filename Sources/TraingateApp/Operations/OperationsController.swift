@@ -7,19 +7,19 @@ struct OperationsController: Sendable {
     let database: AppDatabase
     let registry: PrometheusCollectorRegistry?
 
-    func addRoutes(to router: Router<BasicRequestContext>, catalog: RouteCatalog) {
+    func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
         router.route(.get, "/healthz", in: catalog, allowing: [.anyone]) { _, _ in try JSONResponse.make(.ok, ["status": "ok"]) }
         router.route(.get, "/readyz", in: catalog, allowing: [.anyone], use: ready)
-        router.route(.get, "/metrics", in: catalog, allowing: [.admin], use: metrics)
+        router.route(.get, "/metrics", in: catalog, allowing: [.submitter, .auditor, .trainer, .dpo, .admin], use: metrics)
     }
 
-    @Sendable func ready(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func ready(_ request: Request, context: TraingateRequestContext) async throws -> Response {
         let migrated = (try? await database.isMigrated()) ?? false
         guard migrated else { throw ProblemDetails(.notReady, detail: "The database is not open or not migrated.") }
         return try JSONResponse.make(.ok, ["status": "ready"])
     }
 
-    @Sendable func metrics(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func metrics(_ request: Request, context: TraingateRequestContext) async throws -> Response {
         var bytes: [UInt8] = []
         registry?.emit(into: &bytes)
         return Response(

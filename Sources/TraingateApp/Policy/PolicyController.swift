@@ -7,11 +7,11 @@ struct PolicyController: Sendable {
     let policy: Policy
     let now: @Sendable () -> Date
 
-    func addRoutes(to router: Router<BasicRequestContext>, catalog: RouteCatalog) {
+    func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
         router.route(.get, "/v1/policy", in: catalog, allowing: [.submitter, .auditor, .trainer], use: show)
     }
 
-    @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: TraingateRequestContext) async throws -> Response {
         try JSONResponse.make(.ok, PolicyBody(policy, at: now()))
     }
 }

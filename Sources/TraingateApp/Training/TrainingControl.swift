@@ -5,14 +5,18 @@ import TraingateStore
 /// and the running job's live progress (fresher than the row, which is written once per epoch).
 final class TrainingControl: Sendable {
     private struct State {
-        var cancelRequested: Set<String> = []
+        /// Jobs asked to stop, with the key that asked (nil in development mode).
+        var cancelRequested: [String: String?] = [:]
         var shuttingDown = false
         var live: [String: (progress: TrainingProgress, images: Int)] = [:]
     }
 
     private let state = Mutex(State())
 
-    func requestCancel(_ jobID: String) { state.withLock { _ = $0.cancelRequested.insert(jobID) } }
+    func requestCancel(_ jobID: String, by apiKey: String?) { state.withLock { $0.cancelRequested[jobID] = .some(apiKey) } }
+
+    /// The key that asked to cancel a job, for its audit entry.
+    func cancelledBy(_ jobID: String) -> String? { state.withLock { $0.cancelRequested[jobID] ?? nil } }
 
     func beginShutdown() { state.withLock { $0.shuttingDown = true } }
 
@@ -21,7 +25,7 @@ final class TrainingControl: Sendable {
     /// Why the job must stop at the next step boundary, or nil to go on.
     func stopReason(_ jobID: String) -> TrainingJob.Status? {
         state.withLock { state in
-            if state.cancelRequested.contains(jobID) { return .cancelled }
+            if state.cancelRequested[jobID] != nil { return .cancelled }
             return state.shuttingDown ? .failed : nil
         }
     }
@@ -33,7 +37,7 @@ final class TrainingControl: Sendable {
     func finished(_ jobID: String) {
         state.withLock { state in
             state.live[jobID] = nil
-            state.cancelRequested.remove(jobID)
+            state.cancelRequested[jobID] = nil
         }
     }
 

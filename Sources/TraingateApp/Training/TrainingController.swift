@@ -11,46 +11,48 @@ struct TrainingController: Sendable {
     let now: @Sendable () -> Date
     static let maxBodyBytes = 16 * 1024
 
-    func addRoutes(to router: Router<BasicRequestContext>, catalog: RouteCatalog) {
+    func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
         router.route(.post, "/v1/training/jobs", in: catalog, allowing: [.trainer], use: create)
         router.route(.get, "/v1/training/jobs", in: catalog, allowing: [.trainer], use: list)
         router.route(.get, "/v1/training/jobs/{job_id}", in: catalog, allowing: [.trainer], use: show)
         router.route(.post, "/v1/training/jobs/{job_id}/cancel", in: catalog, allowing: [.trainer], use: cancel)
     }
 
-    @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: TraingateRequestContext) async throws -> Response {
         let body = try await RequestBody.readJSON(request, limit: Self.maxBodyBytes, emptyIsObject: true)
         let parsed = TrainingParametersParser.parse(body)
         guard parsed.errors.isEmpty else { throw ProblemDetails(validation: parsed.errors) }
         let parameters = TrainingParametersParser.json(parsed.parameters)
-        let job = try await store.submit(parameters: parameters, at: now())
+        let job = try await store.submit(parameters: parameters, at: now(), apiKey: context.identity?.keyName)
         worker.jobQueued()
         context.logger.info("training job queued", metadata: ["job.id": "\(job.id)"])
         return JSONResponse.make(.accepted, json: TrainingJobBody(job: job).json, headers: [.location: "/v1/training/jobs/\(job.id)"])
     }
 
-    @Sendable func list(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: TraingateRequestContext) async throws -> Response {
         let jobs = try await store.jobs().map(worker.control.current)
         return JSONResponse.make(.ok, json: .object(["jobs": .array(jobs.map { TrainingJobBody(job: $0).json })]))
     }
 
-    @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: TraingateRequestContext) async throws -> Response {
         JSONResponse.make(.ok, json: TrainingJobBody(job: worker.control.current(try await job(context))).json)
     }
 
-    @Sendable func cancel(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func cancel(_ request: Request, context: TraingateRequestContext) async throws -> Response {
         let id = try context.parameters.require("job_id")
-        guard let (job, cancelledNow) = try await store.cancelIfQueued(id, at: now()) else { throw notFound(id) }
+        guard let (job, cancelledNow) = try await store.cancelIfQueued(id, at: now(), by: context.identity?.keyName) else {
+            throw notFound(id)
+        }
         if !cancelledNow {
             guard job.status == .running else {
                 throw ProblemDetails(.conflict, detail: "Job '\(id)' already ended (\(job.status.rawValue)); there is nothing to cancel.")
             }
-            worker.control.requestCancel(id)
+            worker.control.requestCancel(id, by: context.identity?.keyName)
         }
         return JSONResponse.make(.accepted, json: TrainingJobBody(job: worker.control.current(job)).json)
     }
 
-    private func job(_ context: BasicRequestContext) async throws -> TrainingJob {
+    private func job(_ context: TraingateRequestContext) async throws -> TrainingJob {
         let id = try context.parameters.require("job_id")
         guard let job = try await store.job(id) else { throw notFound(id) }
         return job

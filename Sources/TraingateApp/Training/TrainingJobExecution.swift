@@ -163,6 +163,8 @@ struct TrainingJobExecution: Sendable {
     /// Ends a job stopped by a cancel (`.cancelled`) or a shutdown (`.failed`); `point` says where.
     private func stopped(_ job: TrainingJob, _ reason: TrainingJob.Status, at point: String) {
         if reason == .cancelled {
+            var job = job
+            job.cancelledBy = control.cancelledBy(job.id)
             end(job, .cancelled, "cancelled at \(point)")
         } else {
             end(job, .failed, "interrupted at \(point): the service shut down; submit the job again")

@@ -8,6 +8,8 @@ public struct AuditEntry: Hashable, Sendable {
         case objection
         case policyChange = "policy_change"
         case trainingJob = "training_job"
+        /// An API key created or revoked (`details`: `event`, `name`, `role`, `expires_at`).
+        case apiKey = "api_key"
     }
 
     /// What the hash covers.

@@ -28,11 +28,16 @@ public struct AdmissionSubmission: Sendable {
     /// The instant of the decision; the store writes it (RFC 3339 UTC) where it records it.
     public let decidedAt: Date
     public let image: ImageUpload?
+    /// The name of the API key that asked (nil in development mode): recorded on the admission
+    /// row and in the audit entry's details.
+    public let apiKey: String?
 
     public init(
         source: String, imageID: String, subjectRef: String, subjectID: String, sealedFacts: [UInt8], requestHash: String,
-        facts: AdmissionFacts, policy: Policy, decision: Decision, signals: [StoredSignal], decidedAt: Date, image: ImageUpload?
+        facts: AdmissionFacts, policy: Policy, decision: Decision, signals: [StoredSignal], decidedAt: Date, image: ImageUpload?,
+        apiKey: String? = nil
     ) {
+        self.apiKey = apiKey
         self.facts = facts
         self.policy = policy
         self.source = source

@@ -22,6 +22,8 @@ public struct StoredAdmission: Hashable, Sendable {
     public let image: StoredImageInfo?
     /// The newer decision for the same (source, image_id), if this one was superseded.
     public let supersededBy: String?
+    /// The API key that asked for the decision (nil in development mode).
+    public let apiKey: String?
 
     /// The row `AdmissionStore.record` has just inserted, without reading it back.
     init(id: String, submission: AdmissionSubmission, decision: Decision, decidedAt: String, audit: AuditEntry, keptImage: ImageUpload?) {
@@ -42,6 +44,7 @@ public struct StoredAdmission: Hashable, Sendable {
         self.decidedAt = decidedAt
         image = keptImage?.info
         supersededBy = nil
+        apiKey = submission.apiKey
     }
 
     /// Reads a stored row. A row whose JSON columns or decision do not decode is reported, never
@@ -75,6 +78,7 @@ public struct StoredAdmission: Hashable, Sendable {
                 height: row["height"], perceptualHash: (row["phash"] as Int64?).map { UInt64(bitPattern: $0) })
         }
         supersededBy = row["superseded_by"]
+        apiKey = row["api_key"]
     }
 
     /// Admission columns joined with the image's metadata (never its bytes).

@@ -21,10 +21,15 @@ public struct TrainingJob: Sendable, Equatable {
     public var finishedAt: String?
     public var checkpointID: String?
     public var error: String?
+    /// The API key that submitted the job (nil in development mode); its audit entries name it.
+    public let apiKey: String?
+    /// The API key that asked to cancel it, while the cancel is being recorded (never stored
+    /// on the row; the `cancelled` audit entry names it).
+    public var cancelledBy: String?
 
     static let selectSQL = """
         SELECT id, status, parameters, epoch, step, total_steps, loss, images, created_at, started_at, finished_at,
-            checkpoint_id, error FROM training_job
+            checkpoint_id, error, api_key FROM training_job
         """
 
     /// Columns are read leniently and checked: a row edited outside traingate is an error that
@@ -52,5 +57,6 @@ public struct TrainingJob: Sendable, Equatable {
         finishedAt = text("finished_at")
         checkpointID = text("checkpoint_id")
         error = text("error")
+        apiKey = text("api_key")
     }
 }

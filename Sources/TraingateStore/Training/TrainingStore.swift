@@ -15,14 +15,14 @@ public struct TrainingStore: Sendable {
     // MARK: - Jobs, from HTTP
 
     /// Queues a job behind every job submitted before it.
-    public func submit(parameters: JSONValue, at date: Date) async throws -> TrainingJob {
+    public func submit(parameters: JSONValue, at date: Date, apiKey: String? = nil) async throws -> TrainingJob {
         let at = Timestamp.format(date)  // as the rows store it
         return try await database.writer.write { db in
             let id = RecordID.make("job")
             let position = (try Int.fetchOne(db, sql: "SELECT max(position) FROM training_job") ?? 0) + 1
             try db.execute(
-                sql: "INSERT INTO training_job (id, position, status, parameters, created_at) VALUES (?, ?, 'queued', ?, ?)",
-                arguments: [id, position, JSONText.encode(parameters), at])
+                sql: "INSERT INTO training_job (id, position, status, parameters, created_at, api_key) VALUES (?, ?, 'queued', ?, ?, ?)",
+                arguments: [id, position, JSONText.encode(parameters), at, apiKey])
             return try Self.job(id, in: db)!
         }
     }
@@ -42,12 +42,13 @@ public struct TrainingStore: Sendable {
     /// Cancels a queued job at once (it never starts). A running job is left to the worker,
     /// which stops it at the next step boundary; a finished one is returned as it is.
     /// - Returns: the job after the call, and whether this call cancelled it; nil when unknown.
-    public func cancelIfQueued(_ id: String, at date: Date) async throws -> (job: TrainingJob, cancelled: Bool)? {
+    public func cancelIfQueued(_ id: String, at date: Date, by apiKey: String? = nil) async throws -> (job: TrainingJob, cancelled: Bool)? {
         let at = Timestamp.format(date)  // as the rows store it
         return try await database.writer.write { db in
             guard var job = try Self.job(id, in: db) else { return nil }
             guard job.status == .queued else { return (job, false) }
             job.status = .cancelled
+            job.cancelledBy = apiKey
             job.finishedAt = at
             job.error = "cancelled before it started"
             try Self.finish(job, event: "cancelled", in: db)
@@ -67,11 +68,9 @@ public struct TrainingStore: Sendable {
             job.status = .running
             job.startedAt = at
             try db.execute(sql: "UPDATE training_job SET status = 'running', started_at = ? WHERE id = ?", arguments: [at, job.id])
-            _ = try AuditLog.append(
-                AuditRecord(
-                    kind: .trainingJob, at: at,
-                    details: .object(["job_id": .string(job.id), "event": .string("started"), "parameters": job.parameters])),
-                in: db)
+            var details: [String: JSONValue] = ["job_id": .string(job.id), "event": .string("started"), "parameters": job.parameters]
+            if let key = job.apiKey { details["api_key"] = .string(key) }
+            _ = try AuditLog.append(AuditRecord(kind: .trainingJob, at: at, details: .object(details)), in: db)
             return job
         }
     }
@@ -219,6 +218,8 @@ public struct TrainingStore: Sendable {
         ]
         if let checkpoint = job.checkpointID { details["checkpoint_id"] = .string(checkpoint) }
         if let error = job.error { details["error"] = .string(error) }
+        if let key = job.apiKey { details["api_key"] = .string(key) }
+        if let key = job.cancelledBy { details["cancelled_by"] = .string(key) }
         _ = try AuditLog.append(AuditRecord(kind: .trainingJob, at: job.finishedAt ?? job.createdAt, details: .object(details)), in: db)
     }
 }

@@ -1,0 +1,64 @@
+import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The slow-loris attack: many connections, each sending a request head one byte at a time, a
+/// byte every `interval`, to hold the server's connections without ever completing a request.
+enum SlowLoris {
+    /// Runs for at most `duration` on a thread of its own (blocking calls) and returns how many
+    /// of the `connections` the server closed.
+    static func run(port: Int, connections: Int, interval: Duration, duration: Duration) async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(
+                    with: Result { try blockingRun(port: port, connections: connections, interval: interval, duration: duration) })
+            }.start()
+        }
+    }
+
+    private static func blockingRun(port: Int, connections: Int, interval: Duration, duration: Duration) throws -> Int {
+        let head = Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 4096)
+        var sockets = try (0..<connections).map { _ in try connect(port: port) }
+        defer { for fd in sockets where fd >= 0 { close(fd) } }
+        let deadline = ContinuousClock.now + duration
+        var position = 0
+        var closed = 0
+        while ContinuousClock.now < deadline, closed < connections {
+            for index in sockets.indices where sockets[index] >= 0 {
+                let byte = head[position % head.count]
+                // MSG_NOSIGNAL: a write to a connection the server closed must fail, not kill the test with SIGPIPE.
+                let sent = withUnsafePointer(to: byte) { send(sockets[index], $0, 1, Int32(MSG_NOSIGNAL)) }
+                if sent != 1 || isClosedByPeer(sockets[index]) {
+                    close(sockets[index])
+                    sockets[index] = -1
+                    closed += 1
+                }
+            }
+            position += 1
+            Thread.sleep(forTimeInterval: Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
+        }
+        return closed
+    }
+
+    private static func connect(port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RawHTTP.Failure(step: "socket") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw RawHTTP.Failure(step: "connect") }
+        return fd
+    }
+
+    /// Whether the server has closed its end: a non-blocking read finds end of file (or a reset).
+    private static func isClosedByPeer(_ fd: Int32) -> Bool {
+        var byte: UInt8 = 0
+        let n = recv(fd, &byte, 1, Int32(MSG_DONTWAIT))
+        return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+    }
+}
