@@ -80,7 +80,8 @@ public func buildApplication(
     EvaluationController(service: service, decoder: decoder).addRoutes(to: router, catalog: catalog)
     PolicyController(policy: policy, now: now).addRoutes(to: router, catalog: catalog)
     AuditController(store: AuditStore(database: database)).addRoutes(to: router, catalog: catalog)
-    TrainingController(store: training, worker: worker, now: now).addRoutes(to: router, catalog: catalog)
+    TrainingController(store: training, worker: worker, maxQueuedJobs: configuration.trainingMaxQueuedJobs, now: now)
+        .addRoutes(to: router, catalog: catalog)
     EmbeddingsController(
         store: EmbeddingStore(database: database),
         search: EmbeddingSearch(store: EmbeddingStore(database: database), imageLimits: configuration.imageLimits),

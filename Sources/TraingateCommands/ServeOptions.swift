@@ -39,8 +39,9 @@ public struct ServeOptions: ParsableArguments {
     public func serve(extensions: [any ApplicationExtension] = []) async throws {
         let configuration = try configuration()
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        let json = configuration.logFormat == "json"
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler: any LogHandler = json ? JSONLineLogHandler(label: label) : StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }

@@ -43,30 +43,63 @@ import TraingateTesting
         #expect(failing.output.contains("decision: expected admitted, got rejected"))
     }
 
-    /// `serve` states who runs the gate before it listens: an operator must see at once whether
-    /// every subject needs a basis.
-    @Test func serveStatesTheOperatorsEstablishment() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-serve-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+    /// Starts `traingate serve` on a free port and returns once it says it listens, with what
+    /// it printed on stdout until then. The caller stops it.
+    private func startServe(
+        _ arguments: [String], environment: [String: String] = [:], standardError: FileHandle? = nil
+    ) throws -> (process: Process, stdout: String) {
         let process = Process()
         process.executableURL = TraingateExecutable.url
-        process.arguments = ["serve", "--port", "0", "--data-dir", directory.path, "--established-in", "EU,UK"]
+        process.arguments = ["serve", "--port", "0"] + arguments
         process.environment = ["TRAINGATE_MASTER_KEY": String(repeating: "7f", count: 32), "TRAINGATE_LOG_LEVEL": "error"]
+            .merging(environment) { $1 }
         let output = Pipe()
         process.standardOutput = output
+        if let standardError { process.standardError = standardError }
         try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
         var text = ""
         while !text.contains("listening"), process.isRunning || !text.isEmpty {
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
         }
+        return (process, text)
+    }
+
+    /// `serve` states who runs the gate before it listens: an operator must see at once whether
+    /// every subject needs a basis.
+    @Test func serveStatesTheOperatorsEstablishment() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-serve-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (process, text) = try startServe(["--data-dir", directory.path, "--established-in", "EU,UK"])
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
         #expect(text.contains("operator established in EU, UK (controller.established_in): every subject needs a lawful basis"))
         #expect(text.contains("traingate listening on http://127.0.0.1:"))
+    }
+
+    /// `log.format: json`: every line on stderr is one JSON object with the time, level, label,
+    /// message and metadata, for a log shipper.
+    @Test func logsCanBeJSONLines() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-json-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let logFile = directory.appendingPathComponent("stderr.log")
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let (process, _) = try startServe(
+            ["--data-dir", directory.appendingPathComponent("data").path],
+            environment: ["TRAINGATE_LOG_FORMAT": "json", "TRAINGATE_LOG_LEVEL": "info"],
+            standardError: try FileHandle(forWritingTo: logFile))
+        process.terminate()
+        process.waitUntilExit()
+        let lines = try String(contentsOf: logFile, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count >= 2)
+        let events = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], "\($0)") }
+        #expect(events.allSatisfy { $0["at"] is String && $0["level"] is String && $0["label"] is String && $0["message"] is String })
+        let configured = try #require(events.first { $0["message"] as? String == "traingate configured" })
+        #expect((configured["metadata"] as? [String: Any])?["policy.id"] as? String == "default")
     }
 
     @Test func theVersionFlagAndCommandAgree() throws {

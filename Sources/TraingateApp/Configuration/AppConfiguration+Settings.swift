@@ -105,6 +105,10 @@ extension AppConfiguration {
             help: "most images one job takes from the queue, oldest first (each holds 3 x image_size^2 floats while it runs)"
         ) { $0.trainingMaxImages = try ConfigurationSetting.integer(2...10_000_000, $1) },
         .init(
+            key: "training.max_queued_jobs", environment: "TRAINGATE_TRAINING_MAX_QUEUED_JOBS", flag: nil, defaultText: "16",
+            help: "jobs that may wait for the trainer; beyond it POST /v1/training/jobs answers 409 (each job is an audit entry forever)"
+        ) { $0.trainingMaxQueuedJobs = try ConfigurationSetting.integer(1...10_000, $1) },
+        .init(
             key: "storage.group_commit_max_batch", environment: "TRAINGATE_GROUP_COMMIT_MAX_BATCH", flag: nil, defaultText: "512",
             help: "most admissions per transaction"
         ) { $0.groupCommitMaxBatch = try ConfigurationSetting.integer(1...10_000, $1) },
@@ -128,6 +132,10 @@ extension AppConfiguration {
             key: "log.level", environment: "TRAINGATE_LOG_LEVEL", flag: nil, defaultText: "info",
             help: "trace, debug, info, notice, warning, error, critical"
         ) { $0.logLevel = try ConfigurationSetting.oneOf(["trace", "debug", "info", "notice", "warning", "error", "critical"], $1) },
+        .init(
+            key: "log.format", environment: "TRAINGATE_LOG_FORMAT", flag: nil, defaultText: "text",
+            help: "text (one readable line per event) or json (one JSON object per line, for a log shipper)"
+        ) { $0.logFormat = try ConfigurationSetting.oneOf(["text", "json"], $1) },
     ]
 
     /// The text of `config/traingate.yaml`: every setting under its section with its default,

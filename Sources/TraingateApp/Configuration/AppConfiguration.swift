@@ -57,11 +57,15 @@ public struct AppConfiguration: Sendable {
     /// Most images a training job takes from the queue (the oldest first). Each costs
     /// 3 × image_size² floats while the job runs (12 KiB at 32 × 32).
     public var trainingMaxImages = 100_000
+    /// Jobs that may wait for the trainer at once.
+    public var trainingMaxQueuedJobs = 16
     /// Nice value of the training thread: 19 lets admissions win every contended core.
     public var trainingThreadNice = 19
     /// Key for subject pseudonyms (64 hex characters); nil means a key file in the data directory.
     public var masterKeyHex: String?
     public var logLevel = "info"
+    /// `text` or `json` (JSON lines on stderr).
+    public var logFormat = "text"
 
     public init() {}
 

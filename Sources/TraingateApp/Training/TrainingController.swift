@@ -8,6 +8,9 @@ import TraingateStore
 struct TrainingController: Sendable {
     let store: TrainingStore
     let worker: TrainingWorker
+    /// Jobs that may wait at once; beyond it a submission is refused (409), so that nobody can
+    /// queue years of training, each job an audit entry forever.
+    let maxQueuedJobs: Int
     let now: @Sendable () -> Date
     static let maxBodyBytes = 16 * 1024
 
@@ -23,7 +26,7 @@ struct TrainingController: Sendable {
         let parsed = TrainingParametersParser.parse(body)
         guard parsed.errors.isEmpty else { throw ProblemDetails(validation: parsed.errors) }
         let parameters = TrainingParametersParser.json(parsed.parameters)
-        let job = try await store.submit(parameters: parameters, at: now(), apiKey: context.identity?.keyName)
+        let job = try await store.submit(parameters: parameters, at: now(), apiKey: context.identity?.keyName, maxQueued: maxQueuedJobs)
         worker.jobQueued()
         context.logger.info("training job queued", metadata: ["job.id": "\(job.id)"])
         return JSONResponse.make(.accepted, json: TrainingJobBody(job: job).json, headers: [.location: "/v1/training/jobs/\(job.id)"])

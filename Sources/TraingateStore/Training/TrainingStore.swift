@@ -15,9 +15,17 @@ public struct TrainingStore: Sendable {
     // MARK: - Jobs, from HTTP
 
     /// Queues a job behind every job submitted before it.
-    public func submit(parameters: JSONValue, at date: Date, apiKey: String? = nil) async throws -> TrainingJob {
+    /// Queues a job, unless `maxQueued` jobs are waiting already (counted in the same
+    /// transaction, so concurrent submissions cannot overshoot).
+    /// - Throws: `StoreError` with code `.conflict` when the queue is full.
+    public func submit(parameters: JSONValue, at date: Date, apiKey: String? = nil, maxQueued: Int = .max) async throws -> TrainingJob {
         let at = Timestamp.format(date)  // as the rows store it
         return try await database.writer.write { db in
+            let waiting = try Int.fetchOne(db, sql: "SELECT count(*) FROM training_job WHERE status = 'queued'") ?? 0
+            guard waiting < maxQueued else {
+                throw StoreError.conflict(
+                    "\(waiting) training jobs are queued already (training.max_queued_jobs); wait for one to finish or cancel one")
+            }
             let id = RecordID.make("job")
             let position = (try Int.fetchOne(db, sql: "SELECT max(position) FROM training_job") ?? 0) + 1
             try db.execute(
