@@ -72,7 +72,8 @@ public func buildApplication(
     router.add(middleware: ProblemDetailsMiddleware(catalog: catalog))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
-    OperationsController(database: database, registry: registry).addRoutes(to: router, catalog: catalog)
+    OperationsController(database: database, writability: WritabilityProbe(committer: committer), registry: registry)
+        .addRoutes(to: router, catalog: catalog)
     AdmissionController(
         service: service, store: store, decoder: decoder, maxBatchLines: configuration.maxBatchLines,
         maxBatchBytes: configuration.maxBatchBytes

@@ -227,6 +227,11 @@ extension AppDatabase {
                     ALTER TABLE training_job ADD COLUMN api_key TEXT;
                     """)
         }
+        // One row `/readyz` rewrites, through the same writer as admissions, to learn whether a
+        // decision could be recorded now (a full disk or a read-only file says no).
+        migrator.registerMigration("v8-readiness-probe") { db in
+            try db.execute(sql: "CREATE TABLE readiness_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL)")
+        }
         return migrator
     }
 }

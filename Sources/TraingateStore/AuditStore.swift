@@ -19,7 +19,7 @@ public struct AuditStore: Sendable {
     /// Appends an entry in a transaction of its own.
     @discardableResult
     public func append(_ record: AuditRecord) async throws -> AuditEntry {
-        try await database.writer.write { db in try AuditLog.append(record, in: db) }
+        try await database.write { db in try AuditLog.append(record, in: db) }
     }
 
     /// Appends an entry through group commit: it shares its transaction (and fsync) with the
@@ -31,7 +31,7 @@ public struct AuditStore: Sendable {
 
     /// Appends many entries in one transaction, in order (imports and benchmarks).
     public func append(contentsOf records: [AuditRecord]) async throws {
-        try await database.writer.write { db in
+        try await database.write { db in
             for record in records { _ = try AuditLog.append(record, in: db) }
         }
     }
@@ -42,7 +42,7 @@ public struct AuditStore: Sendable {
     @discardableResult
     public func recordPolicyInForce(id: String, version: String, at date: Date) throws -> AuditEntry? {
         let at = Timestamp.format(date)  // as the log stores it
-        return try database.writer.write { db in
+        return try database.write { db in
             let previous = try AuditLog.latest(.policyChange, in: db)?.policyVersion
             guard previous != version else { return nil }
             return try AuditLog.append(

@@ -28,6 +28,36 @@ import TraingateTesting
         }
     }
 
+    /// A database that takes no writes (as a read-only file or a full disk would) makes the
+    /// instance not ready, and every write answers 503 (storage unavailable, nothing recorded),
+    /// never 500; once writes work again it is ready again.
+    @Test func readinessFollowsWritability() async throws {
+        try await TestApp.withClient { client, traingate in
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+            try await traingate.database.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = 1") }
+            var ready = try await client.execute(uri: "/readyz", method: .get)
+            for _ in 0..<50 where ready.status == .ok {  // the last probe's answer stands for a second
+                try await Task.sleep(for: .milliseconds(100))
+                ready = try await client.execute(uri: "/readyz", method: .get)
+            }
+            #expect(ready.status == .serviceUnavailable)
+            #expect(ready.json["type"] as? String == "https://traingate.dev/problems/not-ready")
+            #expect((ready.json["detail"] as? String)?.contains("/") == false)  // no file path
+            let job = try await client.postJSON("/v1/training/jobs", "{}")
+            #expect(job.status == .serviceUnavailable)
+            #expect(job.json["type"] as? String == "https://traingate.dev/problems/storage-unavailable")
+            let admission = try await client.postJSON("/v1/admissions", Bodies.admission(imageID: "readonly-1"))
+            #expect(admission.status == .serviceUnavailable)
+
+            try await traingate.database.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = 0") }
+            for _ in 0..<50 where ready.status != .ok {
+                try await Task.sleep(for: .milliseconds(100))
+                ready = try await client.execute(uri: "/readyz", method: .get)
+            }
+            #expect(ready.status == .ok)
+        }
+    }
+
     @Test func metricsAreServedAsPrometheusText() async throws {
         try await TestApp.withClient { client, _ in
             let response = try await client.execute(uri: "/metrics", method: .get)

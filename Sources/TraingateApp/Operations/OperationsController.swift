@@ -2,9 +2,11 @@ import Hummingbird
 import Prometheus
 import TraingateStore
 
-/// `/healthz` (the process answers), `/readyz` (storage open and migrated), `/metrics` (Prometheus).
+/// `/healthz` (the process answers), `/readyz` (storage open, migrated and writable),
+/// `/metrics` (Prometheus).
 struct OperationsController: Sendable {
     let database: AppDatabase
+    let writability: WritabilityProbe
     let registry: PrometheusCollectorRegistry?
 
     func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
@@ -16,6 +18,10 @@ struct OperationsController: Sendable {
     @Sendable func ready(_ request: Request, context: TraingateRequestContext) async throws -> Response {
         let migrated = (try? await database.isMigrated()) ?? false
         guard migrated else { throw ProblemDetails(.notReady, detail: "The database is not open or not migrated.") }
+        if let problem = await writability.problem() {
+            context.logger.error("not ready: the database cannot be written", metadata: ["error": "\(problem)"])
+            throw ProblemDetails(.notReady, detail: "The database cannot be written (full disk, read-only file?); see the log.")
+        }
         return try JSONResponse.make(.ok, ["status": "ready"])
     }
 

@@ -20,7 +20,7 @@ public struct APIKeyStore: Sendable {
     ) {
         precondition(APIKey.roles.contains(role), "unknown role \(role)")
         let text = APIKeyText.generate()
-        return try await database.writer.write { db in
+        return try await database.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM api_key WHERE name = ?)", arguments: [name]) == false else {
                 throw StoreError.conflict("a key named \(name) exists or existed; names are never reused, so the audit log stays unambiguous")
             }
@@ -39,7 +39,7 @@ public struct APIKeyStore: Sendable {
 
     /// Revokes the key named `name`; nil when no unrevoked key has that name.
     public func revoke(name: String, at date: Date) async throws -> AuditEntry? {
-        try await database.writer.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "UPDATE api_key SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", arguments: [Timestamp.format(date), name])
             guard db.changesCount == 1 else { return nil }
@@ -63,7 +63,7 @@ public struct APIKeyStore: Sendable {
     /// Records when keys were last used (the server batches this, once a second at most).
     public func recordUse(_ lastUsed: [String: Date]) async throws {
         guard !lastUsed.isEmpty else { return }
-        try await database.writer.write { db in
+        try await database.write { db in
             for (name, date) in lastUsed {
                 try db.execute(sql: "UPDATE api_key SET last_used_at = ? WHERE name = ?", arguments: [Timestamp.format(date), name])
             }

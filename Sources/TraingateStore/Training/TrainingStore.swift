@@ -20,7 +20,7 @@ public struct TrainingStore: Sendable {
     /// - Throws: `StoreError` with code `.conflict` when the queue is full.
     public func submit(parameters: JSONValue, at date: Date, apiKey: String? = nil, maxQueued: Int = .max) async throws -> TrainingJob {
         let at = Timestamp.format(date)  // as the rows store it
-        return try await database.writer.write { db in
+        return try await database.write { db in
             let waiting = try Int.fetchOne(db, sql: "SELECT count(*) FROM training_job WHERE status = 'queued'") ?? 0
             guard waiting < maxQueued else {
                 throw StoreError.conflict(
@@ -52,7 +52,7 @@ public struct TrainingStore: Sendable {
     /// - Returns: the job after the call, and whether this call cancelled it; nil when unknown.
     public func cancelIfQueued(_ id: String, at date: Date, by apiKey: String? = nil) async throws -> (job: TrainingJob, cancelled: Bool)? {
         let at = Timestamp.format(date)  // as the rows store it
-        return try await database.writer.write { db in
+        return try await database.write { db in
             guard var job = try Self.job(id, in: db) else { return nil }
             guard job.status == .queued else { return (job, false) }
             job.status = .cancelled
@@ -68,7 +68,7 @@ public struct TrainingStore: Sendable {
     /// (a cancel cannot slip in between). Nil when nothing is queued.
     public func startNext(at date: Date) async throws -> TrainingJob? {
         let at = Timestamp.format(date)  // as the rows store it
-        return try await database.writer.write { db in
+        return try await database.write { db in
             guard
                 var job = try Row.fetchOne(db, sql: TrainingJob.selectSQL + " WHERE status = 'queued' ORDER BY position LIMIT 1")
                     .map(TrainingJob.init(row:))
@@ -124,7 +124,7 @@ public struct TrainingStore: Sendable {
     }
 
     public func recordProgress(_ id: String, _ progress: TrainingProgress, images: Int) throws {
-        try database.writer.write { db in
+        try database.write { db in
             try db.execute(
                 sql: "UPDATE training_job SET epoch = ?, step = ?, total_steps = ?, loss = ?, images = ? WHERE id = ?",
                 arguments: [progress.epoch, progress.step, progress.totalSteps, progress.loss, images, id])
@@ -135,7 +135,7 @@ public struct TrainingStore: Sendable {
     /// transaction, so a crash leaves either all of it or a running job (failed at restart).
     public func succeed(_ job: TrainingJob, checkpoint: TrainedCheckpoint, at date: Date) throws {
         let at = Timestamp.format(date)  // as the rows store it
-        return try database.writer.write { db in
+        return try database.write { db in
             let policyVersions = Array(Set(checkpoint.lineage.map(\.policyVersion))).sorted()
             try db.execute(
                 sql: """
@@ -175,7 +175,7 @@ public struct TrainingStore: Sendable {
     public func end(_ job: TrainingJob, status: TrainingJob.Status, error: String, at date: Date) throws {
         let at = Timestamp.format(date)  // as the rows store it
         precondition(status == .failed || status == .cancelled, "use succeed(_:checkpoint:at:)")
-        try database.writer.write { db in
+        try database.write { db in
             var ended = job
             ended.status = status
             ended.error = error
@@ -190,7 +190,7 @@ public struct TrainingStore: Sendable {
     @discardableResult
     public func failInterrupted(at date: Date) throws -> [String] {
         let at = Timestamp.format(date)  // as the rows store it
-        return try database.writer.write { db in
+        return try database.write { db in
             let jobs = try Row.fetchAll(db, sql: TrainingJob.selectSQL + " WHERE status = 'running' ORDER BY position")
                 .map(TrainingJob.init(row:))
             for var job in jobs {
