@@ -16,6 +16,11 @@ public enum JSONValue: Sendable, Hashable {
     /// type, so decoding an untyped document costs a thrown error per guess, about 5× the time
     /// (32 µs against 6 µs for a typical admission body on this machine).
     public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
+        // JSONSerialization recurses once per level: a body of a few hundred kilobytes of `[`
+        // would otherwise be parsed (and converted) to a depth no document here needs.
+        if nestsDeeper(than: maxDepth, bytes) {
+            throw DocumentError(path: "", message: "body nests arrays and objects deeper than \(maxDepth) levels")
+        }
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
@@ -24,6 +29,38 @@ public enum JSONValue: Sendable, Hashable {
             throw DocumentError(path: "", message: "body is not valid JSON: \(detail)")
         }
         return JSONValue(foundation: object)
+    }
+
+    /// Deepest nesting of arrays and objects a document may have; traingate's deepest is 4.
+    public static let maxDepth = 64
+
+    /// Whether arrays and objects nest deeper than `limit`, counted over the bytes (brackets
+    /// inside strings skipped), stopping as soon as it is known.
+    static func nestsDeeper(than limit: Int, _ bytes: some Collection<UInt8>) -> Bool {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for byte in bytes {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > limit { return true }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return false
     }
 
     private static let booleanType = type(of: NSNumber(value: true))

@@ -129,6 +129,19 @@ import TraingateTesting
         }
     }
 
+    /// A body nested a hundred thousand levels deep is refused before it is parsed, and the
+    /// server goes on serving.
+    @Test func deeplyNestedBodiesAreRefusedBeforeParsing() async throws {
+        try await TestApp.withClient { client, _ in
+            let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+            let response = try await client.postJSON("/v1/admissions", deep)
+            expectProblem(response, .badRequest)
+            #expect((response.json["detail"] as? String)?.contains("deeper than 64 levels") == true)
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok)
+        }
+    }
+
     @Test func unexpectedErrorsAre500ProblemsWithoutInternals() async throws {
         struct Boom: Error {}
         let directory = TestApp.newDirectory()
