@@ -36,7 +36,7 @@ import TraingateTesting
             #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
             try await traingate.database.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = 1") }
             var ready = try await client.execute(uri: "/readyz", method: .get)
-            for _ in 0..<50 where ready.status == .ok {  // the last probe's answer stands for a second
+            for _ in 0..<300 where ready.status == .ok {  // the last probe's answer stands for a second
                 try await Task.sleep(for: .milliseconds(100))
                 ready = try await client.execute(uri: "/readyz", method: .get)
             }
@@ -50,7 +50,7 @@ import TraingateTesting
             #expect(admission.status == .serviceUnavailable)
 
             try await traingate.database.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = 0") }
-            for _ in 0..<50 where ready.status != .ok {
+            for _ in 0..<300 where ready.status != .ok {
                 try await Task.sleep(for: .milliseconds(100))
                 ready = try await client.execute(uri: "/readyz", method: .get)
             }
