@@ -54,6 +54,8 @@ import TraingateTesting
                 let request = Array(
                     "GET /v1/audit/verify HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(created.text)\r\nConnection: close\r\n\r\n".utf8)
                 #expect(try await Self.eventually { try await RawHTTP.exchange(port: port, request).hasPrefix("HTTP/1.1 200 ") })
+                // Its use is written back (what `keys list` shows as LAST USED).
+                #expect(try await Self.eventually { try await store.all().first { $0.name == "late" }?.lastUsedAt != nil })
                 _ = try await store.revoke(name: "late", at: Date())
                 #expect(try await Self.eventually { try await RawHTTP.exchange(port: port, request).hasPrefix("HTTP/1.1 401 ") })
             }, beforeStart: { directory in _ = try await TestKeys.create([("first", "admin")], in: directory) })
