@@ -21,6 +21,8 @@ public func buildApplication(
     onListening: @escaping @Sendable (String) async -> Void = { _ in },
     extensions: [any ApplicationExtension] = []
 ) throws -> Traingate {
+    // TLS files are read first: a bad one stops the start before anything is opened or written.
+    let server = try ServerTransport.builder(for: configuration)
     let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory)
     let key = try SubjectPseudonymizer.loadKey(
         configuredHex: configuration.masterKeyHex, dataDirectory: dataDirectory, logger: logger)
@@ -70,6 +72,7 @@ public func buildApplication(
     let router = Router(context: TraingateRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: ProblemDetailsMiddleware(catalog: catalog))
+    router.add(middleware: FramingMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     OperationsController(database: database, writability: WritabilityProbe(committer: committer), registry: registry)
@@ -96,13 +99,14 @@ public func buildApplication(
     let connections = ConnectionLimit.effective(configured: configuration.maxConnections, logger: logger)
     var application = Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
+        server: server,
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "traingate",
             availableConnectionsDelegate: MaximumAvailableConnections(connections, logger: logger)),
         onServerRunning: { channel in
             let address = channel.localAddress
-            await onListening("http://\(address?.ipAddress ?? configuration.host):\(address?.port ?? configuration.port)")
+            await onListening(
+                "\(ServerTransport.scheme(for: configuration))://\(address?.ipAddress ?? configuration.host):\(address?.port ?? configuration.port)")
         },
         logger: logger)
     // Services stop in reverse order: the server drains first, then the training job stops at

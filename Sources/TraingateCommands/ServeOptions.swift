@@ -17,6 +17,8 @@ public struct ServeOptions: ParsableArguments {
     @Option(help: "Policy YAML file (default: the policy compiled into the binary).") var policy: String?
     @Option(help: "Regimes the operator is established in, comma-separated (e.g. EU), or 'none'; overrides the policy's controller.established_in.")
     var establishedIn: String?
+    @Option(help: "PEM certificate chain; with --tls-key, serves HTTPS (HTTP/2 or HTTP/1.1).") var tlsCertificate: String?
+    @Option(help: "PEM private key of --tls-certificate.") var tlsKey: String?
 
     public init() {}
 
@@ -28,6 +30,8 @@ public struct ServeOptions: ParsableArguments {
         overrides["data.dir"] = dataDir
         overrides["policy.path"] = policy
         overrides["policy.established_in"] = establishedIn
+        overrides["http.tls_certificate"] = tlsCertificate
+        overrides["http.tls_key"] = tlsKey
         do {
             return try AppConfiguration.load(file: config, environment: environment, overrides: overrides)
         } catch {

@@ -16,6 +16,14 @@ public enum Subprocess {
         return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 
+    /// `run` on a thread of its own, for async tests: waiting on a program that talks to a server
+    /// in this process must not block a thread of Swift's small cooperative pool, which serves it.
+    public static func runOffPool(_ executable: URL, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try run(executable, arguments) }) }.start()
+        }
+    }
+
     /// Its exit status, stdout and stderr apart (a command that prints a secret on stdout and
     /// its commentary on stderr). Stderr goes to a file, so neither stream can fill a pipe and
     /// stall the program.

@@ -11,53 +11,21 @@ import TraingateTesting
 
 /// The real server on a real socket: bytes in, bytes out, and a graceful shutdown.
 @Suite struct LiveServerTests {
-    /// Starts the server on a free port, runs `body` with the port, then shuts down gracefully.
-    private func withLiveServer(
-        _ body: @escaping @Sendable (Int, Traingate, _ shutdown: @escaping @Sendable () async -> Void) async throws -> Void,
-        afterShutdown: (URL) async throws -> Void = { _ in }, beforeStart: (URL) async throws -> Void = { _ in },
-        configure: (inout AppConfiguration) -> Void = { _ in }
-    ) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-live-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try await beforeStart(directory)
-        var configuration = AppConfiguration()
-        configuration.dataDirectory = directory.path
-        configuration.port = 0
-        configuration.masterKeyHex = TestApp.masterKey
-        configure(&configuration)
-        let (addresses, announce) = AsyncStream.makeStream(of: String.self)
-        var logger = Logger(label: "live")
-        logger.logLevel = .warning
-        let traingate = try buildApplication(
-            configuration: configuration, logger: logger, onListening: { announce.yield($0) })
-        let group = traingate.serviceGroup(gracefulShutdownSignals: [])
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = addresses.makeAsyncIterator()
-            let address = try #require(await iterator.next())
-            let port = try #require(Int(address.split(separator: ":").last!))
-            try await body(port, traingate, { await group.triggerGracefulShutdown() })
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
-        try await afterShutdown(directory)
-    }
-
     /// A key made by `traingate keys` (another connection, as the CLI's) works on the running
     /// server without a restart, and stops working once revoked.
     @Test func keysCreatedAndRevokedWhileRunningTakeEffect() async throws {
-        try await withLiveServer(
+        try await LiveServer.run(
             { port, traingate, _ in
                 let store = APIKeyStore(
                     database: try AppDatabase.open(directory: URL(fileURLWithPath: traingate.database.path).deletingLastPathComponent()))
                 let created = try await store.create(name: "late", role: "auditor", expiresAt: nil, at: Date())
                 let request = Array(
                     "GET /v1/audit/verify HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(created.text)\r\nConnection: close\r\n\r\n".utf8)
-                #expect(try await Self.eventually { try await RawHTTP.exchange(port: port, request).hasPrefix("HTTP/1.1 200 ") })
+                #expect(try await LiveServer.eventually { try await RawHTTP.exchange(port: port, request).hasPrefix("HTTP/1.1 200 ") })
                 // Its use is written back (what `keys list` shows as LAST USED).
-                #expect(try await Self.eventually { try await store.all().first { $0.name == "late" }?.lastUsedAt != nil })
+                #expect(try await LiveServer.eventually { try await store.all().first { $0.name == "late" }?.lastUsedAt != nil })
                 _ = try await store.revoke(name: "late", at: Date())
-                #expect(try await Self.eventually { try await RawHTTP.exchange(port: port, request).hasPrefix("HTTP/1.1 401 ") })
+                #expect(try await LiveServer.eventually { try await RawHTTP.exchange(port: port, request).hasPrefix("HTTP/1.1 401 ") })
             }, beforeStart: { directory in _ = try await TestKeys.create([("first", "admin")], in: directory) })
     }
 
@@ -65,7 +33,7 @@ import TraingateTesting
     /// once it has been idle (no complete head) for the idle timeout, and a normal request made
     /// meanwhile is served.
     @Test func aSlowLorisIsCutOffWhileOthersAreServed() async throws {
-        try await withLiveServer(
+        try await LiveServer.run(
             { port, _, _ in
                 let loris = Task { try await SlowLoris.run(port: port, connections: 200, interval: .seconds(1), duration: .seconds(30)) }
                 try await Task.sleep(for: .milliseconds(500))
@@ -81,7 +49,7 @@ import TraingateTesting
     /// for the server without a timeout of its own, so without the deadline this test runs into
     /// its time limit.
     @Test(.timeLimit(.minutes(1))) func aHalfSentBodyDoesNotHoldUpShutdown() async throws {
-        try await withLiveServer(
+        try await LiveServer.run(
             { port, _, shutdown in
                 let head = "POST /v1/admissions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
                 let stuck = Task { try? await RawHTTP.exchange(port: port, Array(head.utf8), receiveTimeout: nil) }
@@ -98,13 +66,13 @@ import TraingateTesting
     /// With the cap on requests in hand reached (a client holding a half-sent body), another
     /// request is answered 503 with Retry-After at once, and the probes still answer.
     @Test func beyondTheInFlightCapRequestsAreTurnedAway() async throws {
-        try await withLiveServer(
+        try await LiveServer.run(
             { port, _, _ in
                 let head = "POST /v1/admissions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
                 let holder = Task { try? await RawHTTP.exchange(port: port, Array(head.utf8)) }
                 defer { holder.cancel() }
                 let request = Array("GET /v1/policy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
-                #expect(try await Self.eventually { try await RawHTTP.exchange(port: port, request).hasPrefix("HTTP/1.1 503 ") })
+                #expect(try await LiveServer.eventually { try await RawHTTP.exchange(port: port, request).hasPrefix("HTTP/1.1 503 ") })
                 let busy = try await RawHTTP.exchange(port: port, request)
                 #expect(busy.contains("Retry-After: 1\r\n") && busy.contains("https://traingate.dev/problems/busy"))
                 let probe = try await RawHTTP.exchange(port: port, Array("GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
@@ -119,18 +87,8 @@ import TraingateTesting
             })
     }
 
-    /// Polls `condition` every 100 ms for up to 10 s (the server re-reads keys every 500 ms;
-    /// the margin is for a loaded machine, not a measurement).
-    private static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
-        for _ in 0..<100 {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return false
-    }
-
     @Test func rawHTTPAdmissionAndProblemResponses() async throws {
-        try await withLiveServer { port, _, _ in
+        try await LiveServer.run { port, _, _ in
             let created = try await RawHTTP.post(
                 port: port, path: "/v1/admissions", contentType: "application/json", body: Bodies.admission())
             #expect(created.hasPrefix("HTTP/1.1 201 Created\r\n"))
@@ -151,7 +109,7 @@ import TraingateTesting
 
     @Test func gracefulShutdownFinishesInFlightAdmissionsThenClosesTheDatabase() async throws {
         let acknowledged = AcknowledgedCounter()
-        try await withLiveServer { port, _, shutdown in
+        try await LiveServer.run { port, _, shutdown in
             try await withThrowingTaskGroup(of: Void.self) { requests in
                 for index in 0..<60 {
                     requests.addTask {
@@ -191,7 +149,7 @@ import TraingateTesting
 
     @Test func afterShutdownTheDatabaseIsClosed() async throws {
         let holder = Mutex<AppDatabase?>(nil)
-        try await withLiveServer { _, traingate, _ in holder.withLock { $0 = traingate.database } }
+        try await LiveServer.run { _, traingate, _ in holder.withLock { $0 = traingate.database } }
         let database = try #require(holder.withLock { $0 })
         await #expect(throws: (any Error).self) { try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") } }
     }

@@ -12,13 +12,25 @@ enum RawHTTP {
     /// cooperative pool (or Dispatch's small pool) would starve the server under test.
     /// - Parameter receiveTimeout: seconds to wait for the server's bytes before giving up; nil
     ///   waits until the server closes the connection, however long that takes.
-    static func exchange(port: Int, _ request: [UInt8], receiveTimeout: Int? = 15) async throws -> String {
+    /// - Parameter halfClose: shut down the sending side after the request (the client is done,
+    ///   however short its body); `firstBytesOnly` returns after the first bytes received.
+    static func exchange(
+        port: Int, _ request: [UInt8], receiveTimeout: Int? = 15, halfClose: Bool = false, firstBytesOnly: Bool = false
+    ) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try blockingExchange(port: port, request, receiveTimeout: receiveTimeout) }) }.start()
+            Thread {
+                continuation.resume(
+                    with: Result {
+                        try blockingExchange(
+                            port: port, request, receiveTimeout: receiveTimeout, halfClose: halfClose, firstBytesOnly: firstBytesOnly)
+                    })
+            }.start()
         }
     }
 
-    private static func blockingExchange(port: Int, _ request: [UInt8], receiveTimeout: Int?) throws -> String {
+    private static func blockingExchange(
+        port: Int, _ request: [UInt8], receiveTimeout: Int?, halfClose: Bool, firstBytesOnly: Bool
+    ) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(step: "socket") }
         defer { close(fd) }
@@ -41,12 +53,14 @@ enum RawHTTP {
             guard n > 0 else { throw Failure(step: "send") }
             sent += n
         }
+        if halfClose { shutdown(fd, Int32(SHUT_WR)) }
         var response: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n <= 0 { break }
             response += buffer[0..<n]
+            if firstBytesOnly { break }
         }
         return String(decoding: response, as: UTF8.self)
     }

@@ -6,20 +6,35 @@ import Foundation
 /// The slow-loris attack: many connections, each sending a request head one byte at a time, a
 /// byte every `interval`, to hold the server's connections without ever completing a request.
 enum SlowLoris {
+    /// A request head that never ends, the default trickle.
+    static let endlessHead = Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 4096)
+
     /// Runs for at most `duration` on a thread of its own (blocking calls) and returns how many
-    /// of the `connections` the server closed.
-    static func run(port: Int, connections: Int, interval: Duration, duration: Duration) async throws -> Int {
+    /// of the `connections` the server closed. Each connection sends `preamble` at once (a whole
+    /// head, say), then `trickle` a byte every `interval`.
+    static func run(
+        port: Int, connections: Int, interval: Duration, duration: Duration, preamble: [UInt8] = [], trickle: [UInt8] = endlessHead
+    ) async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
                 continuation.resume(
-                    with: Result { try blockingRun(port: port, connections: connections, interval: interval, duration: duration) })
+                    with: Result {
+                        try blockingRun(
+                            port: port, connections: connections, interval: interval, duration: duration, preamble: preamble, head: trickle)
+                    })
             }.start()
         }
     }
 
-    private static func blockingRun(port: Int, connections: Int, interval: Duration, duration: Duration) throws -> Int {
-        let head = Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 4096)
+    private static func blockingRun(
+        port: Int, connections: Int, interval: Duration, duration: Duration, preamble: [UInt8], head: [UInt8]
+    ) throws -> Int {
         var sockets = try (0..<connections).map { _ in try connect(port: port) }
+        for fd in sockets where !preamble.isEmpty {
+            guard preamble.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == preamble.count else {
+                throw RawHTTP.Failure(step: "send preamble")
+            }
+        }
         defer { for fd in sockets where fd >= 0 { close(fd) } }
         let deadline = ContinuousClock.now + duration
         var position = 0

@@ -19,6 +19,18 @@ extension AppConfiguration {
                 "close a connection that sends no complete request head, no body part, and awaits no answer for this long (slow clients, idle keep-alives)"
         ) { $0.idleTimeoutSeconds = try ConfigurationSetting.integer(1...3600, $1) },
         .init(
+            key: "http.body_timeout_seconds", environment: "TRAINGATE_BODY_TIMEOUT_SECONDS", flag: nil, defaultText: "60",
+            help: "a request body must arrive whole within this long of its head, however it trickles (else the connection is closed)"
+        ) { $0.bodyTimeoutSeconds = try ConfigurationSetting.integer(1...3600, $1) },
+        .init(
+            key: "http.tls_certificate", environment: "TRAINGATE_TLS_CERTIFICATE", flag: "--tls-certificate", defaultText: "",
+            help: "PEM certificate chain (server first); with http.tls_key, serves HTTPS only, HTTP/2 or HTTP/1.1 by ALPN; empty = plain HTTP"
+        ) { $0.tlsCertificatePath = $1.isEmpty ? nil : $1 },
+        .init(
+            key: "http.tls_key", environment: "TRAINGATE_TLS_KEY", flag: "--tls-key", defaultText: "",
+            help: "PEM private key of http.tls_certificate (keep it 0600, outside the data directory's backups)"
+        ) { $0.tlsKeyPath = $1.isEmpty ? nil : $1 },
+        .init(
             key: "http.max_connections", environment: "TRAINGATE_MAX_CONNECTIONS", flag: nil, defaultText: "1000",
             help: "connections served at once; more wait in the listen backlog (lowered at start to fit the open-file limit)"
         ) { $0.maxConnections = try ConfigurationSetting.integer(1...1_000_000, $1) },

@@ -14,6 +14,12 @@ public struct AppConfiguration: Sendable {
     /// A connection with no complete request head, no body part and no answer pending for this
     /// long is closed (Hummingbird's idle timeout: a slow loris never completes a head).
     public var idleTimeoutSeconds = 30
+    /// A request body must be read whole within this long of its head: the idle timeout alone
+    /// never fires on a body that trickles a byte at a time.
+    public var bodyTimeoutSeconds = 60
+    /// PEM certificate chain and private key; both set serves HTTPS (HTTP/2 or HTTP/1.1 by ALPN).
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
     /// Connections served at once (Hummingbird's `MaximumAvailableConnections`).
     public var maxConnections = 1000
     /// How long a graceful shutdown may take before what is left is cancelled.

@@ -4,6 +4,7 @@ import Hummingbird
 enum ProblemKind {
     case validation
     case malformedBody
+    case malformedRequest
     case unauthorized
     case forbidden
     case rateLimited
@@ -24,6 +25,7 @@ enum ProblemKind {
         return switch self {
         case .validation: base + "validation"
         case .malformedBody: base + "malformed-body"
+        case .malformedRequest: base + "malformed-request"
         case .unauthorized: base + "unauthorized"
         case .forbidden: base + "forbidden"
         case .rateLimited: base + "rate-limited"
@@ -45,6 +47,7 @@ enum ProblemKind {
         switch self {
         case .validation: "The request has invalid fields"
         case .malformedBody: "The request body could not be read"
+        case .malformedRequest: "The request's HTTP framing is invalid"
         case .unauthorized: "A valid API key is required"
         case .forbidden: "The key's role may not call this route"
         case .rateLimited: "Too many requests for this key"
@@ -64,7 +67,7 @@ enum ProblemKind {
 
     var status: HTTPResponse.Status {
         switch self {
-        case .validation, .malformedBody: .badRequest
+        case .validation, .malformedBody, .malformedRequest: .badRequest
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
         case .rateLimited: .tooManyRequests

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOHTTP1
 import TraingateStore
 
 /// The one mapping from any error to the problem+json a client sees: the middleware, batch
@@ -15,6 +16,12 @@ enum ProblemMapping {
     ) -> ProblemDetails {
         switch error {
         case let problem as ProblemDetails:
+            return problem
+        case let error as HTTPParserError:
+            // The client's bytes are not HTTP/1.1 (a bad chunk size, a body cut short): its
+            // fault, answered 400; the connection cannot be read further and closes.
+            var problem = ProblemDetails(.malformedRequest, detail: FramingMiddleware.describe(error))
+            problem.extraHeaders[.connection] = "close"
             return problem
         case let error as any HTTPResponseError:
             return problem(forHTTP: error, request: request, catalog: catalog)
