@@ -53,7 +53,7 @@ public struct FieldErrors {
 
     public mutating func number(_ value: JSONValue?, at field: String, range: ClosedRange<Double>) -> Double? {
         guard let value, value != .null else { return nil }
-        guard case .number(let number) = value else {
+        guard let number = value.numberValue else {
             add(field, "must be a number, got \(value.typeName)")
             return nil
         }
@@ -66,19 +66,17 @@ public struct FieldErrors {
 
     public mutating func integer(_ value: JSONValue?, at field: String, range: ClosedRange<Int>) -> Int? {
         guard let value, value != .null else { return nil }
-        guard case .number(let number) = value else {
-            add(field, "must be an integer, got \(value.typeName)")
+        guard case .integer(let integer) = value else {
+            // Strict: 18.0 or 1.8e1 is refused, not rounded (an integer is written as one).
+            let written = value.numberValue.map { "\($0)" } ?? value.typeName
+            add(field, "must be an integer written without a fraction or exponent, got \(written)")
             return nil
         }
-        guard number.rounded() == number, abs(number) < 0x1p63 else {
-            add(field, "must be an integer, got \(number)")
+        guard range.contains(integer) else {
+            add(field, "must be an integer from \(range.lowerBound) to \(range.upperBound), got \(integer)")
             return nil
         }
-        guard range.contains(Int(number)) else {
-            add(field, "must be an integer from \(range.lowerBound) to \(range.upperBound), got \(Int(number))")
-            return nil
-        }
-        return Int(number)
+        return integer
     }
 
     public mutating func enumeration<T: RawRepresentable & CaseIterable>(_ value: JSONValue?, at field: String) -> T?

@@ -19,13 +19,14 @@ public enum Hex {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(characters.count / 2)
         for index in stride(from: 0, to: characters.count, by: 2) {
-            guard let high = nibble(characters[index]), let low = nibble(characters[index + 1]) else { return nil }
+            guard let high = value(of: characters[index]), let low = value(of: characters[index + 1]) else { return nil }
             bytes.append(high << 4 | low)
         }
         return bytes
     }
 
-    private static func nibble(_ character: UInt8) -> UInt8? {
+    /// The value of one hexadecimal digit, either case.
+    static func value(of character: UInt8) -> UInt8? {
         switch character {
         case 0x30...0x39: character - 0x30
         case 0x61...0x66: character - 0x61 + 10

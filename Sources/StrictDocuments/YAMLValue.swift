@@ -102,7 +102,7 @@ public struct YAMLValue {
             if scalar.style != .plain { return .string(scalar.string) }
             if node.null != nil { return .null }
             if let bool = node.bool { return .bool(bool) }
-            if let int = node.int { return .number(Double(int)) }
+            if let int = node.int { return .integer(int) }
             if let double = node.float { return .number(double) }
             return .string(scalar.string)
         case .sequence:

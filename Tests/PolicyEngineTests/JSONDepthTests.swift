@@ -1,7 +1,7 @@
 import StrictDocuments
 import Testing
 
-/// Nesting is bounded before the parser recurses: a body of `[` cannot make it dig to any depth.
+/// Nesting is bounded as the parser recurses: a body of `[` cannot make it dig to any depth.
 @Suite struct JSONDepthTests {
     private func nested(_ depth: Int) -> [UInt8] {
         Array(String(repeating: "[", count: depth).utf8) + Array(String(repeating: "]", count: depth).utf8)

@@ -105,7 +105,7 @@ import TraingateTesting
         try await TestApp.withClient { client, _ in
             let image = Data(Bodies.jpeg).base64EncodedString()
             let first = try await client.postJSON("/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(image)""#))
-            _ = try await client.postJSON("/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(image)","visibility":"private""#))
+            _ = try await client.postJSON("/v1/admissions", Bodies.admission(visibility: "private", extra: #","image_base64":"\#(image)""#))
             let firstID = try #require(first.json["admission_id"] as? String)
             let superseded = try await client.execute(uri: "/v1/admissions/\(firstID)", method: .get)
             let batch = try await client.execute(

@@ -51,6 +51,52 @@ import TraingateTesting
         }
     }
 
+    /// Bodies are read strictly (D4): a repeated member, an integer written as a float or
+    /// rounded on the way in, a trailing comma, UTF-16 and a body of millions of values are each
+    /// 400, saying what is wrong (never the parser's internals), and nothing is recorded.
+    @Test func bodiesAreReadStrictly() async throws {
+        try await TestApp.withClient { client, traingate in
+            let cases: [(body: [UInt8], field: String?, detail: String)] = [
+                (Array(Bodies.admission(visibility: "private", extra: #","visibility":"public""#).utf8), "visibility", "appears more than once"),
+                (
+                    Array(#"{"image_id":"a","subject":{"id":"u","account_country":"US","age":18.0},"visibility":"public"}"#.utf8), "subject.age",
+                    "without a fraction"
+                ),
+                (
+                    Array(#"{"image_id":"a","subject":{"id":"u","account_country":"US","age":17.9999999999999999},"visibility":"public"}"#.utf8),
+                    "subject.age", "would become 18.0"
+                ),
+                (
+                    Array(#"{"image_id":"a","subject":{"id":"u","account_country":"US","age":1e-400},"visibility":"public"}"#.utf8), "subject.age",
+                    "would become 0"
+                ),
+                (
+                    Array(#"{"image_id":"a","subject":{"id":"u","account_country":"US","age":-0},"visibility":"public"}"#.utf8), "subject.age",
+                    "write 0"
+                ),
+                (Array(Bodies.admission(extra: ",").utf8), nil, "no trailing commas"),
+                (Array(Bodies.admission().utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }, nil, "not UTF-8"),
+                (
+                    Array(#"{"image_id":"a","special_categories":[\#(Array(repeating: "\"health\"", count: 200_000).joined(separator: ","))]}"#.utf8),
+                    nil, "more than 10000 values"
+                ),
+            ]
+            for (body, field, detail) in cases {
+                let response = try await client.execute(
+                    uri: "/v1/admissions", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: body))
+                expectProblem(response, .badRequest)
+                let text = (response.json["detail"] as? String) ?? ""
+                #expect(text.contains(detail), "\(text)")
+                #expect(!text.contains("Swift") && !text.contains("NSCocoa"), "\(text)")
+                if let field {
+                    #expect((response.json["errors"] as? [[String: Any]])?.first?["field"] as? String == field, "\(detail)")
+                }
+            }
+            let recorded = try await traingate.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")! }
+            #expect(recorded == 0)
+        }
+    }
+
     @Test func unknownPathsAre404AndWrongMethods405WithAllow() async throws {
         try await TestApp.withClient { client, _ in
             expectProblem(try await client.execute(uri: "/v1/nothing-here", method: .get), .notFound)

@@ -15,11 +15,13 @@ enum RequestBody {
         }
     }
 
-    /// JSON bytes as a value; 400 `malformed-body` when they are not JSON.
+    /// JSON bytes as a value; 400 `malformed-body` when they are not JSON, 400 `validation`
+    /// naming the member when a member is repeated or holds a number that cannot be held.
     static func parseJSON(_ bytes: some Collection<UInt8>) throws -> JSONValue {
         do {
             return try JSONValue.parse(bytes)
         } catch let error as DocumentError {
+            if !error.path.isEmpty { throw ProblemDetails(validation: [error]) }
             throw ProblemDetails(.malformedBody, detail: error.message)
         }
     }

@@ -38,7 +38,7 @@ public struct AuditAnchorFile: Sendable {
                 if line.last != UInt8(ascii: "}") { continue }  // torn: written only in part
                 throw StoreError.corruptRecord("\(path) line \(index + 1) is not an anchor")
             }
-            guard case .number(let number)? = fields["seq"], let seq = Int64(exactly: number), seq > 0,
+            guard case .integer(let number)? = fields["seq"], let seq = Int64(exactly: number), seq > 0,
                 case .string(let hash)? = fields["hash"], case .string(let at)? = fields["at"]
             else { throw StoreError.corruptRecord("\(path) line \(index + 1) is not an anchor") }
             anchors.append(Anchor(seq: seq, hash: hash, at: at))
