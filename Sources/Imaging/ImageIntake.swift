@@ -23,21 +23,14 @@ public struct IntakeResult: Sendable {
 /// The image pipeline: recognise, check limits from the header, read EXIF, decode, turn
 /// upright, downscale, re-encode, hash. CPU-bound: callers run it off the event loops.
 public enum ImageIntake {
-    public static func process(_ bytes: [UInt8], limits: ImageLimits = ImageLimits()) throws -> IntakeResult {
+    /// - Parameter header: the image's header when the caller has read it already (to reserve
+    ///   the memory decoding takes); read here otherwise.
+    public static func process(_ bytes: [UInt8], header: ImageHeader? = nil, limits: ImageLimits = ImageLimits()) throws -> IntakeResult {
         guard bytes.count <= limits.maxBytes else { throw ImageIntakeError.tooManyBytes(bytes: bytes.count, limit: limits.maxBytes) }
-        guard let format = ImageFormat.detect(bytes) else { throw ImageIntakeError.unsupportedFormat }
-
         // Dimensions from the header; a decompression bomb stops here, before any pixel.
-        let jpegHeader = format == .jpeg ? try JPEGCodec.header(bytes) : nil
-        let (width, height): (Int, Int) =
-            switch format {
-            case .jpeg: (jpegHeader!.width, jpegHeader!.height)
-            case .png: try PNGDecoder.header(bytes)
-            case .webp: try WebPDecoder.header(bytes)
-            }
-        guard width * height <= limits.maxPixels else {
-            throw ImageIntakeError.tooManyPixels(width: width, height: height, limit: limits.maxPixels)
-        }
+        let header = try header ?? ImageHeader(bytes)
+        let (format, width, height) = (header.format, header.width, header.height)
+        try header.checkPixels(limits)
 
         var exif = ExifMetadata()
         if let block = ExifBlockLocator.block(in: bytes, format: format) {
@@ -49,7 +42,7 @@ public enum ImageIntake {
 
         let decoded: RGBImage =
             switch format {
-            case .jpeg: try JPEGCodec.decode(bytes, header: jpegHeader!, minimumLongestSide: limits.storedLongestSide)
+            case .jpeg: try JPEGCodec.decode(bytes, header: header.jpeg!, minimumLongestSide: limits.storedLongestSide)
             case .png: try PNGDecoder.decode(bytes)
             case .webp: try WebPDecoder.decode(bytes, width: width, height: height)
             }

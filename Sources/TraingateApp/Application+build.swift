@@ -40,11 +40,13 @@ public func buildApplication(
     {
         logger.notice("policy change recorded", metadata: ["audit.seq": "\(change.seq)", "policy.version": "\(policy.version)"])
     }
+    let budget = MemoryBudget(capacity: configuration.memoryBudgetBytes)
     let service = AdmissionService(
         policy: policy, store: store, positions: PositionResolver(), pseudonymizer: SubjectPseudonymizer(key: key),
-        imageLimits: configuration.imageLimits, now: now)
+        imageLimits: configuration.imageLimits, budget: budget, now: now)
     let decoder = AdmissionRequestDecoder(
-        maxImageBytes: configuration.maxImageBytes, maxBodyBytes: configuration.maxAdmissionBodyBytes, now: now)
+        maxImageBytes: configuration.maxImageBytes, maxBodyBytes: configuration.maxAdmissionBodyBytes,
+        maxMetadataBytes: configuration.maxMetadataBytes, maxParts: configuration.maxMultipartParts, now: now)
 
     // A job that was running when the process died left no checkpoint (that commits with its
     // end); it is failed now, with an audit entry, before anything else can start.
@@ -67,7 +69,8 @@ public func buildApplication(
         access: AccessControl(
             keys: keys, metricsOpenOnLoopback: configuration.metricsOpenOnLoopback,
             rateLimiter: RateLimiter(rate: Double(configuration.rateLimitPerKey), burst: Double(configuration.rateBurstPerKey)),
-            inFlight: InFlightLimit(maximum: configuration.maxRequestsInFlight), now: now))
+            inFlight: InFlightLimit(maximum: configuration.maxRequestsInFlight), now: now),
+        budget: budget, defaultBodyLimit: configuration.maxMetadataBytes)
     // HEAD works wherever GET does (RFC 9110).
     let router = Router(context: TraingateRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestIDMiddleware())
@@ -84,11 +87,14 @@ public func buildApplication(
     EvaluationController(service: service, decoder: decoder).addRoutes(to: router, catalog: catalog)
     PolicyController(policy: policy, now: now).addRoutes(to: router, catalog: catalog)
     AuditController(store: AuditStore(database: database)).addRoutes(to: router, catalog: catalog)
-    TrainingController(store: training, worker: worker, maxQueuedJobs: configuration.trainingMaxQueuedJobs, now: now)
-        .addRoutes(to: router, catalog: catalog)
+    TrainingController(
+        store: training, worker: worker, maxQueuedJobs: configuration.trainingMaxQueuedJobs, maxBodyBytes: configuration.maxMetadataBytes,
+        now: now
+    )
+    .addRoutes(to: router, catalog: catalog)
     EmbeddingsController(
         store: EmbeddingStore(database: database),
-        search: EmbeddingSearch(store: EmbeddingStore(database: database), imageLimits: configuration.imageLimits),
+        search: EmbeddingSearch(store: EmbeddingStore(database: database), imageLimits: configuration.imageLimits, budget: budget),
         maxBodyBytes: configuration.maxAdmissionBodyBytes
     ).addRoutes(to: router, catalog: catalog)
     var mount = ApplicationMount(

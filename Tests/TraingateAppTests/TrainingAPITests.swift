@@ -183,7 +183,7 @@ import TraingateTesting
             let text = try await client.execute(
                 uri: "/v1/training/jobs", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "{}"))
             #expect(text.status == .unsupportedMediaType)
-            let tooLarge = try await client.postJSON("/v1/training/jobs", #"{"objective": "\#(String(repeating: "x", count: 20_000))"}"#)
+            let tooLarge = try await client.postJSON("/v1/training/jobs", #"{"objective": "\#(String(repeating: "x", count: 70_000))"}"#)
             #expect(tooLarge.status == .contentTooLarge)
             // Nothing else was queued by any of them.
             #expect((try await client.execute(uri: "/v1/training/jobs", method: .get).json["jobs"] as? [Any])?.count == 1)

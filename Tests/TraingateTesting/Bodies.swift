@@ -1,3 +1,4 @@
+import NIOCore
 import TestFixtures
 
 /// Request bodies used across the app tests.
@@ -14,5 +15,17 @@ public enum Bodies {
     /// One of the image fixtures made by scripts/make-image-fixtures.
     public static func image(_ name: String) -> [UInt8] {
         do { return try Fixture.bytes(name) } catch { fatalError("\(error)") }
+    }
+
+    /// A multipart/form-data body of `parts` (name and bytes), separated by `boundary`.
+    public static func multipart(boundary: String, _ parts: [(name: String, bytes: [UInt8])]) -> ByteBuffer {
+        var body = ByteBuffer()
+        for part in parts {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(part.name)\"\r\n\r\n")
+            body.writeBytes(part.bytes)
+            body.writeString("\r\n")
+        }
+        body.writeString("--\(boundary)--\r\n")
+        return body
     }
 }

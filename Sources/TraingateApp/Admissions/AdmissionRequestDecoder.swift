@@ -10,7 +10,12 @@ import StrictDocuments
 /// and reports every problem as problem+json naming the field.
 struct AdmissionRequestDecoder: Sendable {
     let maxImageBytes: Int
+    /// The route's body cap: the image in base64 plus the metadata.
     let maxBodyBytes: Int
+    /// The metadata's own cap: the JSON but `image_base64`, or the `metadata` part.
+    let maxMetadataBytes: Int
+    /// Most parts of a multipart body.
+    let maxParts: Int
     /// The service's clock: a notice dated after it is refused.
     let now: @Sendable () -> Date
 
@@ -18,7 +23,12 @@ struct AdmissionRequestDecoder: Sendable {
         let mediaType = MediaType(request.headers[.contentType])
         switch mediaType?.essence {
         case "application/json":
-            return try decodeJSON(try await collect(request).readableBytesView, allowImageField: true, imageField: "image_base64")
+            let body = try await collect(request)
+            let admission = try decodeJSON(body.readableBytesView, allowImageField: true, imageField: "image_base64")
+            // The image's base64 is the only part of the body allowed to be large.
+            let imageText = admission.image.map { ($0.count + 2) / 3 * 4 } ?? 0
+            try checkMetadata(bytes: body.readableBytes - imageText, what: "The JSON body without image_base64")
+            return admission
         case "multipart/form-data":
             guard let boundary = mediaType?.parameters["boundary"], !boundary.isEmpty else {
                 throw ProblemDetails(.malformedBody, detail: "multipart/form-data needs a boundary parameter.")
@@ -45,7 +55,7 @@ struct AdmissionRequestDecoder: Sendable {
     }
 
     private func decodeMultipart(_ body: ByteBuffer, boundary: String) throws -> AdmissionRequest {
-        let parts = try MultipartParts.parse(body, boundary: boundary)
+        let parts = try MultipartParts.parse(body, boundary: boundary, maxParts: maxParts)
         var errors: [DocumentError] = []
         for name in parts.names where name != "metadata" && name != "image" {
             errors.append(DocumentError(path: name, message: "unknown part; send 'metadata' and optionally 'image'"))
@@ -58,6 +68,7 @@ struct AdmissionRequestDecoder: Sendable {
             throw ProblemDetails(validation: errors)
         }
         guard errors.isEmpty else { throw ProblemDetails(validation: errors) }
+        try checkMetadata(bytes: metadata.readableBytes, what: "The metadata part")
         var request = try decodeJSON(metadata.readableBytesView, allowImageField: false, imageField: "image")
         if let image = parts.first(named: "image") {
             let bytes = Array(image.readableBytesView)
@@ -78,6 +89,13 @@ struct AdmissionRequestDecoder: Sendable {
             throw ProblemDetails(
                 .unsupportedMediaType, detail: "\(field) is not a JPEG, PNG or WebP image (checked by its leading bytes).",
                 errors: [.init(field: field, message: "not a JPEG, PNG or WebP image")])
+        }
+    }
+
+    private func checkMetadata(bytes: Int, what: String) throws {
+        guard bytes <= maxMetadataBytes else {
+            throw ProblemDetails(
+                .payloadTooLarge, detail: "\(what) is \(bytes) bytes; the limit is \(maxMetadataBytes) bytes (limits.max_metadata_bytes).")
         }
     }
 

@@ -14,6 +14,8 @@ struct AdmissionService: Sendable {
     let positions: PositionResolver
     let pseudonymizer: SubjectPseudonymizer
     let imageLimits: ImageLimits
+    /// Decoding reserves what it takes from here (a 40 MP image takes about 270 MB).
+    let budget: MemoryBudget
     let now: @Sendable () -> Date
 
     /// A decision together with what it was based on.
@@ -42,9 +44,13 @@ struct AdmissionService: Sendable {
     private func inspect(_ request: AdmissionRequest) async throws -> IntakeResult? {
         guard let bytes = request.image else { return nil }
         do {
-            return try await NIOThreadPool.singleton.runIfActive { [imageLimits] in
-                assert(MultiThreadedEventLoopGroup.currentEventLoop == nil, "image intake must not run on an event loop")
-                return try ImageIntake.process(bytes, limits: imageLimits)
+            let header = try ImageHeader(bytes)
+            try header.checkPixels(imageLimits)
+            return try await budget.withReservation(header.decodingBytes, for: "decoding the image") {
+                try await NIOThreadPool.singleton.runIfActive { [imageLimits] in
+                    assert(MultiThreadedEventLoopGroup.currentEventLoop == nil, "image intake must not run on an event loop")
+                    return try ImageIntake.process(bytes, header: header, limits: imageLimits)
+                }
             }
         } catch let error as ImageIntakeError {
             throw ProblemDetails(imageIntake: error)

@@ -10,7 +10,8 @@ struct EvaluationController: Sendable {
     let decoder: AdmissionRequestDecoder
 
     func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
-        router.route(.post, "/v1/policy/evaluate", in: catalog, allowing: [.submitter, .auditor], use: evaluate)
+        router.route(
+            .post, "/v1/policy/evaluate", in: catalog, allowing: [.submitter, .auditor], maxBodyBytes: decoder.maxBodyBytes, use: evaluate)
     }
 
     /// `?at=INSTANT` (RFC 3339 with an offset) evaluates as of that instant: what the policy

@@ -71,6 +71,20 @@ extension AppConfiguration {
             $0.establishedIn = $1.isEmpty ? nil : labels == ["none"] ? [] : labels
         },
         .init(
+            key: "limits.max_metadata_bytes", environment: "TRAINGATE_MAX_METADATA_BYTES", flag: nil, defaultText: "65536",
+            help:
+                "an admission's metadata (its JSON but image_base64, or its multipart metadata part), and any body of a route that takes no image (training jobs); more gets 413"
+        ) { $0.maxMetadataBytes = try ConfigurationSetting.integer(1024...(16 << 20), $1) },
+        .init(
+            key: "limits.max_multipart_parts", environment: "TRAINGATE_MAX_MULTIPART_PARTS", flag: nil, defaultText: "8",
+            help: "parts in one multipart admission (it needs 2: metadata and image); more gets 413 as soon as they are counted"
+        ) { $0.maxMultipartParts = try ConfigurationSetting.integer(2...1000, $1) },
+        .init(
+            key: "limits.memory_budget_bytes", environment: "TRAINGATE_MEMORY_BUDGET_BYTES", flag: nil, defaultText: "1073741824",
+            help:
+                "1 GiB: memory request bodies and image decoding may hold at once, over all requests; beyond it 503 with Retry-After (a single request that could never fit: 413)"
+        ) { $0.memoryBudgetBytes = try ConfigurationSetting.integer((16 << 20)...(1 << 40), $1) },
+        .init(
             key: "limits.max_image_bytes", environment: "TRAINGATE_MAX_IMAGE_BYTES", flag: nil, defaultText: "20971520",
             help: "20 MiB; larger images get 413"
         ) {

@@ -35,6 +35,12 @@ public struct AppConfiguration: Sendable {
     /// Overrides the policy's `controller.established_in`: the regimes the operator is established
     /// in (comma-separated labels, `none` for no regime); nil keeps the policy's own setting.
     public var establishedIn: [String]?
+    /// Largest admission metadata (JSON but the image), and body of a route without images.
+    public var maxMetadataBytes = 64 * 1024
+    /// Most parts of one multipart admission.
+    public var maxMultipartParts = 8
+    /// Memory request bodies and image decoding may hold at once (`MemoryBudget`).
+    public var memoryBudgetBytes = 1 << 30
     /// Largest image accepted, in bytes (decoded size).
     public var maxImageBytes = 20 * 1024 * 1024
     /// Largest image in pixels (width × height), checked from the header before decoding.
@@ -133,6 +139,7 @@ public struct AppConfiguration: Sendable {
             maxBytes: maxImageBytes, maxPixels: maxImagePixels, maxExifBytes: maxExifBytes, storedLongestSide: storedImageLongestSide)
     }
 
-    /// Largest admission body accepted: the image cap grown by base64 (4/3), plus room for metadata.
-    public var maxAdmissionBodyBytes: Int { maxImageBytes / 3 * 4 + 4 + 1024 * 1024 }
+    /// Largest admission body accepted: the image cap grown by base64 (4/3), plus the metadata's.
+    /// (A multipart body carries the image raw, so it fits too, headers and all.)
+    public var maxAdmissionBodyBytes: Int { maxImageBytes / 3 * 4 + 4 + maxMetadataBytes }
 }

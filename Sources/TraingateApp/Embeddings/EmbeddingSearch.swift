@@ -11,6 +11,8 @@ import TraingateStore
 struct EmbeddingSearch: Sendable {
     let store: EmbeddingStore
     let imageLimits: ImageLimits
+    /// Decoding the query image reserves what it takes from here.
+    let budget: MemoryBudget
 
     struct Neighbor: Sendable, Equatable {
         let admissionID: String
@@ -62,13 +64,17 @@ struct EmbeddingSearch: Sendable {
         guard problems.isEmpty else {
             throw CheckpointWeights.FormatError(description: "checkpoint \(checkpoint.id) has unreadable parameters")
         }
-        return try await NIOThreadPool.singleton.runIfActive { [imageLimits] in
-            let intake = try ImageIntake.process(bytes, limits: imageLimits)
-            let planes = try PixelPlanes.fromJPEG(intake.stored, side: parameters.imageSide)
-            var random = SeededRandom(seed: 0)
-            let model = EncoderModel(embeddingDimension: parameters.embeddingDimension, random: &random)
-            try CheckpointWeights.load(checkpoint.weights, into: model)
-            return model.embed(Tensor(shape: [1, 3, parameters.imageSide, parameters.imageSide], values: planes)).values
+        let header = try ImageHeader(bytes)
+        try header.checkPixels(imageLimits)
+        return try await budget.withReservation(header.decodingBytes, for: "decoding the image") {
+            try await NIOThreadPool.singleton.runIfActive { [imageLimits] in
+                let intake = try ImageIntake.process(bytes, header: header, limits: imageLimits)
+                let planes = try PixelPlanes.fromJPEG(intake.stored, side: parameters.imageSide)
+                var random = SeededRandom(seed: 0)
+                let model = EncoderModel(embeddingDimension: parameters.embeddingDimension, random: &random)
+                try CheckpointWeights.load(checkpoint.weights, into: model)
+                return model.embed(Tensor(shape: [1, 3, parameters.imageSide, parameters.imageSide], values: planes)).values
+            }
         }
     }
 

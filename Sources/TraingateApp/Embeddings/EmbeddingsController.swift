@@ -14,7 +14,7 @@ struct EmbeddingsController: Sendable {
 
     func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
         router.route(.get, "/v1/embeddings/{admission_id}", in: catalog, allowing: [.trainer], use: show)
-        router.route(.post, "/v1/embeddings/search", in: catalog, allowing: [.trainer], use: searchNeighbors)
+        router.route(.post, "/v1/embeddings/search", in: catalog, allowing: [.trainer], maxBodyBytes: maxBodyBytes, use: searchNeighbors)
     }
 
     @Sendable func show(_ request: Request, context: TraingateRequestContext) async throws -> Response {

@@ -11,7 +11,10 @@ struct MultipartParts {
 
     func first(named name: String) -> ByteBuffer? { parts.first { $0.name == name }?.body }
 
-    static func parse(_ body: ByteBuffer, boundary: String) throws -> MultipartParts {
+    /// - Parameter maxParts: more parts are refused (413) as soon as they are counted: the body
+    ///   is fed to the parser 64 KiB at a time, so a body of 200,000 tiny parts costs no more
+    ///   than its first slice past the limit.
+    static func parse(_ body: ByteBuffer, boundary: String, maxParts: Int) throws -> MultipartParts {
         var result = MultipartParts()
         var headers = HTTPHeaders()
         var current = ByteBuffer()
@@ -23,10 +26,19 @@ struct MultipartParts {
             headers = HTTPHeaders()
             current = ByteBuffer()
         }
-        do {
-            try parser.execute(body)
-        } catch {
-            throw ProblemDetails(.malformedBody, detail: "The multipart body is malformed.")
+        var remaining = body
+        while let slice = remaining.readSlice(length: min(remaining.readableBytes, 64 * 1024)), slice.readableBytes > 0 {
+            do {
+                try parser.execute(slice)
+            } catch {
+                throw ProblemDetails(.malformedBody, detail: "The multipart body is malformed (check its boundary and part headers).")
+            }
+            guard result.parts.count <= maxParts else {
+                throw ProblemDetails(
+                    .payloadTooLarge,
+                    detail: "The multipart body has more than \(maxParts) parts (limits.max_multipart_parts); send 'metadata' and optionally 'image'."
+                )
+            }
         }
         guard !result.parts.isEmpty else {
             throw ProblemDetails(.malformedBody, detail: "The multipart body has no parts (wrong boundary?).")

@@ -15,6 +15,26 @@ enum RequestBody {
         }
     }
 
+    /// The most bytes the body of `request` can have, from its head alone: its `Content-Length`
+    /// (413 when over `limit`: the body is refused before it is read), `limit` when its length
+    /// is not announced (chunked), 0 when it has none.
+    static func announcedSize(of request: Request, limit: Int) throws -> Int {
+        if let text = request.headers[.contentLength] {
+            guard let length = Int(text), length >= 0 else {
+                throw ProblemDetails(.malformedRequest, detail: "Content-Length '\(text.prefix(32))' is not a length.")
+            }
+            guard length <= limit else {
+                throw ProblemDetails(
+                    .payloadTooLarge,
+                    detail: "The request body is \(length) bytes; \(request.method) \(request.uri.path) takes at most \(limit) bytes.")
+            }
+            return length
+        }
+        if request.headers[.transferEncoding] != nil { return limit }
+        // HTTP/2 announces no length; a GET or DELETE there has no body in practice.
+        return [.get, .head, .delete].contains(request.method) ? 0 : limit
+    }
+
     /// JSON bytes as a value; 400 `malformed-body` when they are not JSON, 400 `validation`
     /// naming the member when a member is repeated or holds a number that cannot be held.
     static func parseJSON(_ bytes: some Collection<UInt8>) throws -> JSONValue {

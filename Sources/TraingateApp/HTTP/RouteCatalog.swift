@@ -16,9 +16,15 @@ final class RouteCatalog: Sendable {
     private let storage = Mutex<[Route]>([])
     /// Who may call what; every route registered here is behind it.
     let access: AccessControl
+    /// Memory request bodies (and image decoding) may hold at once.
+    let budget: MemoryBudget
+    /// The body cap of a route that names none (`limits.max_metadata_bytes`).
+    let defaultBodyLimit: Int
 
-    init(access: AccessControl) {
+    init(access: AccessControl, budget: MemoryBudget = MemoryBudget(capacity: .max), defaultBodyLimit: Int = 64 * 1024) {
         self.access = access
+        self.budget = budget
+        self.defaultBodyLimit = defaultBodyLimit
     }
 
     var routes: [Route] { storage.withLock { $0 } }
@@ -49,20 +55,24 @@ extension Router where Context == TraingateRequestContext {
     /// it. `path` uses `{name}` for parameters. The check runs after routing, so it costs no
     /// second match of the path.
     @discardableResult
+    /// - Parameter maxBodyBytes: the route's body cap (`catalog.defaultBodyLimit` when nil): a
+    ///   larger `Content-Length` is answered 413 before a byte of the body is read, and the body's
+    ///   size is reserved from `catalog.budget` while the handler runs.
     func route(
-        _ method: HTTPRequest.Method, _ path: String, in catalog: RouteCatalog, allowing roles: [APIRole],
+        _ method: HTTPRequest.Method, _ path: String, in catalog: RouteCatalog, allowing roles: [APIRole], maxBodyBytes: Int? = nil,
         use handler: @escaping @Sendable (Request, Context) async throws -> Response
     ) -> Self {
         precondition(!roles.isEmpty, "\(method) \(path) names no role")
         catalog.register(method, path, roles: roles)
         let routerPath = path.split(separator: "/").map { $0.hasPrefix("{") ? ":" + $0.dropFirst().dropLast() : $0 }
             .joined(separator: "/")
-        let access = catalog.access
+        let (access, budget, limit) = (catalog.access, catalog.budget, maxBodyBytes ?? catalog.defaultBodyLimit)
         return on(RouterPath(routerPath), method: method) { request, context in
             let context = try access.admit(request, context: context, roles: roles, path: path)
             try access.enter(roles: roles)
             defer { access.leave(roles: roles) }
-            return try await handler(request, context)
+            let bodyBytes = try RequestBody.announcedSize(of: request, limit: limit)
+            return try await budget.withReservation(bodyBytes, for: "the request body") { try await handler(request, context) }
         }
     }
 }

@@ -11,18 +11,19 @@ struct TrainingController: Sendable {
     /// Jobs that may wait at once; beyond it a submission is refused (409), so that nobody can
     /// queue years of training, each job an audit entry forever.
     let maxQueuedJobs: Int
+    /// The largest job body (`limits.max_metadata_bytes`).
+    let maxBodyBytes: Int
     let now: @Sendable () -> Date
-    static let maxBodyBytes = 16 * 1024
 
     func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
-        router.route(.post, "/v1/training/jobs", in: catalog, allowing: [.trainer], use: create)
+        router.route(.post, "/v1/training/jobs", in: catalog, allowing: [.trainer], maxBodyBytes: maxBodyBytes, use: create)
         router.route(.get, "/v1/training/jobs", in: catalog, allowing: [.trainer], use: list)
         router.route(.get, "/v1/training/jobs/{job_id}", in: catalog, allowing: [.trainer], use: show)
         router.route(.post, "/v1/training/jobs/{job_id}/cancel", in: catalog, allowing: [.trainer], use: cancel)
     }
 
     @Sendable func create(_ request: Request, context: TraingateRequestContext) async throws -> Response {
-        let body = try await RequestBody.readJSON(request, limit: Self.maxBodyBytes, emptyIsObject: true)
+        let body = try await RequestBody.readJSON(request, limit: maxBodyBytes, emptyIsObject: true)
         let parsed = TrainingParametersParser.parse(body)
         guard parsed.errors.isEmpty else { throw ProblemDetails(validation: parsed.errors) }
         let parameters = TrainingParametersParser.json(parsed.parameters)
