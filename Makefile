@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: run test test-bench crash-test test-blas-kernels build release deps policy-test bench format lint clean
+.PHONY: run test test-bench schema-fuzz crash-test test-blas-kernels build release deps policy-test bench format lint clean
 
 run: deps
 	$(SWIFT) run traingate serve
@@ -18,6 +18,11 @@ test: deps
 # The bench package (bench/Package.swift: benchmark tools, the bench server with its baseline
 # routes, the intake fuzzer), built against this one by path, and its tests. CI runs it too, so
 # that bench/ keeps building when the app changes.
+# schemathesis over openapi.yaml against a live server with an admin key (docs/security.md).
+schema-fuzz: deps
+	$(SWIFT) build --product traingate
+	scripts/schema-fuzz
+
 test-bench: deps
 	$(SWIFT) build --package-path bench --build-tests
 	$(SWIFT) test --package-path bench --skip-build
