@@ -15,7 +15,7 @@ struct AdmissionController: Sendable {
     let maxBatchBytes: Int
 
     func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
-        router.route(.post, "/v1/admissions", in: catalog, allowing: [.submitter], maxBodyBytes: decoder.maxBodyBytes, use: create)
+        router.route(.post, "/v1/admissions", in: catalog, allowing: [.submitter], maxBodyBytes: decoder.maxBodyBytes, query: ["at"], use: create)
         router.route(.post, "/v1/admissions/batch", in: catalog, allowing: [.submitter], maxBodyBytes: maxBatchBytes, use: batch)
         router.route(.get, "/v1/admissions/{admission_id}", in: catalog, allowing: [.submitter, .auditor], use: show)
     }

@@ -11,7 +11,8 @@ struct EvaluationController: Sendable {
 
     func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
         router.route(
-            .post, "/v1/policy/evaluate", in: catalog, allowing: [.submitter, .auditor], maxBodyBytes: decoder.maxBodyBytes, use: evaluate)
+            .post, "/v1/policy/evaluate", in: catalog, allowing: [.submitter, .auditor], maxBodyBytes: decoder.maxBodyBytes, query: ["at"],
+            use: evaluate)
     }
 
     /// `?at=INSTANT` (RFC 3339 with an offset) evaluates as of that instant: what the policy

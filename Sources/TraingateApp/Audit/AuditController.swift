@@ -9,9 +9,9 @@ struct AuditController: Sendable {
     let store: AuditStore
 
     func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
-        router.route(.get, "/v1/audit", in: catalog, allowing: [.auditor], use: list)
+        router.route(.get, "/v1/audit", in: catalog, allowing: [.auditor], query: nil, use: list)
         router.route(.get, "/v1/audit/verify", in: catalog, allowing: [.auditor], use: verify)
-        router.route(.get, "/v1/audit/export", in: catalog, allowing: [.auditor], use: export)
+        router.route(.get, "/v1/audit/export", in: catalog, allowing: [.auditor], query: nil, use: export)
     }
 
     @Sendable func list(_ request: Request, context: TraingateRequestContext) async throws -> Response {

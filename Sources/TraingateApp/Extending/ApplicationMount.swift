@@ -21,11 +21,12 @@ public struct ApplicationMount {
     }
 
     /// Adds a route; `path` uses `{name}` for parameters, as the app's own routes do.
+    /// The handler checks its own query parameters.
     public func route(
         _ method: HTTPRequest.Method, _ path: String, allowing roles: [APIRole],
         use handler: @escaping @Sendable (Request, TraingateRequestContext) async throws -> Response
     ) {
-        router.route(method, path, in: catalog, allowing: roles, use: handler)
+        router.route(method, path, in: catalog, allowing: roles, query: nil, use: handler)
     }
 
     /// Runs `service` beside the app's. Extension services stop right after the HTTP server has

@@ -1,4 +1,5 @@
 import Hummingbird
+import StrictDocuments
 import Synchronization
 
 /// Every route the server registers (method, OpenAPI-style path and the roles that may call it),
@@ -58,9 +59,11 @@ extension Router where Context == TraingateRequestContext {
     /// - Parameter maxBodyBytes: the route's body cap (`catalog.defaultBodyLimit` when nil): a
     ///   larger `Content-Length` is answered 413 before a byte of the body is read, and the body's
     ///   size is reserved from `catalog.budget` while the handler runs.
+    /// - Parameter query: the query parameters the route takes; any other is 400 naming it (a
+    ///   typo must not be ignored silently). nil when the handler checks them itself.
     func route(
         _ method: HTTPRequest.Method, _ path: String, in catalog: RouteCatalog, allowing roles: [APIRole], maxBodyBytes: Int? = nil,
-        use handler: @escaping @Sendable (Request, Context) async throws -> Response
+        query: Set<String>? = [], use handler: @escaping @Sendable (Request, Context) async throws -> Response
     ) -> Self {
         precondition(!roles.isEmpty, "\(method) \(path) names no role")
         catalog.register(method, path, roles: roles)
@@ -69,10 +72,18 @@ extension Router where Context == TraingateRequestContext {
         let (access, budget, limit) = (catalog.access, catalog.budget, maxBodyBytes ?? catalog.defaultBodyLimit)
         return on(RouterPath(routerPath), method: method) { request, context in
             let context = try access.admit(request, context: context, roles: roles, path: path)
+            if let query { try Self.refuseUnknownParameters(of: request, known: query) }
             try access.enter(roles: roles)
             defer { access.leave(roles: roles) }
             let bodyBytes = try RequestBody.announcedSize(of: request, limit: limit)
             return try await budget.withReservation(bodyBytes, for: "the request body") { try await handler(request, context) }
         }
+    }
+
+    private static func refuseUnknownParameters(of request: Request, known: Set<String>) throws {
+        let unknown = Set(request.uri.queryParameters.map { String($0.key) }).subtracting(known).sorted()
+        guard !unknown.isEmpty else { return }
+        let hint = known.isEmpty ? "this route takes no query parameters" : "known: \(known.sorted().joined(separator: ", "))"
+        throw ProblemDetails(validation: unknown.map { DocumentError(path: $0, message: "unknown parameter; \(hint)") })
     }
 }
