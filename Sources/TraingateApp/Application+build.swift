@@ -22,7 +22,8 @@ public func buildApplication(
     extensions: [any ApplicationExtension] = []
 ) throws -> Traingate {
     // TLS files are read first: a bad one stops the start before anything is opened or written.
-    let server = try ServerTransport.builder(for: configuration)
+    let connectionRegistry = ConnectionRegistry()
+    let server = try ServerTransport.builder(for: configuration, connections: connectionRegistry)
     let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory)
     let key = try SubjectPseudonymizer.loadKey(
         configuredHex: configuration.masterKeyHex, dataDirectory: dataDirectory, logger: logger)
@@ -108,7 +109,7 @@ public func buildApplication(
         server: server,
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "traingate",
-            availableConnectionsDelegate: MaximumAvailableConnections(connections, logger: logger)),
+            availableConnectionsDelegate: EvictingConnectionLimit(maximum: connections, registry: connectionRegistry, logger: logger)),
         onServerRunning: { channel in
             let address = channel.localAddress
             await onListening(

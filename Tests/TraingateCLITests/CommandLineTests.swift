@@ -45,12 +45,17 @@ import TraingateTesting
 
     /// Starts `traingate serve` on a free port and returns once it says it listens, with what
     /// it printed on stdout until then. The caller stops it.
+    /// - Parameter fileLimit: the open-file limit to run it under (`ulimit -n`), if any.
     private func startServe(
-        _ arguments: [String], environment: [String: String] = [:], standardError: FileHandle? = nil
+        _ arguments: [String], environment: [String: String] = [:], standardError: FileHandle? = nil, fileLimit: Int? = nil
     ) throws -> (process: Process, stdout: String) {
         let process = Process()
         process.executableURL = TraingateExecutable.url
         process.arguments = ["serve", "--port", "0"] + arguments
+        if let fileLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(fileLimit) && exec \"$0\" \"$@\"", TraingateExecutable.url.path] + process.arguments!
+        }
         process.environment = ["TRAINGATE_MASTER_KEY": String(repeating: "7f", count: 32), "TRAINGATE_LOG_LEVEL": "error"]
             .merging(environment) { $1 }
         let output = Pipe()
@@ -78,6 +83,35 @@ import TraingateTesting
         }
         #expect(text.contains("operator established in EU, UK (controller.established_in): every subject needs a lawful basis"))
         #expect(text.contains("traingate listening on http://127.0.0.1:"))
+    }
+
+    /// D2, literally: under `ulimit -n 256`, 250 connections that send nothing take every
+    /// connection slot, and `curl -m5 /healthz` is still answered: the slot of the connection
+    /// idle longest is freed for it. Nothing about SQLite is logged (it used to report "error 14"
+    /// once descriptors ran out).
+    @Test func idleConnectionsAtTheFileLimitDoNotLockOutRequests() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-nofile-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let logFile = directory.appendingPathComponent("stderr.log")
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let (process, text) = try startServe(
+            ["--data-dir", directory.appendingPathComponent("data").path], environment: ["TRAINGATE_LOG_LEVEL": "warning"],
+            standardError: try FileHandle(forWritingTo: logFile), fileLimit: 256)
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        let port = try #require(text.firstMatch(of: /listening on http:\/\/127\.0\.0\.1:(\d+)/).flatMap { Int($0.1) })
+        let idle = try IdleSockets(port: port, count: 250)
+        defer { idle.closeAll() }
+        Thread.sleep(forTimeInterval: 1)  // let the server accept what it will
+        let curl = try Subprocess.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["curl", "-sS", "-m5", "http://127.0.0.1:\(port)/healthz"])
+        #expect(curl.output == #"{"status":"ok"}"#, "\(curl.output)")
+        let log = try String(contentsOf: logFile, encoding: .utf8)
+        #expect(log.contains("http.max_connections lowered to fit the open-file limit"))
+        #expect(!log.contains("SQLite"), "\(log)")
     }
 
     /// `log.format: json`: every line on stderr is one JSON object with the time, level, label,

@@ -14,12 +14,23 @@ enum ServerTransport {
         let description: String
     }
 
-    static func builder(for configuration: AppConfiguration) throws -> HTTPServerBuilder {
+    /// - Parameter connections: where plain HTTP/1.1 connections are tracked, so that the one
+    ///   idle longest can be closed when every slot is taken. (Over TLS, HTTP/2 multiplexes
+    ///   requests on one connection, and the idle timeout alone frees slots.)
+    static func builder(for configuration: AppConfiguration, connections: ConnectionRegistry) throws -> HTTPServerBuilder {
         let bodyTimeout = TimeAmount.seconds(Int64(configuration.bodyTimeoutSeconds))
+        let idleTimeout = TimeAmount.seconds(Int64(configuration.idleTimeoutSeconds))
+        guard let tls = try tlsConfiguration(for: configuration) else {
+            return .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [
+                        HeadErrorHandler(), ContinueHandler(), BodyDeadlineHandler(timeout: bodyTimeout), ConnectionTracker(registry: connections),
+                    ],
+                    idleTimeout: idleTimeout))
+        }
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [HeadErrorHandler(), ContinueHandler(), BodyDeadlineHandler(timeout: bodyTimeout)],
-            idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))
-        guard let tls = try tlsConfiguration(for: configuration) else { return .http1(configuration: http1) }
+            idleTimeout: idleTimeout)
         return try .http2Upgrade(
             tlsConfiguration: tls,
             configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds), streamConfiguration: http1))
