@@ -1,4 +1,5 @@
 import Foundation
+import TestFixtures
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -31,22 +32,9 @@ enum RawHTTP {
     private static func blockingExchange(
         port: Int, _ request: [UInt8], receiveTimeout: Int?, halfClose: Bool, firstBytesOnly: Bool
     ) throws -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(step: "socket") }
-        defer { close(fd) }
         // A server that never answers fails the test instead of hanging it.
-        if let receiveTimeout {
-            var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw Failure(step: "connect") }
+        let fd = try LoopbackSocket.connect(port: port, receiveTimeout: receiveTimeout)
+        defer { close(fd) }
         var sent = 0
         while sent < request.count {
             let n = request[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }

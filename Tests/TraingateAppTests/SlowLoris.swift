@@ -1,4 +1,5 @@
 import Foundation
+import TestFixtures
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -29,7 +30,7 @@ enum SlowLoris {
     private static func blockingRun(
         port: Int, connections: Int, interval: Duration, duration: Duration, preamble: [UInt8], head: [UInt8]
     ) throws -> Int {
-        var sockets = try (0..<connections).map { _ in try connect(port: port) }
+        var sockets = try (0..<connections).map { _ in try LoopbackSocket.connect(port: port) }
         for fd in sockets where !preamble.isEmpty {
             guard preamble.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == preamble.count else {
                 throw RawHTTP.Failure(step: "send preamble")
@@ -54,20 +55,6 @@ enum SlowLoris {
             Thread.sleep(forTimeInterval: Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
         }
         return closed
-    }
-
-    private static func connect(port: Int) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RawHTTP.Failure(step: "socket") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw RawHTTP.Failure(step: "connect") }
-        return fd
     }
 
     /// Whether the server has closed its end: a non-blocking read finds end of file (or a reset).
