@@ -25,7 +25,7 @@ public func buildApplication(
     let connectionRegistry = ConnectionRegistry()
     let server = try ServerTransport.builder(for: configuration, connections: connectionRegistry)
     let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory)
-    let key = try SubjectPseudonymizer.loadKey(
+    let key = try MasterKeyFile.load(
         configuredHex: configuration.masterKeyHex, dataDirectory: dataDirectory, logger: logger)
     let database = try AppDatabase.open(directory: dataDirectory, backgroundCheckpoints: true)
     let committer = GroupCommitWriter(writer: database.writer, maxBatchSize: configuration.groupCommitMaxBatch)
@@ -43,7 +43,8 @@ public func buildApplication(
     }
     let budget = MemoryBudget(capacity: configuration.memoryBudgetBytes)
     let service = AdmissionService(
-        policy: policy, store: store, positions: PositionResolver(), pseudonymizer: SubjectPseudonymizer(key: key),
+        policy: policy, store: store, positions: PositionResolver(),
+        pseudonymizer: SubjectPseudonymizer(key: try MasterKeyRotation.pseudonymKey(master: key, in: database)),
         imageLimits: configuration.imageLimits, budget: budget, now: now)
     let decoder = AdmissionRequestDecoder(
         maxImageBytes: configuration.maxImageBytes, maxBodyBytes: configuration.maxAdmissionBodyBytes,

@@ -3,12 +3,13 @@ import Foundation
 import StrictDocuments
 import TraingateStore
 
-/// `traingate keys create|list|revoke`: the API keys of a data directory. Safe while the server
+/// `traingate keys create|list|revoke`: the API keys of a data directory (and `rotate-master`,
+/// the master key). Create, list and revoke are safe while the server
 /// runs (SQLite serialises the writes); the server picks a change up within a second.
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys", abstract: "Create, list and revoke API keys (docs/security.md).",
-        subcommands: [Create.self, List.self, Revoke.self])
+        subcommands: [Create.self, List.self, Revoke.self, RotateMasterKeyCommand.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import Prometheus
 import TraingateApp
+import TraingateStore
 
 /// The flags of `traingate serve`, and what serving means: merge the configuration, set up
 /// logging and metrics, build the app and run it until SIGTERM or SIGINT. Public so that another
@@ -42,6 +43,14 @@ public struct ServeOptions: ParsableArguments {
     /// Runs the service with `extensions` mounted until it is asked to stop.
     public func serve(extensions: [any ApplicationExtension] = []) async throws {
         let configuration = try configuration()
+        // One server per data directory, and no master key rotation beside it.
+        let lock: DataDirectoryLock
+        do {
+            lock = try DataDirectoryLock(directory: URL(fileURLWithPath: configuration.dataDirectory))
+        } catch let held as DataDirectoryLock.Held {
+            throw ValidationError(held.description)
+        }
+        defer { withExtendedLifetime(lock) {} }
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
         let json = configuration.logFormat == "json"
         LoggingSystem.bootstrap { label in

@@ -232,6 +232,11 @@ extension AppDatabase {
         migrator.registerMigration("v8-readiness-probe") { db in
             try db.execute(sql: "CREATE TABLE readiness_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL)")
         }
+        // Keys sealed under the master key (today the pseudonym key, once the master key has
+        // been rotated), so that the master key can change while subject references stay.
+        migrator.registerMigration("v9-key-envelope") { db in
+            try db.execute(sql: "CREATE TABLE key_envelope (name TEXT PRIMARY KEY NOT NULL, sealed BLOB NOT NULL, sealed_at TEXT NOT NULL)")
+        }
         return migrator
     }
 }

@@ -114,6 +114,19 @@ import TraingateTesting
         #expect(!log.contains("SQLite"), "\(log)")
     }
 
+    /// One server per data directory: a second `serve` (or a key rotation) on a directory in
+    /// use is refused at once, naming the lock, before it opens anything.
+    @Test func oneServerPerDataDirectory() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-lock-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let held = try DataDirectoryLock(directory: directory)
+        let second = try run(["serve", "--port", "0", "--data-dir", directory.path])
+        #expect(second.status != 0)
+        #expect(second.output.contains("traingate.lock; stop it first"), "\(second.output)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("traingate.sqlite").path))
+        withExtendedLifetime(held) {}
+    }
+
     /// `log.format: json`: every line on stderr is one JSON object with the time, level, label,
     /// message and metadata, for a log shipper.
     @Test func logsCanBeJSONLines() throws {
