@@ -45,7 +45,7 @@ policy-test: build
 	$(SWIFT) run traingate policy test config/policies/default.tests.yaml
 
 # swift-format from the toolchain, configured by .swift-format; CI runs `make lint`.
-FORMATTED = Sources Tests bench/Sources bench/Tests
+FORMATTED = Sources Tests bench/Sources bench/Tests bench/JSONParse
 
 format:
 	$(SWIFT) format format --in-place --recursive $(FORMATTED)
