@@ -42,9 +42,9 @@ public func buildApplication(
         logger.notice("policy change recorded", metadata: ["audit.seq": "\(change.seq)", "policy.version": "\(policy.version)"])
     }
     let budget = MemoryBudget(capacity: configuration.memoryBudgetBytes)
+    let pseudonymizer = SubjectPseudonymizer(key: try MasterKeyRotation.pseudonymKey(master: key, in: database))
     let service = AdmissionService(
-        policy: policy, store: store, positions: PositionResolver(),
-        pseudonymizer: SubjectPseudonymizer(key: try MasterKeyRotation.pseudonymKey(master: key, in: database)),
+        policy: policy, store: store, positions: PositionResolver(), pseudonymizer: pseudonymizer,
         imageLimits: configuration.imageLimits, budget: budget, now: now)
     let decoder = AdmissionRequestDecoder(
         maxImageBytes: configuration.maxImageBytes, maxBodyBytes: configuration.maxAdmissionBodyBytes,
@@ -99,6 +99,8 @@ public func buildApplication(
         search: EmbeddingSearch(store: EmbeddingStore(database: database), imageLimits: configuration.imageLimits, budget: budget),
         maxBodyBytes: configuration.maxAdmissionBodyBytes
     ).addRoutes(to: router, catalog: catalog)
+    SubjectsController(store: SubjectRightsStore(database: database), pseudonymizer: pseudonymizer, now: now)
+        .addRoutes(to: router, catalog: catalog)
     var mount = ApplicationMount(
         configuration: configuration, admissionStages: AdmissionStages(decoder: decoder, service: service), router: router,
         catalog: catalog)

@@ -1,0 +1,43 @@
+import Foundation
+import Hummingbird
+import StrictDocuments
+import TraingateStore
+
+/// The rights of the people in the photos: `POST /v1/subjects/{subject_id}/objection?source=`
+/// (Art. 21). Only `dpo` keys (and `admin`) may call it.
+struct SubjectsController: Sendable {
+    let store: SubjectRightsStore
+    let pseudonymizer: SubjectPseudonymizer
+    let now: @Sendable () -> Date
+
+    func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
+        router.route(.post, "/v1/subjects/{subject_id}/objection", in: catalog, allowing: [.dpo], query: ["source"], use: object)
+    }
+
+    @Sendable func object(_ request: Request, context: TraingateRequestContext) async throws -> Response {
+        let (subjectID, source) = try Self.subject(request, context: context)
+        let receipt = try await store.registerObjection(
+            subjectRef: pseudonymizer.reference(source: source, subjectID: subjectID), at: now(), apiKey: context.identity?.keyName)
+        context.logger.notice(
+            "objection registered", metadata: ["audit.seq": "\(receipt.audit.seq)", "dequeued": "\(receipt.dequeued)"])
+        return JSONResponse.make(
+            .ok,
+            json: .object([
+                "removed": .object(["queue_items": .integer(receipt.dequeued)]),
+                "already_registered": .bool(receipt.alreadyRegistered),
+                "audit": .object(["seq": .integer(Int(receipt.audit.seq)), "hash": .string(receipt.audit.hash)]),
+            ]))
+    }
+
+    /// The subject id from the path and `source` from the query (default `default`), checked as
+    /// an admission's `subject.id` and `source` are.
+    static func subject(_ request: Request, context: TraingateRequestContext) throws -> (id: String, source: String) {
+        var errors = FieldErrors()
+        let id = errors.string(.string(try context.parameters.require("subject_id")), at: "subject_id", length: 1...256)
+        let sources = request.uri.queryParameters.getAll("source")
+        if sources.count > 1 { errors.add("source", "given more than once") }
+        let source = errors.string(.string(sources.first.map { String($0) } ?? "default"), at: "source", length: 1...64)
+        guard let id, let source, errors.all.isEmpty else { throw ProblemDetails(validation: errors.all) }
+        return (id, source)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TraingateStore
+import TraingateTesting
+
+@testable import TraingateApp
+
+/// `POST /v1/subjects/{subject_id}/objection` (GDPR Art. 21): the subject's queued items leave
+/// the queue, later admissions are `OPTED_OUT`, the audit entry names the key and the count but
+/// never the subject, and only `dpo` (and `admin`) keys may register one.
+@Suite struct SubjectsAPITests {
+    private func queued(_ traingate: Traingate) async throws -> Int {
+        try await traingate.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM queue_item")! }
+    }
+
+    @Test func anObjectionEmptiesTheSubjectsQueueAndStopsLaterAdmissions() async throws {
+        try await TestApp.withKeys { client, traingate, keys in
+            let image = Data(Bodies.jpeg).base64EncodedString()
+            var first: String?
+            for (imageID, subject) in [("ig_a", "user-1"), ("ig_b", "user-1"), ("ig_c", "user-2")] {
+                let body =
+                    #"{"image_id":"\#(imageID)","source":"instagram","subject":{"id":"\#(subject)","account_country":"US"},"visibility":"public","image_base64":"\#(image)"}"#
+                let admitted = try await client.postJSON("/v1/admissions", body, key: keys["submitter"])
+                #expect(admitted.json["queued"] as? Bool == true, "\(admitted.json)")
+                if first == nil { first = admitted.json["admission_id"] as? String }
+            }
+            #expect(try await queued(traingate) == 3)
+
+            // The same id at another source is another subject: nothing leaves the queue.
+            let elsewhere = try await client.postJSON("/v1/subjects/user-1/objection", "", key: keys["dpo"])
+            #expect(elsewhere.status == .ok)
+            #expect((elsewhere.json["removed"] as? [String: Any])?["queue_items"] as? Int == 0)
+
+            let objection = try await client.postJSON("/v1/subjects/user-1/objection?source=instagram", "", key: keys["dpo"])
+            #expect(objection.status == .ok)
+            #expect((objection.json["removed"] as? [String: Any])?["queue_items"] as? Int == 2)
+            #expect(objection.json["already_registered"] as? Bool == false)
+            #expect(try await queued(traingate) == 1)
+            let firstID = try #require(first)
+            #expect(try await client.get("/v1/admissions/\(firstID)", key: keys["auditor"]).json["queued"] as? Bool == false)
+
+            // Later admissions of the subject are rejected.
+            let later = try await client.postJSON("/v1/admissions", Bodies.admission(imageID: "ig_d"), key: keys["submitter"])
+            #expect(later.json["decision"] as? String == "rejected")
+            #expect((later.json["reasons"] as? [[String: Any]])?.contains { $0["code"] as? String == "OPTED_OUT" } == true, "\(later.json)")
+
+            // Repeating it is harmless and says so.
+            let again = try await client.postJSON("/v1/subjects/user-1/objection?source=instagram", "", key: keys["admin"])
+            #expect(again.json["already_registered"] as? Bool == true)
+            #expect((again.json["removed"] as? [String: Any])?["queue_items"] as? Int == 0)
+
+            // The audit entry names the key and the count, never the subject.
+            let seq = try #require((objection.json["audit"] as? [String: Any])?["seq"] as? Int)
+            let entries = try await client.get("/v1/audit?kind=objection", key: keys["auditor"])
+            let entry = try #require((entries.json["entries"] as? [[String: Any]])?.first { $0["seq"] as? Int == seq })
+            let details = try #require(entry["details"] as? [String: Any])
+            #expect(details["api_key"] as? String == "dpo" && details["dequeued"] as? Int == 2)
+            #expect(!String(buffer: entries.body).contains("user-1"))
+            #expect(try await client.get("/v1/audit/verify", key: keys["auditor"]).json["ok"] as? Bool == true)
+        }
+    }
+
+    @Test func onlyDataProtectionOfficersMayRegisterOne() async throws {
+        try await TestApp.withKeys { client, _, keys in
+            for role in ["submitter", "auditor", "trainer"] {
+                let refused = try await client.postJSON("/v1/subjects/u/objection", "", key: keys[role])
+                #expect(refused.status == .forbidden, "\(role)")
+            }
+            let anonymous = try await client.postJSON("/v1/subjects/u/objection", "", key: nil)
+            #expect(anonymous.status == .unauthorized)
+        }
+    }
+
+    @Test func badSubjectsAndParametersAreNamed() async throws {
+        try await TestApp.withKeys { client, _, keys in
+            let long = try await client.postJSON("/v1/subjects/\(String(repeating: "x", count: 257))/objection", "", key: keys["dpo"])
+            #expect(long.status == .badRequest)
+            #expect((long.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "subject_id")
+            let twice = try await client.postJSON("/v1/subjects/u/objection?source=a&source=b", "", key: keys["dpo"])
+            #expect((twice.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "source")
+            let unknown = try await client.postJSON("/v1/subjects/u/objection?sauce=a", "", key: keys["dpo"])
+            #expect((unknown.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "sauce")
+        }
+    }
+}
