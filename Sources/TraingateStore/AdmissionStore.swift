@@ -79,13 +79,20 @@ public struct AdmissionStore: Sendable {
         // under it, so erasing that key later leaves the entry verifiable but mute.
         let subjectKey = try keyring.key(
             forLookup: submission.subjectRef, stored: probe.wrappedSubjectKey, createdAt: decidedAt, in: db)
+        // A withdrawal of consent reaches back (Art. 7(3)): the subject's earlier items leave the
+        // training queue in this same transaction, as an objection's do.
+        let withdrawn = decision.reasonCodes.contains(.consentWithdrawn)
+        let dequeued = withdrawn ? try SubjectRightsStore.dequeueAll(subjectRef: submission.subjectRef, in: db) : 0
+        var details: [String: JSONValue] = [:]
+        details["api_key"] = submission.apiKey.map(JSONValue.string)
+        if withdrawn { details["dequeued"] = .integer(dequeued) }
         let audit = try AuditLog.append(
             AuditRecord(
                 kind: .decision, at: decidedAt, admissionID: id, decision: decision.verdict.rawValue,
                 reasonCodes: decision.reasonCodes.map(\.rawValue), policyVersion: decision.policyVersion,
                 subjectRef: subjectKey.reference(source: submission.source, subjectID: submission.subjectID),
                 sealed: try subjectKey.seal(submission.sealedFacts),
-                details: submission.apiKey.map { .object(["api_key": .string($0)]) }),
+                details: details.isEmpty ? nil : .object(details)),
             in: db)
         let queued = keptImage != nil
         if let current {

@@ -63,6 +63,42 @@ import TraingateTesting
         }
     }
 
+    /// A consent withdrawal arriving on a new admission body reaches back: the subject's earlier
+    /// items leave the queue in the same transaction (counted in the decision's audit details);
+    /// another subject's stay, and a later consent is honoured again (no standing objection).
+    @Test func aConsentWithdrawalTakesTheSubjectsEarlierItemsOutOfTheQueue() async throws {
+        try await TestApp.withKeys { client, traingate, keys in
+            let image = Data(Bodies.jpeg).base64EncodedString()
+            for (imageID, subject) in [("ig_a", "user-1"), ("ig_b", "user-1"), ("ig_c", "user-2")] {
+                let body =
+                    #"{"image_id":"\#(imageID)","source":"instagram","subject":{"id":"\#(subject)","account_country":"US"},"visibility":"public","image_base64":"\#(image)"}"#
+                #expect(try await client.postJSON("/v1/admissions", body, key: keys["submitter"]).json["queued"] as? Bool == true)
+            }
+            let withdrawal = Bodies.admission(
+                imageID: "ig_w",
+                extra:
+                    #","lawful_basis":{"basis":"consent","purposes":["model_training"],"given_at":"2026-01-01T00:00:00Z","withdrawn_at":"2026-02-01T00:00:00Z"}"#
+            )
+            let withdrawn = try await client.postJSON("/v1/admissions", withdrawal, key: keys["submitter"])
+            #expect(withdrawn.json["decision"] as? String == "rejected")
+            #expect((withdrawn.json["reasons"] as? [[String: Any]])?.contains { $0["code"] as? String == "CONSENT_WITHDRAWN" } == true)
+            #expect(try await queued(traingate) == 1)
+            let seq = try #require((withdrawn.json["audit"] as? [String: Any])?["seq"] as? Int)
+            let entries = try await client.get("/v1/audit?kind=decision", key: keys["auditor"])
+            let entry = try #require((entries.json["entries"] as? [[String: Any]])?.first { $0["seq"] as? Int == seq })
+            #expect((entry["details"] as? [String: Any])?["dequeued"] as? Int == 2)
+
+            let consentAgain = Bodies.admission(
+                imageID: "ig_e",
+                extra:
+                    #","lawful_basis":{"basis":"consent","purposes":["model_training"],"given_at":"2026-03-01T00:00:00Z","withdrawn_at":"2026-02-01T00:00:00Z"},"image_base64":"\#(image)""#
+            )
+            let admitted = try await client.postJSON("/v1/admissions", consentAgain, key: keys["submitter"])
+            #expect(admitted.json["decision"] as? String == "admitted", "\(admitted.json)")
+            #expect(try await queued(traingate) == 2)
+        }
+    }
+
     @Test func onlyDataProtectionOfficersMayRegisterOne() async throws {
         try await TestApp.withKeys { client, _, keys in
             for role in ["submitter", "auditor", "trainer"] {

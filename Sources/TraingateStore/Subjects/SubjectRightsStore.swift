@@ -22,10 +22,7 @@ public struct SubjectRightsStore: Sendable {
             let at = Timestamp.format(date)
             try db.execute(sql: "INSERT OR IGNORE INTO objection (subject_ref, registered_at) VALUES (?, ?)", arguments: [subjectRef, at])
             let alreadyRegistered = db.changesCount == 0
-            try db.execute(
-                sql: "DELETE FROM queue_item WHERE admission_id IN (SELECT id FROM admission WHERE subject_ref = ?)", arguments: [subjectRef])
-            let dequeued = db.changesCount
-            try db.execute(sql: "UPDATE admission SET queued = 0 WHERE subject_ref = ? AND queued = 1", arguments: [subjectRef])
+            let dequeued = try Self.dequeueAll(subjectRef: subjectRef, in: db)
             var details: [String: JSONValue] = [
                 "dequeued": .integer(dequeued), "already_registered": .bool(alreadyRegistered),
             ]
@@ -33,5 +30,15 @@ public struct SubjectRightsStore: Sendable {
             let audit = try AuditLog.append(AuditRecord(kind: .objection, at: at, details: .object(details)), in: db)
             return ObjectionReceipt(audit: audit, dequeued: dequeued, alreadyRegistered: alreadyRegistered)
         }
+    }
+
+    /// Takes every queued item of the subject out of the training queue, inside the caller's
+    /// write (an objection's, or an admission that withdraws consent); returns how many left.
+    static func dequeueAll(subjectRef: String, in db: Database) throws -> Int {
+        try db.execute(
+            sql: "DELETE FROM queue_item WHERE admission_id IN (SELECT id FROM admission WHERE subject_ref = ?)", arguments: [subjectRef])
+        let dequeued = db.changesCount
+        try db.execute(sql: "UPDATE admission SET queued = 0 WHERE subject_ref = ? AND queued = 1", arguments: [subjectRef])
+        return dequeued
     }
 }
