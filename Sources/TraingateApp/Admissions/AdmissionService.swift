@@ -44,9 +44,7 @@ struct AdmissionService: Sendable {
     private func inspect(_ request: AdmissionRequest) async throws -> IntakeResult? {
         guard let bytes = request.image else { return nil }
         do {
-            let header = try ImageHeader(bytes)
-            try header.checkPixels(imageLimits)
-            return try await budget.withReservation(header.decodingBytes, for: "decoding the image") {
+            return try await budget.withDecoding(of: bytes, limits: imageLimits) { header in
                 try await NIOThreadPool.singleton.runIfActive { [imageLimits] in
                     assert(MultiThreadedEventLoopGroup.currentEventLoop == nil, "image intake must not run on an event loop")
                     return try ImageIntake.process(bytes, header: header, limits: imageLimits)

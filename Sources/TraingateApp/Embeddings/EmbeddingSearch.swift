@@ -64,9 +64,7 @@ struct EmbeddingSearch: Sendable {
         guard problems.isEmpty else {
             throw CheckpointWeights.FormatError(description: "checkpoint \(checkpoint.id) has unreadable parameters")
         }
-        let header = try ImageHeader(bytes)
-        try header.checkPixels(imageLimits)
-        return try await budget.withReservation(header.decodingBytes, for: "decoding the image") {
+        return try await budget.withDecoding(of: bytes, limits: imageLimits) { header in
             try await NIOThreadPool.singleton.runIfActive { [imageLimits] in
                 let intake = try ImageIntake.process(bytes, header: header, limits: imageLimits)
                 let planes = try PixelPlanes.fromJPEG(intake.stored, side: parameters.imageSide)

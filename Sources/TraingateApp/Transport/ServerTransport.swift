@@ -19,18 +19,14 @@ enum ServerTransport {
     ///   requests on one connection, and the idle timeout alone frees slots.)
     static func builder(for configuration: AppConfiguration, connections: ConnectionRegistry) throws -> HTTPServerBuilder {
         let bodyTimeout = TimeAmount.seconds(Int64(configuration.bodyTimeoutSeconds))
-        let idleTimeout = TimeAmount.seconds(Int64(configuration.idleTimeoutSeconds))
-        guard let tls = try tlsConfiguration(for: configuration) else {
-            return .http1(
-                configuration: .init(
-                    additionalChannelHandlers: [
-                        HeadErrorHandler(), ContinueHandler(), BodyDeadlineHandler(timeout: bodyTimeout), ConnectionTracker(registry: connections),
-                    ],
-                    idleTimeout: idleTimeout))
-        }
+        let tls = try tlsConfiguration(for: configuration)
+        let tracked = tls == nil ? connections : nil
+        // An autoclosure: every connection (or HTTP/2 stream) gets handlers of its own.
         let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [HeadErrorHandler(), ContinueHandler(), BodyDeadlineHandler(timeout: bodyTimeout)],
-            idleTimeout: idleTimeout)
+            additionalChannelHandlers: [HeadErrorHandler(), ContinueHandler(), BodyDeadlineHandler(timeout: bodyTimeout)]
+                + (tracked.map { [ConnectionTracker(registry: $0)] } ?? []),
+            idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))
+        guard let tls else { return .http1(configuration: http1) }
         return try .http2Upgrade(
             tlsConfiguration: tls,
             configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds), streamConfiguration: http1))

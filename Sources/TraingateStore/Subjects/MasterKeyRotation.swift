@@ -19,23 +19,26 @@ public enum MasterKeyRotation {
     /// - Throws: `StoreError.corruptRecord` when the envelope does not open under `master`
     ///   (the wrong master key for this database).
     public static func pseudonymKey(master: SymmetricKey, in database: AppDatabase) throws -> SymmetricKey {
-        let sealed = try database.writer.read { db in
-            try Data.fetchOne(db, sql: "SELECT sealed FROM key_envelope WHERE name = 'pseudonym'")
-        }
-        guard let sealed else { return master }
-        do {
-            return SymmetricKey(data: try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: envelopeKey(master)))
-        } catch {
-            throw StoreError.corruptRecord("the master key does not open this database's pseudonym key (a rotated database needs its new master key)")
-        }
+        try envelope(in: database, openedWith: master) ?? master
     }
 
     /// Whether a rotation to `master` has committed: the envelope exists and opens under it
     /// (how an interrupted `rotate-master` learns which key the database now needs).
     public static func isSealed(under master: SymmetricKey, in database: AppDatabase) -> Bool {
-        let sealed = try? database.writer.read { db in try Data.fetchOne(db, sql: "SELECT sealed FROM key_envelope WHERE name = 'pseudonym'") }
-        guard let sealed, let box = try? AES.GCM.SealedBox(combined: sealed) else { return false }
-        return (try? AES.GCM.open(box, using: envelopeKey(master))) != nil
+        (try? envelope(in: database, openedWith: master)) != nil
+    }
+
+    /// The pseudonym key from its envelope, opened with `master`; nil when there is no envelope.
+    private static func envelope(in database: AppDatabase, openedWith master: SymmetricKey) throws -> SymmetricKey? {
+        let sealed = try database.writer.read { db in
+            try Data.fetchOne(db, sql: "SELECT sealed FROM key_envelope WHERE name = 'pseudonym'")
+        }
+        guard let sealed else { return nil }
+        do {
+            return SymmetricKey(data: try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: envelopeKey(master)))
+        } catch {
+            throw StoreError.corruptRecord("the master key does not open this database's pseudonym key (a rotated database needs its new master key)")
+        }
     }
 
     /// Re-wraps every subject key and seals the pseudonym key under `new`; returns how many
