@@ -44,12 +44,15 @@ public final class TrainingRun {
     }
 
     /// Runs every step. Before each epoch `beforeEpoch` may narrow the images still allowed
-    /// (indices into `images`; the re-check of admissibility), which shortens the plan;
+    /// (indices into `images`; the re-check of admissibility), which shortens the plan; before
+    /// each later step of an epoch `beforeStep` may narrow them too (an erasure or objection
+    /// that arrived meanwhile), and the images it drops leave the rest of the epoch's batches.
     /// `shouldContinue` is asked before each step (cancellation, shutdown) and told the progress,
     /// and told it once more at the end.
     @discardableResult
     public func run(
-        beforeEpoch: (_ epoch: Int) -> [Int]? = { _ in nil }, shouldContinue: (TrainingRunProgress) -> Bool = { _ in true }
+        beforeEpoch: (_ epoch: Int) -> [Int]? = { _ in nil }, beforeStep: () -> [Int]? = { nil },
+        shouldContinue: (TrainingRunProgress) -> Bool = { _ in true }
     ) -> Ending {
         var active = Array(images.indices)
         var step = 0
@@ -63,11 +66,22 @@ public final class TrainingRun {
             let batch = max(2, min(parameters.batchSize, active.count))
             var order = active
             order.shuffle(using: &random)
-            for start in stride(from: 0, to: steps(forImages: active.count) * batch, by: batch) {
+            var start = 0
+            // Full batches only (the last, partial one is dropped), as `steps(forImages:)` counts.
+            while start + batch <= order.count {
+                if start > 0, let allowed = beforeStep().map(Set.init), !active.allSatisfy(allowed.contains) {
+                    active = active.filter(allowed.contains)
+                    order = Array(order[..<start]) + order[start...].filter(allowed.contains)
+                    guard active.count >= 2 else { return .tooFewImages(remaining: active.count) }
+                    let left = (order.count - start) / batch
+                    planned = step + left + (parameters.epochs - epoch - 1) * steps(forImages: active.count)
+                    continue
+                }
                 let progress = TrainingRunProgress(epoch: epoch + 1, step: step, totalSteps: planned, loss: losses.last)
                 guard shouldContinue(progress) else { return .stopped }
                 losses.append(trainStep(Array(order[start..<(start + batch)]), step: step))
                 step += 1
+                start += batch
             }
         }
         _ = shouldContinue(TrainingRunProgress(epoch: parameters.epochs, step: step, totalSteps: step, loss: losses.last))

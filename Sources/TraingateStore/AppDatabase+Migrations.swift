@@ -237,6 +237,22 @@ extension AppDatabase {
         migrator.registerMigration("v9-key-envelope") { db in
             try db.execute(sql: "CREATE TABLE key_envelope (name TEXT PRIMARY KEY NOT NULL, sealed BLOB NOT NULL, sealed_at TEXT NOT NULL)")
         }
+        // Erasure (Art. 17) and model lineage. An erased admission keeps only its non-personal
+        // fields and says when it was erased; a checkpoint counts the erased and objected items
+        // it was trained on (it is not used for new embeddings while any are erased); and a
+        // counter that every removal of a subject's items bumps, which a running training job
+        // reads at each step to drop them at once instead of at its next epoch.
+        migrator.registerMigration("v10-erasure-lineage") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE admission ADD COLUMN erased_at TEXT;
+                    ALTER TABLE checkpoint ADD COLUMN erased_items INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE checkpoint ADD COLUMN objected_items INTEGER NOT NULL DEFAULT 0;
+                    CREATE TABLE queue_removals (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL);
+                    INSERT INTO queue_removals (id, generation) VALUES (1, 0);
+                    CREATE INDEX image_sha256_admission ON admission(image_sha256) WHERE image_sha256 IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

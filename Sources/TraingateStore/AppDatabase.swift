@@ -69,6 +69,10 @@ public struct AppDatabase: Sendable {
             // decision survives power loss, not only a process crash. (The pool's writer needs it
             // again after opening: see `open`.)
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Erasure (Art. 17) must not leave the erased bytes in freed pages or in the unused
+            // space of a page: SQLite zeroes deleted content as it frees it. Deletes are rare on
+            // the hot path (a superseded item leaving the queue), so this costs admissions little.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         return configuration
     }

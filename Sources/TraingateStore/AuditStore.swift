@@ -118,6 +118,26 @@ public struct AuditStore: Sendable {
         try await database.writer.read { db in try AuditLog.entries(query, in: db) }
     }
 
+    /// The sealed facts of a decision's entry, found through its admission: open, or erased
+    /// (an erased subject's entries read as such, never as an error).
+    /// - Throws: `StoreError.corruptRecord` when the entry names no stored admission, or the
+    ///   facts do not open under the subject's key.
+    public func facts(of entry: AuditEntry, keyring: SubjectKeyring) async throws -> SealedFacts {
+        guard let sealed = entry.sealed, let admissionID = entry.admissionID else { return .none }
+        return try await database.writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT subject_ref, erased_at FROM admission WHERE id = ?", arguments: [admissionID])
+            else { throw StoreError.corruptRecord("audit entry \(entry.seq) names admission \(admissionID), which is not stored") }
+            guard (row["erased_at"] as String?) == nil, let key = try keyring.existingKey(forLookup: row["subject_ref"], in: db) else {
+                return .erased
+            }
+            do {
+                return .open(try key.open(sealed))
+            } catch {
+                throw StoreError.corruptRecord("the facts of audit entry \(entry.seq) do not open under their subject's key")
+            }
+        }
+    }
+
     /// The sealed facts of an entry, opened with its subject's key; nil once the key was erased.
     public func unsealedFacts(of entry: AuditEntry, subjectLookup: String, keyring: SubjectKeyring) async throws -> [UInt8]? {
         guard let sealed = entry.sealed else { return nil }

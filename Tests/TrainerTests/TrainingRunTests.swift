@@ -85,9 +85,11 @@ import Tensors
         let run = TrainingRun(parameters: short, images: patterns(count: 32, side: 16))
         #expect(run.totalSteps == 6)
         var seen: [TrainingRunProgress] = []
-        let ending = run.run(beforeEpoch: { epoch in epoch == 1 ? Array(0..<16) : nil }) {
-            seen.append($0); return true
-        }
+        let ending = run.run(
+            beforeEpoch: { epoch in epoch == 1 ? Array(0..<16) : nil },
+            shouldContinue: {
+                seen.append($0); return true
+            })
         #expect(ending == .completed)
         // Epoch 1: 2 steps of 16; epochs 2 and 3: 1 step each over the 16 left.
         #expect(run.losses.count == 4)
@@ -97,5 +99,35 @@ import Tensors
         let starved = TrainingRun(parameters: short, images: patterns(count: 32, side: 16))
         #expect(starved.run(beforeEpoch: { epoch in epoch == 2 ? [5] : nil }) == .tooFewImages(remaining: 1))
         #expect(starved.losses.count == 4)
+    }
+
+    /// The re-check between the steps of an epoch (an erasure that arrived meanwhile): the
+    /// dropped images leave the epoch's remaining batches at once, and the plan shrinks.
+    @Test func imagesDroppedDuringAnEpochLeaveItsRemainingBatches() {
+        var short = parameters(.simclr)
+        short.epochs = 3
+        let images = patterns(count: 32, side: 16)
+        let run = TrainingRun(parameters: short, images: images)
+        var asked = 0
+        var seen: [TrainingRunProgress] = []
+        let ending = run.run(
+            beforeStep: {
+                asked += 1
+                return asked == 1 ? Array(0..<16) : nil
+            },
+            shouldContinue: {
+                seen.append($0)
+                return true
+            })
+        #expect(ending == .completed)
+        // Epoch 1 trains one batch of 16 over all 32, then learns that 16 are gone: the at most
+        // 16 left in its order make no full batch. Epochs 2 and 3 train one batch each.
+        #expect(run.losses.count == 3)
+        #expect(seen.map(\.totalSteps).last == 3 && seen.map(\.epoch) == [1, 2, 3, 3])
+
+        // Down to one image in the middle of an epoch: the run ends saying so.
+        let starved = TrainingRun(parameters: short, images: images)
+        #expect(starved.run(beforeStep: { [7] }) == .tooFewImages(remaining: 1))
+        #expect(starved.losses.count == 1)
     }
 }

@@ -113,6 +113,12 @@ import TraingateTesting
                 "EmbeddingNeighbors", "by upload",
                 try await client.postJSON(
                     "/v1/embeddings/search", #"{"image_base64": "\#(image)", "k": 2}"#))
+            record("ObjectionReceipt", "objection", try await client.postJSON("/v1/subjects/user-1/objection?source=instagram", ""))
+            let erasure = try await client.delete("/v1/subjects/user-1?source=instagram")
+            record("ErasureReceipt", "erasure", erasure)
+            record("StoredAdmission", "GET erased", try await client.execute(uri: "/v1/admissions/\(id)", method: .get))
+            record("TrainingJob", "tainted", try await client.execute(uri: "/v1/training/jobs/\(jobID)", method: .get))
+            record("Problem", "409 tainted checkpoint", try await client.postJSON("/v1/embeddings/search", #"{"image_base64": "\#(image)"}"#))
             let batch = try await client.execute(
                 uri: "/v1/admissions/batch", method: .post, headers: [.contentType: "application/x-ndjson"],
                 body: ByteBuffer(string: Bodies.admission(imageID: "b1") + "\n{\"nope\":1}\n"))
@@ -122,7 +128,7 @@ import TraingateTesting
         }
         let recorded = samples.withLock { $0 }
         let output = try Self.check(recorded)
-        #expect(recorded.count == 25)
+        #expect(recorded.count == 30)
         #expect(output.split(separator: "\n").filter { $0.hasPrefix("ok") }.count == recorded.count, "\(output)")
     }
 

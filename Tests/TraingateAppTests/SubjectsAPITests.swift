@@ -99,6 +99,34 @@ import TraingateTesting
         }
     }
 
+    /// Model lineage: a checkpoint trained on a subject who objects afterwards says so, and
+    /// embeds no new image until a job trains without the subject's items.
+    @Test func aCheckpointTrainedOnAnObjectorIsFlagged() async throws {
+        try await TestApp.withClient { client, _ in
+            for (index, photo) in ["china.jpg", "astronaut.jpg", "chelsea.png"].enumerated() {
+                _ = try await ErasureAPITests.admit(client, photo, imageID: "a\(index)", subject: "objector")
+            }
+            for (index, photo) in ["coffee.webp", "camera-gray.jpg"].enumerated() {
+                _ = try await ErasureAPITests.admit(client, photo, imageID: "b\(index)", subject: "bystander")
+            }
+            let parameters = #"{"epochs": 1, "batch_size": 2, "embedding_dim": 8, "seed": 2}"#
+            let job = try await TrainingAPITests.submit(client, parameters)
+            _ = try await TrainingAPITests.wait(client, job, until: TrainingAPITests.status("succeeded", "failed"))
+            _ = try await client.postJSON("/v1/subjects/objector/objection?source=instagram", "")
+            let lineage = try #require(try await TrainingAPITests.job(client, job)["lineage"] as? [String: Any])
+            #expect(lineage["objected_items"] as? Int == 3 && lineage["erased_items"] as? Int == 0)
+            #expect(lineage["usable_for_new_embeddings"] as? Bool == false)
+            let image = Data(Bodies.image("progressive.jpg")).base64EncodedString()
+            #expect(try await client.postJSON("/v1/embeddings/search", #"{"image_base64":"\#(image)"}"#).status == .conflict)
+
+            let retrain = try await TrainingAPITests.submit(client, parameters)
+            let retrained = try await TrainingAPITests.wait(client, retrain, until: TrainingAPITests.status("succeeded", "failed"))
+            #expect(retrained["images"] as? Int == 2)
+            #expect((retrained["lineage"] as? [String: Any])?["objected_items"] as? Int == 0)
+            #expect(try await client.postJSON("/v1/embeddings/search", #"{"image_base64":"\#(image)"}"#).status == .ok)
+        }
+    }
+
     @Test func onlyDataProtectionOfficersMayRegisterOne() async throws {
         try await TestApp.withKeys { client, _, keys in
             for role in ["submitter", "auditor", "trainer"] {

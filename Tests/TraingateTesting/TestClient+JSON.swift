@@ -15,6 +15,11 @@ extension TestClientProtocol {
     public func get(_ path: String, key: String?) async throws -> TestResponse {
         try await execute(uri: path, method: .get, headers: key.map { [.authorization: "Bearer \($0)"] } ?? [:])
     }
+
+    /// A DELETE with `Authorization: Bearer key` (none when nil).
+    public func delete(_ path: String, key: String? = nil) async throws -> TestResponse {
+        try await execute(uri: path, method: .delete, headers: key.map { [.authorization: "Bearer \($0)"] } ?? [:])
+    }
 }
 
 extension TestResponse {

@@ -21,7 +21,8 @@ struct AdmissionBody {
             imageID: admission.imageID, jurisdictions: admission.jurisdictions, policyID: admission.policyID,
             policyVersion: admission.policyVersion, reasons: admission.reasons.map(\.json), signals: admission.signals.map(\.json),
             source: admission.source, status: status,
-            supersededBy: includeSupersededBy ? admission.supersededBy.map(JSONValue.string) ?? .null : nil
+            supersededBy: includeSupersededBy ? admission.supersededBy.map(JSONValue.string) ?? .null : nil,
+            erasedAt: admission.erasedAt
         ).bytes()
     }
 }

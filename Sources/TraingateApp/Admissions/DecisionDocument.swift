@@ -29,6 +29,8 @@ struct DecisionDocument {
     var status: Int?
     /// `GET /v1/admissions/{id}` shows the newer decision for the same key, or null.
     var supersededBy: JSONValue?
+    /// `GET /v1/admissions/{id}` of an erased decision says when it was erased.
+    var erasedAt: String?
 
     func bytes() -> [UInt8] {
         var body = CanonicalObjectWriter()
@@ -41,6 +43,7 @@ struct DecisionDocument {
         }
         body.string("decided_at", decidedAt)
         body.string("decision", verdict)
+        if let erasedAt { body.string("erased_at", erasedAt) }
         body.value("image", image)
         body.string("image_id", imageID)
         body.strings("jurisdictions", jurisdictions)

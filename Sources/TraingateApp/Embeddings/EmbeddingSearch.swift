@@ -27,6 +27,8 @@ struct EmbeddingSearch: Sendable {
     enum Failure: Error {
         case noCheckpoint
         case notEmbedded(String)
+        /// The newest checkpoint was trained on erased or objected data.
+        case checkpointTainted(String)
     }
 
     /// - Returns: the checkpoint searched and up to `k` neighbours, best first (a searched
@@ -43,6 +45,8 @@ struct EmbeddingSearch: Sendable {
             vector = Array(matrix.values[(row * dimension)..<((row + 1) * dimension)])
             excluded = id
         case .image(let bytes):
+            // A new embedding would be the model's use of the erased or objected data.
+            guard !checkpoint.isTainted else { throw Failure.checkpointTainted(checkpoint.id) }
             vector = try await embed(bytes, with: checkpoint)
         }
         // sgemm reads `dimension` floats of the query: a checkpoint whose parameters disagree

@@ -44,6 +44,12 @@ struct EmbeddingsController: Sendable {
         } catch EmbeddingSearch.Failure.notEmbedded(let id) {
             throw ProblemDetails(
                 .notFound, detail: "'\(id)' has no embedding in the newest checkpoint (not queued, or admitted after it was trained).")
+        } catch EmbeddingSearch.Failure.checkpointTainted(let id) {
+            throw ProblemDetails(
+                .conflict,
+                detail:
+                    "Checkpoint \(id) was trained on data that has since been erased or objected to; it embeds no new images. Run a training job (POST /v1/training/jobs) to replace it."
+            )
         } catch let error as ImageIntakeError {
             throw ProblemDetails(imageIntake: error)
         }

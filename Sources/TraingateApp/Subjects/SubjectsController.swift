@@ -3,15 +3,45 @@ import Hummingbird
 import StrictDocuments
 import TraingateStore
 
-/// The rights of the people in the photos: `POST /v1/subjects/{subject_id}/objection?source=`
-/// (Art. 21). Only `dpo` keys (and `admin`) may call it.
+/// The rights of the people in the photos: `DELETE /v1/subjects/{subject_id}?source=` (erasure,
+/// Art. 17) and `POST /v1/subjects/{subject_id}/objection?source=` (Art. 21). Only `dpo` keys
+/// (and `admin`) may call them.
 struct SubjectsController: Sendable {
     let store: SubjectRightsStore
     let pseudonymizer: SubjectPseudonymizer
     let now: @Sendable () -> Date
 
     func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
+        router.route(.delete, "/v1/subjects/{subject_id}", in: catalog, allowing: [.dpo], query: ["source"], use: erase)
         router.route(.post, "/v1/subjects/{subject_id}/objection", in: catalog, allowing: [.dpo], query: ["source"], use: object)
+    }
+
+    @Sendable func erase(_ request: Request, context: TraingateRequestContext) async throws -> Response {
+        let (subjectID, source) = try Self.subject(request, context: context)
+        let receipt = try await store.erase(
+            subjectRef: pseudonymizer.reference(source: source, subjectID: subjectID), at: now(), apiKey: context.identity?.keyName)
+        // The erasure id names this request for the person and the DPO; the log keeps no link
+        // from it (or from anything else) to the subject.
+        let erasureID = RecordID.make("era")
+        context.logger.notice(
+            "subject erased",
+            metadata: [
+                "erasure.id": "\(erasureID)", "audit.seq": "\(receipt.audit.seq)", "admissions": "\(receipt.admissions)",
+                "images": "\(receipt.images)",
+            ])
+        return JSONResponse.make(
+            .ok,
+            json: .object([
+                "erasure_id": .string(erasureID),
+                "removed": .object([
+                    "admissions": .integer(receipt.admissions), "images": .integer(receipt.images),
+                    "queue_items": .integer(receipt.queueItems), "embeddings": .integer(receipt.embeddings),
+                ]),
+                "shared_images_kept": .integer(receipt.sharedImagesKept),
+                "tainted_checkpoints": .array(receipt.taintedCheckpoints.map(JSONValue.string)),
+                "nothing_left": .bool(receipt.nothingLeft),
+                "audit": .object(["seq": .integer(Int(receipt.audit.seq)), "hash": .string(receipt.audit.hash)]),
+            ]))
     }
 
     @Sendable func object(_ request: Request, context: TraingateRequestContext) async throws -> Response {

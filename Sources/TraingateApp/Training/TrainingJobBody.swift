@@ -16,6 +16,12 @@ struct TrainingJobBody {
             ]),
             "images": .number(Double(job.images)), "created_at": .string(job.createdAt), "started_at": optional(job.startedAt),
             "finished_at": optional(job.finishedAt), "checkpoint_id": optional(job.checkpointID), "error": optional(job.error),
+            "lineage": job.checkpointID == nil
+                ? .null
+                : .object([
+                    "erased_items": .integer(job.erasedItems), "objected_items": .integer(job.objectedItems),
+                    "usable_for_new_embeddings": .bool(!job.isTainted),
+                ]),
         ])
     }
 }

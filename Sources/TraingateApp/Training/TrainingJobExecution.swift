@@ -44,6 +44,8 @@ struct TrainingJobExecution: Sendable {
         }
         // The decoded inputs stay in memory for the whole job: at most `decodedBudget` bytes of them.
         let limit = min(maxImages, Self.decodedBudget / (12 * parameters.imageSide * parameters.imageSide))
+        // Read before the snapshot: a removal that lands while it is taken is seen at the first step.
+        var removalsSeen = try store.queueRemovals()
         let snapshot = try store.snapshot(limit: limit) { image, bytes in
             do {
                 return try PixelPlanes.fromJPEG(bytes, side: parameters.imageSide)
@@ -77,6 +79,13 @@ struct TrainingJobExecution: Sendable {
                 return nil
             }
         }
+        // Between epochs, only when an erasure, objection or withdrawal took items out of the
+        // queue since the last look (one row read per step): those drop out at the next step.
+        func recheckIfRemoved() -> [Int]? {
+            guard let removals = try? store.queueRemovals(), removals != removalsSeen else { return nil }
+            removalsSeen = removals
+            return recheck()
+        }
         let ending: TrainingRun.Ending
         if parameters.epochs == 0 {
             _ = recheck()
@@ -89,6 +98,7 @@ struct TrainingJobExecution: Sendable {
                     try? store.recordProgress(job.id, job.progress, images: allowed.count)
                     return kept
                 },
+                beforeStep: recheckIfRemoved,
                 shouldContinue: { progress in
                     job.progress = TrainingProgress(
                         epoch: progress.epoch, step: progress.step, totalSteps: progress.totalSteps, loss: progress.loss.map(Double.init))

@@ -24,6 +24,8 @@ public struct StoredAdmission: Hashable, Sendable {
     public let supersededBy: String?
     /// The API key that asked for the decision (nil in development mode).
     public let apiKey: String?
+    /// When the subject's data was erased (Art. 17): the row keeps only its non-personal fields.
+    public let erasedAt: String?
 
     /// The row `AdmissionStore.record` has just inserted, without reading it back.
     init(id: String, submission: AdmissionSubmission, decision: Decision, decidedAt: String, audit: AuditEntry, keptImage: ImageUpload?) {
@@ -45,6 +47,7 @@ public struct StoredAdmission: Hashable, Sendable {
         image = keptImage?.info
         supersededBy = nil
         apiKey = submission.apiKey
+        erasedAt = nil
     }
 
     /// Reads a stored row. A row whose JSON columns or decision do not decode is reported, never
@@ -79,6 +82,7 @@ public struct StoredAdmission: Hashable, Sendable {
         }
         supersededBy = row["superseded_by"]
         apiKey = row["api_key"]
+        erasedAt = row["erased_at"]
     }
 
     /// Admission columns joined with the image's metadata (never its bytes).

@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import StrictDocuments
 
-/// The people in the photos: their objections (GDPR Art. 21), written in one transaction with
-/// everything they change.
+/// The people in the photos: their objections (GDPR Art. 21) and erasures (Art. 17), each
+/// written in one transaction with everything it changes.
 public struct SubjectRightsStore: Sendable {
     let database: AppDatabase
 
@@ -22,6 +22,7 @@ public struct SubjectRightsStore: Sendable {
             let at = Timestamp.format(date)
             try db.execute(sql: "INSERT OR IGNORE INTO objection (subject_ref, registered_at) VALUES (?, ?)", arguments: [subjectRef, at])
             let alreadyRegistered = db.changesCount == 0
+            if !alreadyRegistered { try Self.flagCheckpointsObjected(subjectRef: subjectRef, in: db) }
             let dequeued = try Self.dequeueAll(subjectRef: subjectRef, in: db)
             var details: [String: JSONValue] = [
                 "dequeued": .integer(dequeued), "already_registered": .bool(alreadyRegistered),
@@ -32,6 +33,21 @@ public struct SubjectRightsStore: Sendable {
         }
     }
 
+    /// Erases the subject (docs/subject-rights.md): in one transaction its stored images (unless
+    /// another subject's admission holds the same content), queue items and embeddings go, its
+    /// admissions keep only their non-personal fields, its content enters the suppression list,
+    /// the checkpoints trained on it are flagged, its key is destroyed, and an audit entry
+    /// records the counts, never the subject. Then the write-ahead log is emptied, so the erased
+    /// bytes leave the disk now rather than at the next checkpoint (best effort: a reader in the
+    /// middle of a long read can hold it up; the next checkpoint then finishes the job).
+    public func erase(subjectRef: String, at date: Date, apiKey: String?) async throws -> ErasureReceipt {
+        let receipt = try await database.write { db in
+            try SubjectErasure.erase(subjectRef: subjectRef, at: Timestamp.format(date), apiKey: apiKey, in: db)
+        }
+        try? await database.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        return receipt
+    }
+
     /// Takes every queued item of the subject out of the training queue, inside the caller's
     /// write (an objection's, or an admission that withdraws consent); returns how many left.
     static func dequeueAll(subjectRef: String, in db: Database) throws -> Int {
@@ -39,6 +55,26 @@ public struct SubjectRightsStore: Sendable {
             sql: "DELETE FROM queue_item WHERE admission_id IN (SELECT id FROM admission WHERE subject_ref = ?)", arguments: [subjectRef])
         let dequeued = db.changesCount
         try db.execute(sql: "UPDATE admission SET queued = 0 WHERE subject_ref = ? AND queued = 1", arguments: [subjectRef])
+        if dequeued > 0 { try bumpQueueRemovals(in: db) }
         return dequeued
+    }
+
+    /// Tells running training jobs that items left the queue for a subject's sake: they re-check
+    /// their snapshot at their next step instead of their next epoch (`TrainingStore.queueRemovals`).
+    static func bumpQueueRemovals(in db: Database) throws {
+        try db.execute(sql: "UPDATE queue_removals SET generation = generation + 1 WHERE id = 1")
+    }
+
+    /// Counts, on every checkpoint trained on the subject's admissions, the items whose subject
+    /// objected (model lineage: the checkpoint is shown as containing objected data).
+    private static func flagCheckpointsObjected(subjectRef: String, in db: Database) throws {
+        try db.execute(
+            sql: """
+                UPDATE checkpoint SET objected_items = objected_items + (
+                    SELECT count(*) FROM checkpoint_lineage l JOIN admission a ON a.id = l.admission_id
+                    WHERE l.checkpoint_id = checkpoint.id AND a.subject_ref = ?1)
+                WHERE id IN (SELECT l.checkpoint_id FROM checkpoint_lineage l JOIN admission a ON a.id = l.admission_id
+                    WHERE a.subject_ref = ?1)
+                """, arguments: [subjectRef])
     }
 }

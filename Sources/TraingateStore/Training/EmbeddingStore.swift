@@ -43,7 +43,7 @@ public struct EmbeddingStore: Sendable {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT id, job_id, format, parameters, weights, embedding_dim FROM checkpoint
+                        SELECT id, job_id, format, parameters, weights, embedding_dim, erased_items + objected_items FROM checkpoint
                         WHERE id = (\(Self.newestCheckpointIDSQL))
                         """)
             else { return nil }
@@ -51,10 +51,12 @@ public struct EmbeddingStore: Sendable {
             let id = String.fromDatabaseValue(row[0]) ?? "?"
             guard let jobID = String.fromDatabaseValue(row[1]), let format = Int.fromDatabaseValue(row[2]),
                 let text = String.fromDatabaseValue(row[3]), let parameters = try? JSONValue.parse(Array(text.utf8)),
-                let weights = Data.fromDatabaseValue(row[4]), let dimension = Int.fromDatabaseValue(row[5])
+                let weights = Data.fromDatabaseValue(row[4]), let dimension = Int.fromDatabaseValue(row[5]),
+                let flagged = Int.fromDatabaseValue(row[6])
             else { throw StoreError.corruptRecord("checkpoint \(id) does not decode") }
             return StoredCheckpoint(
-                id: id, jobID: jobID, format: format, parameters: parameters, weights: Array(weights), embeddingDimension: dimension)
+                id: id, jobID: jobID, format: format, parameters: parameters, weights: Array(weights), embeddingDimension: dimension,
+                isTainted: flagged > 0)
         }
     }
 

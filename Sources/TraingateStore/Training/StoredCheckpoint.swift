@@ -10,4 +10,7 @@ public struct StoredCheckpoint: Sendable {
     public let parameters: JSONValue
     public let weights: [UInt8]
     public let embeddingDimension: Int
+    /// Whether it was trained on erased or objected data (model lineage): such a checkpoint is
+    /// not used to embed new images until a new job has trained without that data.
+    public let isTainted: Bool
 }

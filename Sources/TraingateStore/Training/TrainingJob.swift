@@ -26,10 +26,21 @@ public struct TrainingJob: Sendable, Equatable {
     /// The API key that asked to cancel it, while the cancel is being recorded (never stored
     /// on the row; the `cancelled` audit entry names it).
     public var cancelledBy: String?
+    /// Model lineage, for a job with a checkpoint: how many of the items it trained on were
+    /// erased, or their subject objected, since (or while it ran).
+    public private(set) var erasedItems = 0
+    public private(set) var objectedItems = 0
+
+    /// Whether the checkpoint holds erased or objected data: it is not used for new embeddings
+    /// until a new job has trained without it.
+    public var isTainted: Bool { erasedItems > 0 || objectedItems > 0 }
 
     static let selectSQL = """
         SELECT id, status, parameters, epoch, step, total_steps, loss, images, created_at, started_at, finished_at,
-            checkpoint_id, error, api_key FROM training_job
+            checkpoint_id, error, api_key,
+            (SELECT erased_items FROM checkpoint WHERE checkpoint.id = training_job.checkpoint_id) AS erased_items,
+            (SELECT objected_items FROM checkpoint WHERE checkpoint.id = training_job.checkpoint_id) AS objected_items
+            FROM training_job
         """
 
     /// Columns are read leniently and checked: a row edited outside traingate is an error that
@@ -58,5 +69,7 @@ public struct TrainingJob: Sendable, Equatable {
         checkpointID = text("checkpoint_id")
         error = text("error")
         apiKey = text("api_key")
+        erasedItems = Int.fromDatabaseValue(row["erased_items"]) ?? 0
+        objectedItems = Int.fromDatabaseValue(row["objected_items"]) ?? 0
     }
 }

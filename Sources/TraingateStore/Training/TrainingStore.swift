@@ -123,6 +123,12 @@ public struct TrainingStore: Sendable {
         }
     }
 
+    /// A number that grows whenever an objection, a consent withdrawal or an erasure takes items
+    /// out of the queue: a running job re-checks its snapshot when it changes.
+    public func queueRemovals() throws -> Int64 {
+        try database.writer.read { db in try Int64.fetchOne(db, sql: "SELECT generation FROM queue_removals WHERE id = 1") ?? 0 }
+    }
+
     public func recordProgress(_ id: String, _ progress: TrainingProgress, images: Int) throws {
         try database.write { db in
             try db.execute(
@@ -152,6 +158,17 @@ public struct TrainingStore: Sendable {
             for item in checkpoint.lineage {
                 try lineage.execute(arguments: [checkpoint.id, item.admissionID, item.imageSHA256, item.policyVersion, item.epochs])
             }
+            // Lineage flags: items erased or objected to while the job ran are in its lineage
+            // already (it trained on them before it learnt); the checkpoint says so from the start.
+            try db.execute(
+                sql: """
+                    UPDATE checkpoint SET
+                        erased_items = (SELECT count(*) FROM checkpoint_lineage l JOIN admission a ON a.id = l.admission_id
+                            WHERE l.checkpoint_id = ?1 AND a.erased_at IS NOT NULL),
+                        objected_items = (SELECT count(*) FROM checkpoint_lineage l JOIN admission a ON a.id = l.admission_id
+                            WHERE l.checkpoint_id = ?1 AND a.subject_ref IN (SELECT subject_ref FROM objection))
+                    WHERE id = ?1
+                    """, arguments: [checkpoint.id])
             // Only for images still queued at commit: an erasure or objection that committed
             // after the job's last re-check must not be undone by its embeddings.
             let embedding = try db.makeStatement(

@@ -1,0 +1,21 @@
+/// What an erasure removed (GDPR Art. 17), as the receipt and its audit entry report it.
+public struct ErasureReceipt: Sendable {
+    /// The subject's decisions, kept with their non-personal fields only.
+    public let admissions: Int
+    /// Stored copies deleted (a copy another subject's admission also holds is kept for it).
+    public let images: Int
+    /// Stored copies kept because another subject's admission holds the same content.
+    public let sharedImagesKept: Int
+    public let queueItems: Int
+    public let embeddings: Int
+    /// Checkpoints trained on the subject's data, now flagged (sorted).
+    public let taintedCheckpoints: [String]
+    /// Whether the subject's key existed (and was destroyed by this erasure).
+    public let keyDestroyed: Bool
+    public let audit: AuditEntry
+
+    /// True when there was nothing of the subject left to erase (a repeated request).
+    public var nothingLeft: Bool {
+        admissions == 0 && images == 0 && sharedImagesKept == 0 && queueItems == 0 && embeddings == 0 && !keyDestroyed
+    }
+}
