@@ -28,9 +28,10 @@ public func buildApplication(
     let key = try MasterKeyFile.load(
         configuredHex: configuration.masterKeyHex, dataDirectory: dataDirectory, logger: logger)
     let database = try AppDatabase.open(directory: dataDirectory, backgroundCheckpoints: true)
+    let keyring = SubjectKeyring(masterKey: key)
     let committer = GroupCommitWriter(writer: database.writer, maxBatchSize: configuration.groupCommitMaxBatch)
     let store = AdmissionStore(
-        database: database, committer: committer, keyring: SubjectKeyring(masterKey: key),
+        database: database, committer: committer, keyring: keyring,
         nearDuplicateDistance: configuration.nearDuplicateDistance)
     var policy = try PolicySource.load(path: configuration.policyPath)
     if let regimes = configuration.establishedIn { policy = try PolicyLoader.overriding(policy, establishedIn: regimes) }
@@ -99,7 +100,7 @@ public func buildApplication(
         search: EmbeddingSearch(store: EmbeddingStore(database: database), imageLimits: configuration.imageLimits, budget: budget),
         maxBodyBytes: configuration.maxAdmissionBodyBytes
     ).addRoutes(to: router, catalog: catalog)
-    SubjectsController(store: SubjectRightsStore(database: database), pseudonymizer: pseudonymizer, now: now)
+    SubjectsController(store: SubjectRightsStore(database: database, keyring: keyring), pseudonymizer: pseudonymizer, now: now)
         .addRoutes(to: router, catalog: catalog)
     var mount = ApplicationMount(
         configuration: configuration, admissionStages: AdmissionStages(decoder: decoder, service: service), router: router,

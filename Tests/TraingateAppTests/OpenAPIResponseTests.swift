@@ -113,6 +113,7 @@ import TraingateTesting
                 "EmbeddingNeighbors", "by upload",
                 try await client.postJSON(
                     "/v1/embeddings/search", #"{"image_base64": "\#(image)", "k": 2}"#))
+            record("SubjectReport", "access", try await client.get("/v1/subjects/user-1?source=instagram", key: nil))
             record("ObjectionReceipt", "objection", try await client.postJSON("/v1/subjects/user-1/objection?source=instagram", ""))
             let erasure = try await client.delete("/v1/subjects/user-1?source=instagram")
             record("ErasureReceipt", "erasure", erasure)
@@ -128,7 +129,7 @@ import TraingateTesting
         }
         let recorded = samples.withLock { $0 }
         let output = try Self.check(recorded)
-        #expect(recorded.count == 30)
+        #expect(recorded.count == 31)
         #expect(output.split(separator: "\n").filter { $0.hasPrefix("ok") }.count == recorded.count, "\(output)")
     }
 

@@ -12,8 +12,38 @@ struct SubjectsController: Sendable {
     let now: @Sendable () -> Date
 
     func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
+        router.route(.get, "/v1/subjects/{subject_id}", in: catalog, allowing: [.auditor, .dpo], query: ["source"], use: access)
         router.route(.delete, "/v1/subjects/{subject_id}", in: catalog, allowing: [.dpo], query: ["source"], use: erase)
         router.route(.post, "/v1/subjects/{subject_id}/objection", in: catalog, allowing: [.dpo], query: ["source"], use: object)
+    }
+
+    /// Everything held about the subject (Art. 15), as JSON, Markdown or HTML by `Accept`.
+    /// Every access is an audit entry, also one that finds nothing (then `404`).
+    @Sendable func access(_ request: Request, context: TraingateRequestContext) async throws -> Response {
+        let (subjectID, source) = try Self.subject(request, context: context)
+        guard let format = ReportFormat.negotiate(request.headers[values: .accept].joined(separator: ",")) else {
+            throw ProblemDetails(
+                .http(.notAcceptable),
+                detail: "The report comes as application/json, text/markdown or text/html; the Accept header allows none of them.")
+        }
+        let report = try await store.report(
+            subjectRef: pseudonymizer.reference(source: source, subjectID: subjectID), format: format.rawValue, at: now(),
+            apiKey: context.identity?.keyName)
+        context.logger.notice(
+            "subject access report", metadata: ["audit.seq": "\(report.audit.seq)", "admissions": "\(report.admissions.count)"])
+        guard report.holdsAnything else {
+            throw ProblemDetails(.notFound, detail: "Nothing is held about this subject at source '\(source)'.")
+        }
+        let body: String
+        switch format {
+        case .json:
+            return JSONResponse.make(
+                .ok, json: SubjectReportBody(report: report, subjectID: subjectID, source: source).json, headers: [.vary: "Accept"])
+        case .markdown: body = MarkdownReport.render(SubjectReportSections(report, subjectID: subjectID, source: source))
+        case .html: body = HTMLReport.render(SubjectReportSections(report, subjectID: subjectID, source: source))
+        }
+        return Response(
+            status: .ok, headers: [.contentType: format.mediaType, .vary: "Accept"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     @Sendable func erase(_ request: Request, context: TraingateRequestContext) async throws -> Response {

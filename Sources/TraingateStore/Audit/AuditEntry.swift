@@ -10,6 +10,9 @@ public struct AuditEntry: Hashable, Sendable {
         case trainingJob = "training_job"
         /// An API key created or revoked (`details`: `event`, `name`, `role`, `expires_at`).
         case apiKey = "api_key"
+        /// A subject access request answered (Art. 15): `details` say whether anything was
+        /// held, how many decisions were shown, in which format, and the key that asked.
+        case access
     }
 
     /// What the hash covers.

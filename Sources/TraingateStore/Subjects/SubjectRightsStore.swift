@@ -6,9 +6,22 @@ import StrictDocuments
 /// written in one transaction with everything it changes.
 public struct SubjectRightsStore: Sendable {
     let database: AppDatabase
+    /// Opens the subject's sealed facts for an access report.
+    let keyring: SubjectKeyring
 
-    public init(database: AppDatabase) {
+    public init(database: AppDatabase, keyring: SubjectKeyring) {
         self.database = database
+        self.keyring = keyring
+    }
+
+    /// Everything held about the subject (Art. 15), read in the transaction that appends the
+    /// access's audit entry (kind `access`: whether anything was held, the count, the format
+    /// and the key; never the subject). The entry is written when nothing is held, too: the
+    /// request itself is something an auditor should see.
+    public func report(subjectRef: String, format: String, at date: Date, apiKey: String?) async throws -> SubjectReport {
+        try await database.write { [keyring] db in
+            try SubjectAccess.report(subjectRef: subjectRef, keyring: keyring, format: format, at: Timestamp.format(date), apiKey: apiKey, in: db)
+        }
     }
 
     /// Registers an objection under the subject's lookup pseudonym (`subject_ref`, keyed by the
