@@ -13,6 +13,9 @@ public struct IntakeResult: Sendable {
     public let sha256: String
     public let perceptualHash: PerceptualHash
     public let exif: ExifMetadata
+    /// Reservations against AI training the file carries (XMP `plus:DataMining`, C2PA), and
+    /// notes on metadata that could not be read.
+    public let rights: EmbeddedRights
     /// The stored copy: upright, at most `storedLongestSide` on its longest side, JPEG with no
     /// metadata of any kind (Art. 5(1)(c)).
     public let stored: [UInt8]
@@ -32,13 +35,15 @@ public enum ImageIntake {
         let (format, width, height) = (header.format, header.width, header.height)
         try header.checkPixels(limits)
 
+        let blocks = MetadataBlock.all(in: bytes, format: format)
         var exif = ExifMetadata()
-        if let block = ExifBlockLocator.block(in: bytes, format: format) {
+        if let block = ExifBlockLocator.block(in: blocks) {
             guard block.count <= limits.maxExifBytes else {
                 throw ImageIntakeError.exifTooLarge(bytes: block.count, limit: limits.maxExifBytes)
             }
             exif = ExifReader.read(block)
         }
+        let rights = EmbeddedRightsReader.read(blocks, format: format, limits: limits)
 
         let decoded: RGBImage =
             switch format {
@@ -49,7 +54,7 @@ public enum ImageIntake {
         let minimised = Downscaler.fit(Orientation.upright(decoded, orientation: exif.orientation), longestSide: limits.storedLongestSide)
         return IntakeResult(
             format: format, width: width, height: height, sha256: Hex.encode(SHA256.hash(data: bytes)),
-            perceptualHash: PerceptualHash.of(minimised), exif: exif, stored: try JPEGCodec.encode(minimised),
+            perceptualHash: PerceptualHash.of(minimised), exif: exif, rights: rights, stored: try JPEGCodec.encode(minimised),
             storedWidth: minimised.width, storedHeight: minimised.height)
     }
 }

@@ -32,6 +32,9 @@ options:
   restricted_jurisdictions: [EU, EEA, UK, CH, GI, IM, JE, GG, FO, FR-OVERSEAS, MC]
   review_regimes: restricted
   gps_border_distance_km: 25
+  # The built-in trainer makes embeddings, not a generative model: reservations that prohibit
+  # only generative AI training (DMI-PROHIBITED-GENAIMLTRAINING) are recorded, not binding.
+  trained_model_generative: false
 
 # Evaluated in this order; a decision's reasons come in this order.
 rules: [visibility, opt_out, residency, consent, minor, special_category, erased_content]

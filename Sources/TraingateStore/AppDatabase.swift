@@ -5,6 +5,9 @@ import GRDB
 public struct AppDatabase: Sendable {
     public let writer: any DatabaseWriter
     public let path: String
+    /// Set while an erasure's truncation of the write-ahead log is still to be done
+    /// (`truncateWAL(waitingAtMost:)`), shared by every copy of this value.
+    let walTruncationPending = SharedMutex(false)
 
     /// File name of the database inside the data directory.
     public static let fileName = "traingate.sqlite"

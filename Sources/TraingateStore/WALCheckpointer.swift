@@ -79,6 +79,8 @@ public struct WALCheckpointer: Service {
     /// - Returns: the number of frames in the log after the round.
     @discardableResult
     func checkpoint(using connection: DatabaseQueue) async throws -> Int {
+        // An erasure's truncation that readers held up: once more each round until it is done.
+        if database.isWALTruncationPending, await database.truncateWAL(waitingAtMost: 0.25) { return 0 }
         var background = try await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
         guard background.walFrameCount > rewindFrames else { return background.walFrameCount }
         // A pass copies what was written during the one before, and a short pass leaves little for

@@ -26,6 +26,8 @@ public struct AdmissionFacts: Hashable, Sendable {
     public var specialCategories: [SpecialCategory]
     public var optOutOfAITraining: Bool
     public var tdmReservation: Bool
+    /// Reservations against AI training carried inside the image file.
+    public var rightsReservations: [RightsReservation] = []
 
     public init(
         visibility: Visibility, subjectAge: Int? = nil, lawfulBasis: LawfulBasisClaim? = nil,

@@ -83,7 +83,7 @@ public enum PolicyLoader {
     private static func readOptions(_ value: YAMLValue, known: [String: Jurisdiction], base: PolicyOptions) throws -> PolicyOptions {
         let map = try value.mapping(allowed: [
             "minimum_age", "allow_legitimate_interests", "objection_window_days", "require_residency_signal",
-            "restricted_jurisdictions", "review_regimes", "gps_border_distance_km",
+            "restricted_jurisdictions", "review_regimes", "gps_border_distance_km", "trained_model_generative",
         ])
         var options = base
         if let v = map["minimum_age"] { options.minimumAge = try v.int(in: 0...150) }
@@ -91,6 +91,7 @@ public enum PolicyLoader {
         if let v = map["objection_window_days"] { options.objectionWindowDays = try v.int(in: 0...3650) }
         if let v = map["require_residency_signal"] { options.requireResidencySignal = try v.bool() }
         if let v = map["gps_border_distance_km"] { options.gpsBorderDistanceKm = try v.double(in: 0...500) }
+        if let v = map["trained_model_generative"] { options.trainedModelGenerative = try v.bool() }
         if let v = map["review_regimes"] {
             let text = try v.string()
             guard let treatment = ReviewRegimeTreatment(rawValue: text) else {

@@ -18,6 +18,10 @@ public struct PolicyOptions: Hashable, Sendable, Encodable {
     public var reviewRegimes: ReviewRegimeTreatment = .restricted
     /// A GPS position this close to a restricted territory counts as inside it.
     public var gpsBorderDistanceKm: Double = 25
+    /// Whether the model trained on the admitted photos is generative. Reservations that
+    /// prohibit only generative AI training (`DMI-PROHIBITED-GENAIMLTRAINING`,
+    /// `c2pa.ai_generative_training`) bind only then; the built-in trainer makes embeddings.
+    public var trainedModelGenerative: Bool = false
 
     public init() {}
 
@@ -29,5 +33,6 @@ public struct PolicyOptions: Hashable, Sendable, Encodable {
         case restrictedJurisdictions = "restricted_jurisdictions"
         case reviewRegimes = "review_regimes"
         case gpsBorderDistanceKm = "gps_border_distance_km"
+        case trainedModelGenerative = "trained_model_generative"
     }
 }

@@ -23,7 +23,10 @@ extension AdmissionRequest {
     /// decision was based on, GPS resolved.
     /// - Parameter imageCapturedAt: the image's own capture time (EXIF `DateTimeOriginal`); it
     ///   fills `captured_at` when the request gave none, marked `captured_at_source: "exif"`.
-    public func auditFacts(imageSHA256: String?, signals: [CountrySignal], imageCapturedAt: Date? = nil) -> [UInt8] {
+    public func auditFacts(
+        imageSHA256: String?, signals: [CountrySignal], imageCapturedAt: Date? = nil, rightsReservations: [RightsReservation] = [],
+        imageMetadataNotes: [String] = []
+    ) -> [UInt8] {
         var facts = CanonicalObjectWriter()
         facts.string("captured_at", (capturedAt ?? imageCapturedAt).map(Timestamp.format))
         facts.string("captured_at_source", capturedAt == nil && imageCapturedAt != nil ? "exif" : nil)
@@ -31,14 +34,31 @@ extension AdmissionRequest {
             object.string("country", signal.country.rawValue)
             object.string("source", signal.source.rawValue)
         }
-        writeForm(subject: ("id", subjectID), imageSHA256: imageSHA256, into: &facts)
+        writeForm(subject: ("id", subjectID), imageSHA256: imageSHA256, into: &facts) { facts in
+            // What the file itself said about training, also when the policy let it pass (a
+            // generative-only reservation under an embedding trainer), and what could not be read.
+            guard !rightsReservations.isEmpty || !imageMetadataNotes.isEmpty else { return }
+            facts.object("image_rights") { rights in
+                rights.strings("notes", imageMetadataNotes)
+                rights.objects("reservations", rightsReservations) { reservation, object in
+                    object.bool("generative_only", reservation.generativeOnly)
+                    object.string("location", reservation.location)
+                    object.string("signal", reservation.signal)
+                }
+            }
+        }
         return facts.finished()
     }
 
     /// The members after `captured_at` (and the facts' `captured_at_source` and `country_signals`),
     /// in canonical key order.
-    private func writeForm(subject identity: (field: String, value: String), imageSHA256: String?, into form: inout CanonicalObjectWriter) {
+    /// - Parameter afterImageID: members that sort between `image_id` and `image_sha256`.
+    private func writeForm(
+        subject identity: (field: String, value: String), imageSHA256: String?, into form: inout CanonicalObjectWriter,
+        afterImageID: (inout CanonicalObjectWriter) -> Void = { _ in }
+    ) {
         form.string("image_id", imageID)
+        afterImageID(&form)
         form.string("image_sha256", image.map { imageSHA256 ?? Hex.encode(SHA256.hash(data: $0)) })
         if let basis = lawfulBasis {
             form.object("lawful_basis") { fields in

@@ -9,8 +9,17 @@ enum OptOutRule {
             causes.append("the subject objected to the processing of their photos (Art. 21)")
         }
         if !causes.isEmpty { articles.append(context.article(.optedOut)) }
-        if context.facts.tdmReservation {
-            causes.append("text-and-data-mining rights are reserved (opt_outs.tdm_reservation, DSM Art. 4(3))")
+        // Reservations inside the file bind like the field does; one that prohibits only
+        // generative training binds only a policy that trains a generative model.
+        let generative = context.policy.options.trainedModelGenerative
+        let embedded = context.facts.rightsReservations.filter { !$0.generativeOnly || generative }
+        if context.facts.tdmReservation || !embedded.isEmpty {
+            if context.facts.tdmReservation {
+                causes.append("text-and-data-mining rights are reserved (opt_outs.tdm_reservation, DSM Art. 4(3))")
+            }
+            for reservation in embedded {
+                causes.append("the image reserves AI training: \(reservation.signal) in \(reservation.location)")
+            }
             articles.append(context.policy.tdmReservationCitation)
         }
         guard !causes.isEmpty else { return [] }

@@ -64,7 +64,8 @@ struct AdmissionService: Sendable {
             + (image?.exif.gps.map {
                 positions.signals(for: Coordinate(latitude: $0.latitude, longitude: $0.longitude), source: .exifGPS, borderDistanceKm: border)
             } ?? [])
-        let facts = request.facts(positionSignals: positionSignals)
+        var facts = request.facts(positionSignals: positionSignals)
+        facts.rightsReservations = Self.reservations(image)
         let environment = EvaluationEnvironment(now: decidedAt, standing: standing)
         return Evaluation(
             decision: Evaluator.evaluate(policy, facts: facts, environment: environment), facts: facts,
@@ -96,10 +97,18 @@ struct AdmissionService: Sendable {
         return AdmissionSubmission(
             source: request.source, imageID: request.imageID, subjectRef: subjectRef, subjectID: request.subjectID,
             sealedFacts: request.auditFacts(
-                imageSHA256: image?.sha256, signals: evaluation.facts.signals, imageCapturedAt: intake?.exif.capturedAt),
+                imageSHA256: image?.sha256, signals: evaluation.facts.signals, imageCapturedAt: intake?.exif.capturedAt,
+                rightsReservations: evaluation.facts.rightsReservations, imageMetadataNotes: intake?.rights.notes ?? []),
             requestHash: request.canonicalHash(subjectRef: subjectRef, imageSHA256: image?.sha256), facts: evaluation.facts,
             policy: policy, decision: evaluation.decision, signals: evaluation.facts.signals.map(StoredSignal.init),
             decidedAt: evaluation.decidedAt, image: image, apiKey: caller?.keyName)
+    }
+
+    /// The reservations against AI training the image file carries, for the policy engine.
+    private static func reservations(_ image: IntakeResult?) -> [RightsReservation] {
+        (image?.rights.reservations ?? []).map {
+            RightsReservation(signal: $0.signal, location: $0.location, generativeOnly: $0.generativeOnly)
+        }
     }
 
     // Created once: making a counter is a registry lookup under a lock.

@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import PolicyEngine
 import StrictDocuments
 
@@ -33,7 +34,7 @@ public struct PolicyTestRunner {
         var names = Set<String>()
         return try top["cases"]!.sequence().map { item in
             let fields = try item.mapping(
-                allowed: ["name", "now", "controller", "options", "environment", "input", "expect"],
+                allowed: ["name", "now", "controller", "options", "environment", "image", "input", "expect"],
                 required: ["name", "now", "input", "expect"])
             let name = try fields["name"]!.string()
             guard names.insert(name).inserted else { throw fields["name"]!.error("duplicate case name '\(name)'") }
@@ -51,6 +52,14 @@ public struct PolicyTestRunner {
             let flags = try value.mapping(allowed: ["objection_registered", "content_erased"])
             environment.objectionRegistered = try flags["objection_registered"]?.bool() ?? false
             environment.contentErased = try flags["content_erased"]?.bool() ?? false
+        }
+        // What the image file carries, stated as the file would: plus:DataMining codes, C2PA entries.
+        var rights = EmbeddedRights()
+        if let value = fields["image"] {
+            let image = try value.mapping(allowed: ["xmp_data_mining", "c2pa_training_mining"])
+            rights = EmbeddedRightsReader.rights(
+                xmpDataMining: try image["xmp_data_mining"]?.sequence().map { try $0.string() } ?? [],
+                c2paEntries: try image["c2pa_training_mining"]?.json())
         }
         let expect = try fields["expect"]!.mapping(
             allowed: ["decision", "reasons", "jurisdictions", "articles"], required: ["decision"])
@@ -71,7 +80,11 @@ public struct PolicyTestRunner {
             request.gps.map {
                 positions.signals(for: $0, source: .gps, borderDistanceKm: policy.options.gpsBorderDistanceKm)
             } ?? []
-        let decision = Evaluator.evaluate(policy, facts: request.facts(positionSignals: positionSignals), environment: environment)
+        var facts = request.facts(positionSignals: positionSignals)
+        facts.rightsReservations = rights.reservations.map {
+            RightsReservation(signal: $0.signal, location: $0.location, generativeOnly: $0.generativeOnly)
+        }
+        let decision = Evaluator.evaluate(policy, facts: facts, environment: environment)
 
         var differences: [String] = []
         if decision.verdict.rawValue != expectedDecision {

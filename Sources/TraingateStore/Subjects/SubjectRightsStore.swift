@@ -51,13 +51,13 @@ public struct SubjectRightsStore: Sendable {
     /// admissions keep only their non-personal fields, its content enters the suppression list,
     /// the checkpoints trained on it are flagged, its key is destroyed, and an audit entry
     /// records the counts, never the subject. Then the write-ahead log is emptied, so the erased
-    /// bytes leave the disk now rather than at the next checkpoint (best effort: a reader in the
-    /// middle of a long read can hold it up; the next checkpoint then finishes the job).
+    /// bytes leave the disk now rather than at some later checkpoint; a reader in the middle of
+    /// a long read can hold that up, and then the `WALCheckpointer` finishes it.
     public func erase(subjectRef: String, at date: Date, apiKey: String?) async throws -> ErasureReceipt {
         let receipt = try await database.write { db in
             try SubjectErasure.erase(subjectRef: subjectRef, at: Timestamp.format(date), apiKey: apiKey, in: db)
         }
-        try? await database.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        await database.truncateWAL(waitingAtMost: 0.25)
         return receipt
     }
 

@@ -12,10 +12,24 @@ import Imaging
 /// 40-megapixel images it made up.
 let fuzzLimits = ImageLimits(maxBytes: 4 << 20, maxPixels: 4_000_000, maxExifBytes: 64 * 1024, storedLongestSide: 64)
 
+/// Inputs that start with one of these go to one metadata reader alone, without an image
+/// around them: the XMP reader (libxml2 through Foundation's XMLParser, bounds, the PLUS
+/// vocabulary) and the C2PA reader (JUMBF boxes, CBOR). Anything else is a whole image.
+let xmpMode = Array("XMP:".utf8)
+let c2paMode = Array("C2PA".utf8)
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzIntake(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    if bytes.starts(with: xmpMode) {
+        _ = EmbeddedRightsReader.read(xmpPacket: Array(bytes.dropFirst(xmpMode.count)), limits: fuzzLimits)
+        return 0
+    }
+    if bytes.starts(with: c2paMode) {
+        _ = EmbeddedRightsReader.read(c2paStore: Array(bytes.dropFirst(c2paMode.count)), limits: fuzzLimits)
+        return 0
+    }
     if let result = try? ImageIntake.process(bytes, limits: fuzzLimits) {
         // Whatever intake accepts, it must have made a decodable, metadata-free copy of.
         precondition(ImageFormat.detect(result.stored) == .jpeg, "intake stored something that is not a JPEG")
