@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "TraingateApp", targets: ["TraingateApp"]),
         .library(name: "TraingateStore", targets: ["TraingateStore"]),
         .library(name: "StrictDocuments", targets: ["StrictDocuments"]),
+        .library(name: "PolicyEngine", targets: ["PolicyEngine"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Geocoding", targets: ["Geocoding"]),
         .library(name: "Tensors", targets: ["Tensors"]),
@@ -107,6 +108,8 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
+        // XMP packets (rights reserved inside the image): libxml2's SAX2 parser.
+        .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // The trainer's numeric core: tensors and layers with hand-written backward passes, over
         // OpenBLAS (Debian 12: libopenblas-dev).
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -116,7 +119,7 @@ let package = Package(
         .target(
             name: "Imaging",
             dependencies: [
-                "CTurboJPEG", "CPNG", "CWebP", "CExif", "StrictDocuments", .product(name: "Crypto", package: "swift-crypto"),
+                "CTurboJPEG", "CPNG", "CWebP", "CExif", "CXML2", "StrictDocuments", .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
         .target(

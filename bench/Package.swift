@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "ImageBenchmark", targets: ["ImageBenchmark"]),
         .executable(name: "TrainerBenchmark", targets: ["TrainerBenchmark"]),
         .executable(name: "IntakeFuzzer", targets: ["IntakeFuzzer"]),
+        .executable(name: "ErasureBenchmark", targets: ["ErasureBenchmark"]),
     ],
     dependencies: [
         .package(name: "traingate", path: ".."),
@@ -51,9 +52,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        // What several benchmark tools share (filler bytes, timing).
+        .target(name: "BenchSupport", swiftSettings: swiftSettings),
         .executableTarget(
             name: "AuditBenchmark",
             dependencies: [
+                "BenchSupport",
                 .product(name: "TraingateStore", package: "traingate"), .product(name: "StrictDocuments", package: "traingate"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -70,6 +74,15 @@ let package = Package(
         .executableTarget(
             name: "TrainerBenchmark",
             dependencies: [.product(name: "Trainer", package: "traingate"), .product(name: "Tensors", package: "traingate")],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "ErasureBenchmark",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "TraingateStore", package: "traingate"), .product(name: "PolicyEngine", package: "traingate"),
+                .product(name: "StrictDocuments", package: "traingate"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings),
         // libFuzzer target over image intake (docs/images.md); built normally it replays files.
         .executableTarget(name: "IntakeFuzzer", dependencies: [.product(name: "Imaging", package: "traingate")], swiftSettings: swiftSettings),

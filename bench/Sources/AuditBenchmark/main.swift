@@ -4,26 +4,12 @@
 //                                  inserts of the same rows in transactions of the same size
 //   fill COUNT DIR                 a log of COUNT realistic entries (for verify and export)
 //   verify DIR                     full-chain verification; prints the bytes hashed per entry
+import BenchSupport
 import Crypto
 import Foundation
 import GRDB
 import StrictDocuments
 import TraingateStore
-
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
-
-/// Bytes that look random, without a system call per byte.
-func noise(_ count: Int, seed: Int) -> [UInt8] {
-    var state = UInt64(truncatingIfNeeded: seed) &* 0x9E37_79B9_7F4A_7C15 | 1
-    return (0..<count).map { _ in
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return UInt8(truncatingIfNeeded: state)
-    }
-}
 
 /// A decision entry as the gate writes it: a sealed blob of typical size, a pseudonym, reasons.
 func record(_ index: Int) -> AuditRecord {
