@@ -23,14 +23,7 @@ struct RotateMasterKeyCommand: AsyncParsableCommand {
     @Option(help: "YAML config file, for a configured master key and data directory.") var config: String?
 
     func run() async throws {
-        var overrides: [String: String] = [:]
-        overrides["data.dir"] = dataDir
-        let configuration: AppConfiguration
-        do {
-            configuration = try AppConfiguration.load(file: config, overrides: overrides)
-        } catch {
-            throw ValidationError("configuration: \(error)")
-        }
+        let configuration = try CommandConfigurationLoader.load(file: config, dataDir: dataDir)
         let directory = URL(fileURLWithPath: configuration.dataDirectory)
         let lock: DataDirectoryLock
         do {

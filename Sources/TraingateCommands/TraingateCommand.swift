@@ -9,7 +9,8 @@ public struct TraingateCommand: AsyncParsableCommand {
         abstract: "A compliance gate in front of AI training data: lawful basis, residency, age, special categories, opt-outs.",
         version: version,
         subcommands: [
-            ServeCommand.self, KeysCommand.self, PolicyCommand.self, AuditCommand.self, ConfigCommand.self, VersionCommand.self,
+            ServeCommand.self, KeysCommand.self, PolicyCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self,
+            ConfigCommand.self, VersionCommand.self,
         ])
 
     public init() {}
