@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: run test test-bench schema-fuzz crash-test test-blas-kernels build release deps policy-test bench format lint clean
+.PHONY: run test test-bench schema-fuzz check-deploy crash-test test-blas-kernels build release deps policy-test bench format lint clean
 
 run: deps
 	$(SWIFT) run traingate serve
@@ -19,6 +19,11 @@ test: deps
 # routes, the intake fuzzer), built against this one by path, and its tests. CI runs it too, so
 # that bench/ keeps building when the app changes.
 # schemathesis over openapi.yaml against a live server with an admin key (docs/security.md).
+# deploy/: the Dockerfile (hadolint, and its package list against the binary's libraries), the
+# systemd unit (systemd-analyze verify), the Kubernetes manifests (kubernetes-validate).
+check-deploy: deps
+	scripts/check-deploy
+
 schema-fuzz: deps
 	$(SWIFT) build --product traingate
 	scripts/schema-fuzz
