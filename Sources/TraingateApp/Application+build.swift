@@ -29,7 +29,7 @@ public func buildApplication(
         configuredHex: configuration.masterKeyHex, dataDirectory: dataDirectory, logger: logger)
     let database = try AppDatabase.open(directory: dataDirectory, backgroundCheckpoints: true)
     let keyring = SubjectKeyring(masterKey: key)
-    let committer = GroupCommitWriter(writer: database.writer, maxBatchSize: configuration.groupCommitMaxBatch)
+    let committer = GroupCommitWriter(writer: database.writer, maxBatchSize: configuration.groupCommitMaxBatch, logger: logger)
     let store = AdmissionStore(
         database: database, committer: committer, keyring: keyring,
         nearDuplicateDistance: configuration.nearDuplicateDistance)

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import GRDB
+import Logging
 import ServiceLifecycle
 import Synchronization
 
@@ -42,16 +43,22 @@ public final class GroupCommitWriter: Service, Sendable {
     private let state = Mutex(State())
     private let transactions = Atomic<Int>(0)
     private let wakeup = DispatchSemaphore(value: 0)
+    private let logger: Logger?
+    /// The failure writes are failing with, and how many jobs it failed, until a write succeeds.
+    private let failure = Mutex<(cause: String, failedJobs: Int)?>(nil)
 
     /// - Parameters:
     ///   - writer: the database to write to.
     ///   - maxBatchSize: the most jobs one transaction takes; bounds the latency a job can add to others.
     ///   - maxPendingJobs: the most jobs waiting for a transaction; beyond it submissions fail at
     ///     once with `StoreError.overloaded` instead of queueing without bound.
-    public init(writer: any DatabaseWriter, maxBatchSize: Int = 512, maxPendingJobs: Int = 10_000) {
+    ///   - logger: where a storage failure is reported when it starts and when it ends (never
+    ///     once per failed write: a full disk fails every admission until it is fixed).
+    public init(writer: any DatabaseWriter, maxBatchSize: Int = 512, maxPendingJobs: Int = 10_000, logger: Logger? = nil) {
         self.writer = writer
         self.maxBatchSize = maxBatchSize
         self.maxPendingJobs = maxPendingJobs
+        self.logger = logger
     }
 
     /// Jobs waiting for a transaction.
@@ -153,11 +160,44 @@ public final class GroupCommitWriter: Service, Sendable {
                 results = try writer.write { db in works.map { work in Self.runIsolated(work, in: db) } }
             }
         } catch {
+            noteStorage(failedJobs: batch.count, cause: error, succeeded: false)
             for job in batch { job.continuation.resume(throwing: StoreError.writeFailed(error)) }
             return
         }
         transactions.add(1, ordering: .relaxed)
+        // Jobs the isolated rerun refused with a storage error (a full disk mid-statement).
+        let refused = results.compactMap { result -> StoreError? in
+            guard case .failure(let error as StoreError) = result, error.code == .writeFailed else { return nil }
+            return error
+        }
+        noteStorage(failedJobs: refused.count, cause: refused.first, succeeded: refused.count < results.count)
         for (job, result) in zip(batch, results) { job.continuation.resume(with: result) }
+    }
+
+    /// Logs a storage failure when it starts (or its cause changes) and when writes succeed
+    /// again, with how many jobs it refused meanwhile.
+    private func noteStorage(failedJobs: Int, cause: (any Error)?, succeeded: Bool) {
+        guard let logger else { return }
+        let description = cause.map { "\($0)" }
+        let (started, recovered) = failure.withLock { state -> (String?, (cause: String, failedJobs: Int)?) in
+            if succeeded, let ended = state {
+                state = nil
+                return (nil, ended)
+            }
+            guard let description, failedJobs > 0 else { return (nil, nil) }
+            let isNew = state?.cause != description
+            state = (description, (isNew ? 0 : state?.failedJobs ?? 0) + failedJobs)
+            return (isNew ? description : nil, nil)
+        }
+        if let started {
+            logger.error(
+                "storage failure: writes are refused (503) until it is fixed", metadata: ["error": "\(started)"])
+        }
+        if let recovered {
+            logger.notice(
+                "storage recovered: writes succeed again",
+                metadata: ["was": "\(recovered.cause)", "refused_jobs": "\(recovered.failedJobs)"])
+        }
     }
 
     /// One job in a savepoint of its own, so that its failure leaves the others' writes alone.

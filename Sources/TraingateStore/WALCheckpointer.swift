@@ -52,17 +52,27 @@ public struct WALCheckpointer: Service {
     public func run() async throws {
         let connection = try openConnection()
         defer { try? connection.close() }
+        // The cause of the rounds failing now: logged when it starts and when rounds succeed
+        // again, not every round (a full disk fails every one of them until it is fixed).
+        var failing: String?
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             try? await Task.sleep(for: interval)
             // A partial or busy round is fine: the next round continues where it stopped.
             do {
                 try await checkpoint(using: connection)
+                if let cause = failing {
+                    logger.notice("WAL checkpoint rounds succeed again", metadata: ["was": "\(cause)"])
+                    failing = nil
+                }
             } catch is CancellationError {
                 break  // the service is being stopped, not failing
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
                 continue
             } catch {
-                logger.warning("WAL checkpoint round failed", metadata: ["error": "\(error)"])
+                if failing != "\(error)" {
+                    logger.warning("WAL checkpoint rounds fail; the log grows until they succeed", metadata: ["error": "\(error)"])
+                    failing = "\(error)"
+                }
             }
         }
     }

@@ -9,33 +9,6 @@ import TraingateTesting
 
 /// One id per request, in the answer's header, a problem's body and the request's log lines.
 @Suite struct RequestIDTests {
-    /// Keeps every log record's message and request id.
-    private final class CapturedLogs: Sendable {
-        let records = Mutex<[(message: String, requestID: String?)]>([])
-
-        var logger: Logger {
-            var logger = Logger(label: "captured") { _ in CapturingHandler(logs: self) }
-            logger.logLevel = .info
-            return logger
-        }
-    }
-
-    private struct CapturingHandler: LogHandler {
-        let logs: CapturedLogs
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .info
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            logs.records.withLock { $0.append((event.message.description, merged["hb.request.id"]?.description)) }
-        }
-    }
-
     @Test func aGivenIdIsKeptEverywhereAndABadOneReplaced() async throws {
         let logs = CapturedLogs()
         let directory = TestApp.newDirectory()

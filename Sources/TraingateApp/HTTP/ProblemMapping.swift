@@ -31,8 +31,16 @@ enum ProblemMapping {
         case let error as StoreError where error.code == .conflict:
             return ProblemDetails(.conflict, detail: error.description)
         case let error as StoreError:
-            logger.error("storage failure", metadata: ["error": "\(error)"])
-            return ProblemDetails(.storageUnavailable, detail: "The database could not record \(what); retry later.")
+            // A failing write is logged by the group-commit writer when the failure starts and
+            // when it ends; once per request would flood the log while a disk is full.
+            if error.code == .writeFailed {
+                logger.debug("storage failure", metadata: ["error": "\(error)"])
+            } else {
+                logger.error("storage failure", metadata: ["error": "\(error)"])
+            }
+            var problem = ProblemDetails(.storageUnavailable, detail: "The database could not record \(what); retry later.")
+            problem.extraHeaders[.retryAfter] = "5"
+            return problem
         default:
             logger.error("unexpected error", metadata: ["error": "\(error)"])
             return ProblemDetails(.internalError, detail: "An unexpected error occurred; it has been logged.")

@@ -1,0 +1,91 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TraingateStore
+import TraingateTesting
+
+@testable import TraingateApp
+
+/// A disk that fills up, for real: the data directory on a 16 MiB tmpfs. While it is full,
+/// admissions answer 503 problem+json with `Retry-After` and record nothing, `/readyz` turns
+/// unready, the failure is logged once; when space returns the service recovers by itself.
+/// Mounting needs root: where the test cannot mount, it does not run.
+@Suite struct StorageFailureTests {
+    static func mount(_ arguments: [String]) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/mount")
+        process.arguments = arguments
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    static func unmount(_ directory: URL) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/umount")
+        process.arguments = [directory.path]
+        try? process.run()
+        process.waitUntilExit()
+    }
+
+    static let canMount: Bool = {
+        let probe = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-mount-probe-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: probe, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: probe) }
+        guard getuid() == 0, mount(["-t", "tmpfs", "-o", "size=1m", "tmpfs", probe.path]) else { return false }
+        unmount(probe)
+        return true
+    }()
+
+    @Test(.enabled(if: canMount, "mounting a small tmpfs needs root"))
+    func aFullDiskAnswers503UntilSpaceReturnsAndIsLoggedOnce() async throws {
+        let mountPoint = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-full-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
+        #expect(Self.mount(["-t", "tmpfs", "-o", "size=16m", "tmpfs", mountPoint.path]))
+        defer {
+            Self.unmount(mountPoint)
+            try? FileManager.default.removeItem(at: mountPoint)
+        }
+        let logs = CapturedLogs()
+        var configuration = AppConfiguration()
+        configuration.dataDirectory = mountPoint.appendingPathComponent("data").path
+        configuration.masterKeyHex = TestApp.masterKey
+        let traingate = try buildApplication(configuration: configuration, logger: logs.logger)
+        let image = Data(Bodies.image("china.jpg")).base64EncodedString()
+        try await traingate.application.test(.router) { client in
+            func admit(_ imageID: String) async throws -> TestResponse {
+                try await client.postJSON("/v1/admissions", Bodies.admission(imageID: imageID, extra: #","image_base64":"\#(image)""#))
+            }
+            #expect(try await admit("before").status == .created)
+
+            // Fill the file system to the last byte.
+            let ballast = mountPoint.appendingPathComponent("ballast")
+            FileManager.default.createFile(atPath: ballast.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: ballast)
+            let chunk = Data(count: 64 * 1024)
+            while (try? handle.write(contentsOf: chunk)) != nil {}
+            try? handle.close()
+
+            for index in 0..<5 {
+                let refused = try await admit("full-\(index)")
+                #expect(refused.status == .serviceUnavailable && refused.headers[.retryAfter] == "5")
+                #expect(refused.json["type"] as? String == "https://traingate.dev/problems/storage-unavailable", "\(refused.json)")
+            }
+            #expect(try await LiveServer.eventually { try await client.get("/readyz", key: nil).status == .serviceUnavailable })
+            #expect(logs.count("storage failure: writes are refused (503) until it is fixed") == 1)
+
+            // Space returns: the next admission and /readyz succeed without a restart.
+            try FileManager.default.removeItem(at: ballast)
+            #expect(try await LiveServer.eventually { try await admit("after-\(UUID())").status == .created })
+            #expect(try await LiveServer.eventually { try await client.get("/readyz", key: nil).status == .ok })
+            #expect(logs.count("storage recovered: writes succeed again") == 1)
+            #expect(try await client.get("/v1/audit/verify", key: nil).json["ok"] as? Bool == true)
+            let refused = try await traingate.database.writer.read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM admission WHERE image_id LIKE 'full-%'")
+            }
+            #expect(refused == 0, "nothing of a refused admission is recorded")
+        }
+    }
+}
