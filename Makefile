@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: run test test-bench schema-fuzz check-deploy crash-test test-blas-kernels build release deps policy-test bench format lint clean
+.PHONY: run test test-bench schema-fuzz check-deploy reader-stress crash-test test-blas-kernels build release deps policy-test bench format lint clean
 
 run: deps
 	$(SWIFT) run traingate serve
@@ -23,6 +23,12 @@ test: deps
 # systemd unit (systemd-analyze verify), the Kubernetes manifests (kubernetes-validate).
 check-deploy: deps
 	scripts/check-deploy
+
+# Readers (audit verify, export, backup) in loops next to a live server that rewinds its WAL
+# every few commits under batch load (issue 18, item 5); minutes, so not part of CI.
+reader-stress: deps
+	swift build --product traingate
+	scripts/reader-stress --seconds 180
 
 schema-fuzz: deps
 	$(SWIFT) build --product traingate

@@ -127,7 +127,8 @@ public func buildApplication(
     let anchorer = AuditAnchorer(
         store: AuditStore(database: database), interval: .seconds(configuration.auditAnchorIntervalSeconds), logger: logger, now: now)
     let checkpointInterval = Duration.milliseconds(configuration.checkpointIntervalMilliseconds)
-    let checkpointer = WALCheckpointer(database: database, interval: checkpointInterval, logger: logger)
+    let checkpointer = WALCheckpointer(
+        database: database, interval: checkpointInterval, rewindFrames: configuration.walRewindPages, logger: logger)
     application.addServices(
         DatabaseCloser(database: database), anchorer, checkpointer, committer, worker,
         KeyRefresher(cache: keys, interval: .milliseconds(500), logger: logger))

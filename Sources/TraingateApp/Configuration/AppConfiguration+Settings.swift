@@ -144,6 +144,11 @@ extension AppConfiguration {
                 "ms between background copies of the WAL into the database (50-60000); each fsyncs the database file, and commits wait behind that fsync"
         ) { $0.checkpointIntervalMilliseconds = try ConfigurationSetting.integer(50...60_000, $1) },
         .init(
+            key: "storage.wal_rewind_pages", environment: "TRAINGATE_WAL_REWIND_PAGES", flag: nil, defaultText: "65536",
+            help:
+                "WAL size in pages (4 KiB) above which the writer rewinds the log between two group commits (16-1048576); small values only for stress tests"
+        ) { $0.walRewindPages = try ConfigurationSetting.integer(16...1_048_576, $1) },
+        .init(
             key: "audit.anchor_interval_seconds", environment: "TRAINGATE_AUDIT_ANCHOR_INTERVAL", flag: nil, defaultText: "10",
             help: "seconds between records of the chain head in data/audit-anchors.jsonl (1-86400)"
         ) { $0.auditAnchorIntervalSeconds = try ConfigurationSetting.integer(1...86_400, $1) },

@@ -61,6 +61,8 @@ public struct AppConfiguration: Sendable {
     /// commits that overlap it; at half load p99/p50 measured 3.3–6.0 with 2 s against 3.5–10.4
     /// with 500 ms (docs/benchmarks.md).
     public var checkpointIntervalMilliseconds = 2000
+    /// `storage.wal_rewind_pages`: the log size that makes the checkpointer rewind it (`WALCheckpointer`).
+    public var walRewindPages = 65536
     /// Seconds between records of the audit chain's head in `audit-anchors.jsonl`.
     public var auditAnchorIntervalSeconds = 10
     /// OpenBLAS threads of the training worker. One by default: on a small machine the gate must
