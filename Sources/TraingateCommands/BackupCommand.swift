@@ -23,6 +23,11 @@ struct BackupCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(AppDatabase.fileName).path) else {
             throw ValidationError("\(directory.path) holds no traingate database")
         }
+        // The server's key: configured, or its key file. Never a new one (load would make one).
+        let keyFile = MasterKeyFile.url(in: directory)
+        guard configuration.masterKeyHex != nil || FileManager.default.fileExists(atPath: keyFile.path) else {
+            throw ValidationError("no master key: set TRAINGATE_MASTER_KEY (or security.master_key) to the key the server uses")
+        }
         let key = try MasterKeyFile.load(configuredHex: configuration.masterKeyHex, dataDirectory: directory, logger: Logger(label: "backup"))
         do {
             let report = try await DataBackup.backup(

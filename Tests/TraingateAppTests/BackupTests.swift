@@ -96,6 +96,9 @@ import TraingateTesting
         _ = try await app.application.test(.router) { client in try await client.postJSON("/v1/admissions", Bodies.admission()) }
         try app.database.close()
         let key = try MasterKeyFile.read(MasterKeyFile.url(in: data))
+        await #expect(throws: DataBackup.Failure.self, "a key that does not open the database is refused") {
+            try await DataBackup.backup(from: data, to: backup, masterKey: SymmetricKey(size: .bits256), includeMasterKey: true)
+        }
         #expect(try await DataBackup.backup(from: data, to: backup, masterKey: key, includeMasterKey: true).masterKeyIncluded)
         await #expect(throws: DataBackup.Failure.self, "a backup goes into an empty directory") {
             try await DataBackup.backup(from: data, to: backup, masterKey: key, includeMasterKey: true)

@@ -32,14 +32,18 @@ public enum DataBackup {
     /// verifies the copy's chain against them.
     public static func backup(from source: URL, to destination: URL, masterKey: SymmetricKey, includeMasterKey: Bool) async throws -> Report {
         try requireEmpty(destination)
+        let database = try AppDatabase.openReadOnly(directory: source)
+        defer { try? database.close() }
+        // The manifest names the key that opens the copy: a wrong key is refused, not recorded.
+        guard try MasterKeyRotation.opens(database, master: masterKey) else {
+            throw Failure(description: "the master key given does not open \(source.path); give the one the server uses")
+        }
         try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let anchors = source.appendingPathComponent(AuditAnchorFile.fileName)
         if FileManager.default.fileExists(atPath: anchors.path) {
             try FileManager.default.copyItem(at: anchors, to: destination.appendingPathComponent(AuditAnchorFile.fileName))
         }
-        let database = try AppDatabase.openReadOnly(directory: source)
         try DatabaseSnapshot.copy(database, to: destination.appendingPathComponent(AppDatabase.fileName))
-        try database.close()
         let verification = try await verify(destination)
         if includeMasterKey { try MasterKeyFile.write(masterKey, to: MasterKeyFile.url(in: destination)) }
         let report = Report(

@@ -28,6 +28,19 @@ public enum MasterKeyRotation {
         (try? envelope(in: database, openedWith: master)) != nil
     }
 
+    /// Whether `master` is the key this database needs: it opens the pseudonym key's envelope
+    /// (after a rotation) and a subject key. True for a database that holds neither yet.
+    public static func opens(_ database: AppDatabase, master: SymmetricKey) throws -> Bool {
+        guard (try? envelope(in: database, openedWith: master)) != nil || !hasEnvelope(database) else { return false }
+        let row = try database.writer.read { db in try Row.fetchOne(db, sql: "SELECT lookup, wrapped FROM subject_key LIMIT 1") }
+        guard let row else { return true }
+        return (try? SubjectKeyring(masterKey: master).unwrap(Array(row["wrapped"] as Data), lookup: row["lookup"])) != nil
+    }
+
+    private static func hasEnvelope(_ database: AppDatabase) -> Bool {
+        ((try? database.writer.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM key_envelope)") }) ?? nil) ?? false
+    }
+
     /// The pseudonym key from its envelope, opened with `master`; nil when there is no envelope.
     private static func envelope(in database: AppDatabase, openedWith master: SymmetricKey) throws -> SymmetricKey? {
         let sealed = try database.writer.read { db in
