@@ -14,7 +14,29 @@ public enum EmbeddedRightsReader {
     static let generativeProhibition = "DMI-PROHIBITED-GENAIMLTRAINING"
     static let permissions: Set<String> = ["DMI-ALLOWED", "DMI-UNSPECIFIED"]
 
+    /// At most this many reservations and notes are kept, each signal at most 128 characters:
+    /// hostile metadata must not grow a decision's record (a signal is quoted in its reason).
+    static let maxReservations = 16
+    static let maxNotes = 32
+    static let maxSignalLength = 128
+
     static func read(_ blocks: [MetadataBlock], format: ImageFormat, limits: ImageLimits) -> EmbeddedRights {
+        bounded(unbounded(blocks, format: format, limits: limits))
+    }
+
+    private static func bounded(_ rights: EmbeddedRights) -> EmbeddedRights {
+        var bounded = EmbeddedRights(
+            reservations: Array(rights.reservations.prefix(maxReservations)).map {
+                TrainingReservation(signal: String($0.signal.prefix(maxSignalLength)), location: $0.location, generativeOnly: $0.generativeOnly)
+            },
+            notes: Array(rights.notes.prefix(maxNotes)))
+        if rights.reservations.count > maxReservations || rights.notes.count > maxNotes {
+            bounded.notes.append("more reservations or notes than kept (\(rights.reservations.count), \(rights.notes.count))")
+        }
+        return bounded
+    }
+
+    private static func unbounded(_ blocks: [MetadataBlock], format: ImageFormat, limits: ImageLimits) -> EmbeddedRights {
         var rights = EmbeddedRights()
         for found in XMPPacketLocator.packets(in: blocks, format: format) {
             switch found {
@@ -34,14 +56,14 @@ public enum EmbeddedRightsReader {
     public static func read(xmpPacket: [UInt8], limits: ImageLimits = ImageLimits()) -> EmbeddedRights {
         var rights = EmbeddedRights()
         read(xmpPacket: xmpPacket[...], location: "packet", limits: limits, into: &rights)
-        return rights
+        return bounded(rights)
     }
 
     /// One C2PA manifest store on its own (the fuzzer's entry point).
     public static func read(c2paStore: [UInt8], limits: ImageLimits = ImageLimits()) -> EmbeddedRights {
         var rights = EmbeddedRights()
         read(c2paStore: c2paStore, location: "store", limits: limits, into: &rights)
-        return rights
+        return bounded(rights)
     }
 
     private static func read(xmpPacket packet: ArraySlice<UInt8>, location: String, limits: ImageLimits, into rights: inout EmbeddedRights) {

@@ -8,6 +8,8 @@ final class SAXState {
     var depth = 0
     var tooDeep = false
     var line = 0
+    /// Set when the packet declares a document type (in any encoding): XMP has none.
+    var hasDocumentType = false
     var values: [String] = []
     /// Text of the `plus:DataMining` element being read, if inside one (bounded).
     var text: [UInt8]?
@@ -55,6 +57,12 @@ final class SAXState {
                 // The value as a resource (`rdf:resource="…"`), or as the element's text.
                 if let resource { state.values.append(XMPDataMiningReader.code(resource)) } else { state.text = [] }
             }
+        }
+        // A DTD, however encoded (the byte check before parsing sees only ASCII): stop at once.
+        handler.internalSubset = { pointer, _, _, _ in
+            let state = SAXState.state(pointer)
+            state.hasDocumentType = true
+            xmlStopParser(state.context)
         }
         handler.characters = { pointer, characters, count in
             let state = SAXState.state(pointer)

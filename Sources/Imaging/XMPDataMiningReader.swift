@@ -31,7 +31,12 @@ enum XMPDataMiningReader {
             guard let context = xmlCreatePushParserCtxt(&handler, Unmanaged.passUnretained(state).toOpaque(), nil, 0, nil) else {
                 return false
             }
-            defer { xmlFreeParserCtxt(context) }
+            defer {
+                // libxml2 keeps a document of its own for entity declarations met in SAX mode
+                // (`myDoc`); the context does not free it.
+                if let document = context.pointee.myDoc { xmlFreeDoc(document) }
+                xmlFreeParserCtxt(context)
+            }
             // Never the network, never a message on stderr: the outcome is read from the context.
             _ = xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue))
             state.context = context
@@ -41,6 +46,7 @@ enum XMPDataMiningReader {
             state.line = Int(xmlSAX2GetLineNumber(context))
             return context.pointee.wellFormed != 0
         }
+        if state.hasDocumentType { return ([], "XMP packet with a document type declaration not read (XMP has none)") }
         if state.tooDeep { return ([], "XMP packet nested deeper than \(maxDepth) elements not read") }
         guard wellFormed else {
             // Values read before the error still count: a reservation is honoured when seen.

@@ -48,10 +48,11 @@ public final class TrainingRun {
     /// each later step of an epoch `beforeStep` may narrow them too (an erasure or objection
     /// that arrived meanwhile), and the images it drops leave the rest of the epoch's batches.
     /// `shouldContinue` is asked before each step (cancellation, shutdown) and told the progress,
-    /// and told it once more at the end.
+    /// and told it once more at the end. `afterStep` is told which images a step trained on.
     @discardableResult
     public func run(
         beforeEpoch: (_ epoch: Int) -> [Int]? = { _ in nil }, beforeStep: () -> [Int]? = { nil },
+        afterStep: (_ epoch: Int, _ batch: [Int]) -> Void = { _, _ in },
         shouldContinue: (TrainingRunProgress) -> Bool = { _ in true }
     ) -> Ending {
         var active = Array(images.indices)
@@ -79,7 +80,9 @@ public final class TrainingRun {
                 }
                 let progress = TrainingRunProgress(epoch: epoch + 1, step: step, totalSteps: planned, loss: losses.last)
                 guard shouldContinue(progress) else { return .stopped }
-                losses.append(trainStep(Array(order[start..<(start + batch)]), step: step))
+                let images = Array(order[start..<(start + batch)])
+                losses.append(trainStep(images, step: step))
+                afterStep(epoch, images)
                 step += 1
                 start += batch
             }

@@ -12,7 +12,12 @@ extension AppDatabase {
     /// - Returns: whether the log is now empty.
     @discardableResult
     public func truncateWAL(waitingAtMost seconds: Double) async -> Bool {
-        walTruncationPending.withLock { $0 = true }
+        // Requests are numbered: a truncation clears only what was asked before it began, so
+        // an erasure that commits meanwhile (and whose own attempt may fail) stays pending.
+        let request = walTruncationPending.withLock { state in
+            state.requested += 1
+            return state.requested
+        }
         var configuration = Self.makeConfiguration()
         configuration.busyMode = .timeout(seconds)
         do {
@@ -22,10 +27,10 @@ extension AppDatabase {
         } catch {
             return false
         }
-        walTruncationPending.withLock { $0 = false }
+        walTruncationPending.withLock { state in state.done = max(state.done, request) }
         return true
     }
 
     /// Whether a truncation was asked for and has not been done yet.
-    public var isWALTruncationPending: Bool { walTruncationPending.withLock { $0 } }
+    public var isWALTruncationPending: Bool { walTruncationPending.withLock { $0.done < $0.requested } }
 }

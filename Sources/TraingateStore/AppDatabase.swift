@@ -7,7 +7,7 @@ public struct AppDatabase: Sendable {
     public let path: String
     /// Set while an erasure's truncation of the write-ahead log is still to be done
     /// (`truncateWAL(waitingAtMost:)`), shared by every copy of this value.
-    let walTruncationPending = SharedMutex(false)
+    let walTruncationPending = SharedMutex((requested: 0, done: 0))
 
     /// File name of the database inside the data directory.
     public static let fileName = "traingate.sqlite"

@@ -178,7 +178,12 @@ public final class GroupCommitWriter: Service, Sendable {
     /// again, with how many jobs it refused meanwhile.
     private func noteStorage(failedJobs: Int, cause: (any Error)?, succeeded: Bool) {
         guard let logger else { return }
-        let description = cause.map { "\($0)" }
+        // The cause is SQLite's result code when there is one: the error text names the failing
+        // statement, which changes from job to job while the cause (a full disk) does not.
+        let description = cause.map { error -> String in
+            let text = "\(error)"
+            return text.range(of: " - while executing").map { String(text[..<$0.lowerBound]) } ?? text
+        }
         let (started, recovered) = failure.withLock { state -> (String?, (cause: String, failedJobs: Int)?) in
             if succeeded, let ended = state {
                 state = nil

@@ -63,6 +63,26 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 60, "no hang")
     }
 
+    /// The byte check for a DTD sees ASCII only; libxml2 reads UTF-16 too. A DTD in a UTF-16
+    /// packet stops the parser at the declaration (and nothing it allocated for it is leaked).
+    @Test func aDocumentTypeInUTF16IsStoppedByTheParser() {
+        let text = #"<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY e "DMI-PROHIBITED">]><x>&e;</x>"#
+        let utf16: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let (values, note) = XMPDataMiningReader.values(in: utf16[...], maxBytes: 1 << 20, maxDepth: 64)
+        #expect(values.isEmpty && note?.contains("document type declaration") == true, "\(String(describing: note))")
+    }
+
+    @Test func hostileMetadataCannotGrowTheRecord() {
+        let codes = (0..<100).map { "DMI-PROHIBITED-" + String(repeating: "X", count: 1000 + $0) }
+        let rights = EmbeddedRightsReader.read(
+            xmpPacket: Array(
+                ("<x:xmpmeta xmlns:x='adobe:ns:meta/' xmlns:plus='http://ns.useplus.org/ldf/xmp/1.0/'>"
+                    + codes.map { "<plus:DataMining>\($0)</plus:DataMining>" }.joined() + "</x:xmpmeta>").utf8))
+        #expect(rights.reservations.count == EmbeddedRightsReader.maxReservations)
+        #expect(rights.reservations.allSatisfy { $0.signal.count <= EmbeddedRightsReader.maxSignalLength })
+        #expect(rights.notes.last?.contains("more reservations or notes than kept") == true)
+    }
+
     @Test func aPacketOverTheLimitIsNotRead() throws {
         var limits = ImageLimits()
         limits.maxXMPBytes = 100

@@ -89,6 +89,11 @@ import TraingateTesting
         }
     }
 
+    /// A line break of any kind, "\r\n" included (one Character in Swift), cannot end a table row.
+    @Test func lineBreaksNeverSplitAMarkdownRow() {
+        #expect(MarkdownReport.escape("a\r\nb\nc\rd\u{2028}e") == "a b c d e")
+    }
+
     @Test func anUnknownOrErasedSubjectIsNotFoundAndOnlyTheAccessIsAudited() async throws {
         try await TestApp.withKeys { client, _, keys in
             let before = try await client.get("/v1/audit/verify", key: keys["auditor"]).json["entries"] as? Int ?? 0

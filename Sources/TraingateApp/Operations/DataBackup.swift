@@ -83,12 +83,18 @@ public enum DataBackup {
         guard fingerprint(key) == manifest.fingerprint else {
             throw Failure(description: "the master key (fingerprint \(fingerprint(key))) is not the one this backup needs (\(manifest.fingerprint))")
         }
-        // The old log and index must go with the old database, or SQLite would replay them
-        // onto the restored file.
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: target.path + suffix) }
+        // The copy is made beside the old database first: if it fails, the old one is intact.
+        let incoming = destination.appendingPathComponent(AppDatabase.fileName + ".restoring")
+        try? FileManager.default.removeItem(at: incoming)
         let backup = try AppDatabase.openReadOnly(directory: source)
-        try DatabaseSnapshot.copy(backup, to: target)
-        try backup.close()
+        defer { try? backup.close() }
+        try DatabaseSnapshot.copy(backup, to: incoming)
+        // The old log and index go with the old database, or SQLite would replay them onto the
+        // restored file; then the copy takes its name.
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: target.path + suffix) }
+        guard rename(incoming.path, target.path) == 0 else {
+            throw Failure(description: "cannot move the restored database into place: errno \(errno)")
+        }
         let anchors = destination.appendingPathComponent(AuditAnchorFile.fileName)
         try? FileManager.default.removeItem(at: anchors)
         let backupAnchors = source.appendingPathComponent(AuditAnchorFile.fileName)

@@ -14,8 +14,12 @@ enum MarkdownReport {
     static func escape(_ text: String) -> String {
         var escaped = ""
         for character in text {
+            // `isNewline`: "\r\n" is one Character in Swift, equal to neither "\r" nor "\n".
+            if character.isNewline {
+                escaped += " "
+                continue
+            }
             switch character {
-            case "\n", "\r": escaped += " "
             case "\\", "`", "*", "_", "{", "}", "[", "]", "<", ">", "(", ")", "#", "+", "!", "|", "~":
                 escaped += "\\" + String(character)
             default: escaped.append(character)

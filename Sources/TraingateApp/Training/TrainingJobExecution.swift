@@ -59,7 +59,10 @@ struct TrainingJobExecution: Sendable {
         let examples = snapshot.map(\.image)
         let images = snapshot.map(\.input)
         let run = TrainingRun(parameters: parameters, images: images)
+        // Epochs in which each image was in a batch that trained: an image dropped before its
+        // batch ran did not train the model and is not in its lineage.
         var epochsUsed = [Int](repeating: 0, count: examples.count)
+        var lastEpochUsed = [Int](repeating: -1, count: examples.count)
         var allowed = Array(examples.indices)
         var recheckError: (any Error)?
         var diverged = false
@@ -79,8 +82,8 @@ struct TrainingJobExecution: Sendable {
                 return nil
             }
         }
-        // Between epochs, only when an erasure, objection or withdrawal took items out of the
-        // queue since the last look (one row read per step): those drop out at the next step.
+        // Before every step, when an erasure, objection or withdrawal took items out of the queue
+        // since the last look (one row read per step): those drop out at the next step.
         func recheckIfRemoved() -> [Int]? {
             guard let removals = try? store.queueRemovals(), removals != removalsSeen else { return nil }
             removalsSeen = removals
@@ -94,11 +97,16 @@ struct TrainingJobExecution: Sendable {
             ending = run.run(
                 beforeEpoch: { _ in
                     let kept = recheck()
-                    for index in allowed { epochsUsed[index] += 1 }
                     try? store.recordProgress(job.id, job.progress, images: allowed.count)
                     return kept
                 },
                 beforeStep: recheckIfRemoved,
+                afterStep: { epoch, batch in
+                    for index in batch where lastEpochUsed[index] != epoch {
+                        lastEpochUsed[index] = epoch
+                        epochsUsed[index] += 1
+                    }
+                },
                 shouldContinue: { progress in
                     job.progress = TrainingProgress(
                         epoch: progress.epoch, step: progress.step, totalSteps: progress.totalSteps, loss: progress.loss.map(Double.init))
