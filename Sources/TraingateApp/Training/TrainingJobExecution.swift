@@ -139,7 +139,11 @@ struct TrainingJobExecution: Sendable {
         }
         // The last epoch's re-check happened before it: check once more before embedding.
         guard recheck() != nil else { throw recheckError ?? Failure(description: "re-check failed") }
-        let trained = parameters.epochs == 0 ? allowed : examples.indices.filter { epochsUsed[$0] > 0 }
+        // The lineage: every image a batch trained on, and every image the checkpoint embeds (an
+        // image left out of every full batch trained nothing, epochs 0, but its embedding is
+        // the checkpoint's use of it, and an erasure must find that checkpoint).
+        let embedded = Set(allowed)
+        let trained = examples.indices.filter { epochsUsed[$0] > 0 || embedded.contains($0) }
         let vectors = embed(allowed, of: images, model: run.model, side: parameters.imageSide)
         guard vectors.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
             throw Failure(description: "training diverged: the embeddings are not finite numbers; try a lower learning_rate")
