@@ -106,9 +106,7 @@ struct AdmissionService: Sendable {
 
     /// The reservations against AI training the image file carries, for the policy engine.
     private static func reservations(_ image: IntakeResult?) -> [RightsReservation] {
-        (image?.rights.reservations ?? []).map {
-            RightsReservation(signal: $0.signal, location: $0.location, generativeOnly: $0.generativeOnly)
-        }
+        (image?.rights.reservations ?? []).map(RightsReservation.init)
     }
 
     // Created once: making a counter is a registry lookup under a lock.

@@ -81,9 +81,7 @@ public struct PolicyTestRunner {
                 positions.signals(for: $0, source: .gps, borderDistanceKm: policy.options.gpsBorderDistanceKm)
             } ?? []
         var facts = request.facts(positionSignals: positionSignals)
-        facts.rightsReservations = rights.reservations.map {
-            RightsReservation(signal: $0.signal, location: $0.location, generativeOnly: $0.generativeOnly)
-        }
+        facts.rightsReservations = rights.reservations.map(RightsReservation.init)
         let decision = Evaluator.evaluate(policy, facts: facts, environment: environment)
 
         var differences: [String] = []

@@ -14,7 +14,7 @@ struct SubjectReportBody {
             "subject": .object(["id": .string(subjectID), "source": .string(source)]),
             "objection": report.objectionRegisteredAt.map { .object(["registered_at": .string($0)]) } ?? .null,
             "admissions": .array(report.admissions.map(Self.admission)),
-            "audit": .object(["seq": .integer(Int(report.audit.seq)), "hash": .string(report.audit.hash)]),
+            "audit": report.audit.referenceJSON,
             "generated_at": .string(report.audit.at),
         ])
     }

@@ -70,7 +70,7 @@ struct SubjectsController: Sendable {
                 "shared_images_kept": .integer(receipt.sharedImagesKept),
                 "tainted_checkpoints": .array(receipt.taintedCheckpoints.map(JSONValue.string)),
                 "nothing_left": .bool(receipt.nothingLeft),
-                "audit": .object(["seq": .integer(Int(receipt.audit.seq)), "hash": .string(receipt.audit.hash)]),
+                "audit": receipt.audit.referenceJSON,
             ]))
     }
 
@@ -85,7 +85,7 @@ struct SubjectsController: Sendable {
             json: .object([
                 "removed": .object(["queue_items": .integer(receipt.dequeued)]),
                 "already_registered": .bool(receipt.alreadyRegistered),
-                "audit": .object(["seq": .integer(Int(receipt.audit.seq)), "hash": .string(receipt.audit.hash)]),
+                "audit": receipt.audit.referenceJSON,
             ]))
     }
 
