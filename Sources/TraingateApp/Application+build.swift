@@ -11,7 +11,8 @@ import TraingateStore
 /// The composition root: opens storage, loads the policy and key, wires controllers and services.
 /// - Parameters:
 ///   - configuration: the merged configuration.
-///   - registry: where metrics go (`/metrics` serves it); nil serves an empty page.
+///   - registry: where metrics go (`/metrics` serves it); nil makes one for this application.
+///     With `http.metrics_enabled` false nothing is recorded and `/metrics` answers 404.
 ///   - now: the clock the policy engine sees (injected so tests control time).
 ///   - onListening: called with the bound address once the server accepts connections.
 ///   - extensions: routes and services another package mounts (bench/ does; `traingate` none).
@@ -29,7 +30,13 @@ public func buildApplication(
         configuredHex: configuration.masterKeyHex, dataDirectory: dataDirectory, logger: logger)
     let database = try AppDatabase.open(directory: dataDirectory, backgroundCheckpoints: true)
     let keyring = SubjectKeyring(masterKey: key)
-    let committer = GroupCommitWriter(writer: database.writer, maxBatchSize: configuration.groupCommitMaxBatch, logger: logger)
+    let metrics =
+        configuration.metricsEnabled
+        ? ServiceMetrics(
+            registry: registry ?? PrometheusCollectorRegistry(), maxGroupCommitBatch: configuration.groupCommitMaxBatch, startedAt: now())
+        : nil
+    let committer = GroupCommitWriter(
+        writer: database.writer, maxBatchSize: configuration.groupCommitMaxBatch, logger: logger, observer: metrics?.storage)
     let store = AdmissionStore(
         database: database, committer: committer, keyring: keyring,
         nearDuplicateDistance: configuration.nearDuplicateDistance)
@@ -46,7 +53,7 @@ public func buildApplication(
     let pseudonymizer = SubjectPseudonymizer(key: try MasterKeyRotation.pseudonymKey(master: key, in: database))
     let service = AdmissionService(
         policy: policy, store: store, positions: PositionResolver(), pseudonymizer: pseudonymizer,
-        imageLimits: configuration.imageLimits, budget: budget, now: now)
+        imageLimits: configuration.imageLimits, budget: budget, metrics: metrics?.decisions, now: now)
     let decoder = AdmissionRequestDecoder(
         maxImageBytes: configuration.maxImageBytes, maxBodyBytes: configuration.maxAdmissionBodyBytes,
         maxMetadataBytes: configuration.maxMetadataBytes, maxParts: configuration.maxMultipartParts, now: now)
@@ -59,8 +66,7 @@ public func buildApplication(
     }
     let worker = TrainingWorker(
         store: training, blasThreads: configuration.trainingBLASThreads, maxImages: configuration.trainingMaxImages,
-        nice: configuration.trainingThreadNice, logger: logger,
-        now: now)
+        nice: configuration.trainingThreadNice, logger: logger, metrics: metrics?.training, now: now)
 
     // The front door: keys are read now and every half second while the server runs.
     let keys = KeyCache(store: APIKeyStore(database: database))
@@ -77,19 +83,19 @@ public func buildApplication(
     // HEAD works wherever GET does (RFC 9110).
     let router = Router(context: TraingateRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestIDMiddleware())
-    router.add(middleware: ProblemDetailsMiddleware(catalog: catalog))
+    if let metrics { router.add(middleware: RequestMetricsMiddleware(metrics: metrics.http)) }
+    router.add(middleware: ProblemDetailsMiddleware(catalog: catalog, limits: metrics?.limits))
     router.add(middleware: FramingMiddleware())
-    router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
-    OperationsController(database: database, writability: WritabilityProbe(committer: committer), registry: registry)
+    OperationsController(database: database, writability: WritabilityProbe(committer: committer), metrics: metrics, now: now)
         .addRoutes(to: router, catalog: catalog)
     AdmissionController(
         service: service, store: store, decoder: decoder, maxBatchLines: configuration.maxBatchLines,
-        maxBatchBytes: configuration.maxBatchBytes
+        maxBatchBytes: configuration.maxBatchBytes, limits: metrics?.limits
     ).addRoutes(to: router, catalog: catalog)
     EvaluationController(service: service, decoder: decoder).addRoutes(to: router, catalog: catalog)
     PolicyController(policy: policy, now: now).addRoutes(to: router, catalog: catalog)
-    AuditController(store: AuditStore(database: database)).addRoutes(to: router, catalog: catalog)
+    AuditController(store: AuditStore(database: database), metrics: metrics?.audit, now: now).addRoutes(to: router, catalog: catalog)
     TrainingController(
         store: training, worker: worker, maxQueuedJobs: configuration.trainingMaxQueuedJobs, maxBodyBytes: configuration.maxMetadataBytes,
         now: now
@@ -113,7 +119,8 @@ public func buildApplication(
         server: server,
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "traingate",
-            availableConnectionsDelegate: EvictingConnectionLimit(maximum: connections, registry: connectionRegistry, logger: logger)),
+            availableConnectionsDelegate: EvictingConnectionLimit(
+                maximum: connections, registry: connectionRegistry, logger: logger, limits: metrics?.limits)),
         onServerRunning: { channel in
             let address = channel.localAddress
             await onListening(
@@ -128,10 +135,17 @@ public func buildApplication(
         store: AuditStore(database: database), interval: .seconds(configuration.auditAnchorIntervalSeconds), logger: logger, now: now)
     let checkpointInterval = Duration.milliseconds(configuration.checkpointIntervalMilliseconds)
     let checkpointer = WALCheckpointer(
-        database: database, interval: checkpointInterval, rewindFrames: configuration.walRewindPages, logger: logger)
+        database: database, interval: checkpointInterval, rewindFrames: configuration.walRewindPages, logger: logger,
+        observer: metrics?.storage)
     application.addServices(
         DatabaseCloser(database: database), anchorer, checkpointer, committer, worker,
         KeyRefresher(cache: keys, interval: .milliseconds(500), logger: logger))
+    if configuration.auditVerifyIntervalSeconds > 0 {
+        application.addServices(
+            AuditVerifier(
+                store: AuditStore(database: database), interval: .seconds(configuration.auditVerifyIntervalSeconds),
+                metrics: metrics?.audit, logger: logger, now: now))
+    }
     application.addServices(mount.services)
     logger.info(
         "traingate configured",

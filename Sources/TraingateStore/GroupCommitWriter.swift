@@ -44,6 +44,7 @@ public final class GroupCommitWriter: Service, Sendable {
     private let transactions = Atomic<Int>(0)
     private let wakeup = DispatchSemaphore(value: 0)
     private let logger: Logger?
+    private let observer: (any StorageObserver)?
     /// The failure writes are failing with, and how many jobs it failed, until a write succeeds.
     private let failure = Mutex<(cause: String, failedJobs: Int)?>(nil)
 
@@ -54,11 +55,16 @@ public final class GroupCommitWriter: Service, Sendable {
     ///     once with `StoreError.overloaded` instead of queueing without bound.
     ///   - logger: where a storage failure is reported when it starts and when it ends (never
     ///     once per failed write: a full disk fails every admission until it is fixed).
-    public init(writer: any DatabaseWriter, maxBatchSize: Int = 512, maxPendingJobs: Int = 10_000, logger: Logger? = nil) {
+    ///   - observer: told each commit's size and time, and each failure's kind (metrics).
+    public init(
+        writer: any DatabaseWriter, maxBatchSize: Int = 512, maxPendingJobs: Int = 10_000, logger: Logger? = nil,
+        observer: (any StorageObserver)? = nil
+    ) {
         self.writer = writer
         self.maxBatchSize = maxBatchSize
         self.maxPendingJobs = maxPendingJobs
         self.logger = logger
+        self.observer = observer
     }
 
     /// Jobs waiting for a transaction.
@@ -146,6 +152,7 @@ public final class GroupCommitWriter: Service, Sendable {
     private func commit(_ batch: [Job]) {
         let works = batch.map(\.work)
         let results: [Result<any Sendable, any Error>]
+        let started = ContinuousClock.now
         do {
             do {
                 // Optimistic: no savepoint per job (two statements each, a quarter of an
@@ -160,16 +167,19 @@ public final class GroupCommitWriter: Service, Sendable {
                 results = try writer.write { db in works.map { work in Self.runIsolated(work, in: db) } }
             }
         } catch {
+            observer?.failed(.commit, kind: StorageFailureKind(error))
             noteStorage(failedJobs: batch.count, cause: error, succeeded: false)
             for job in batch { job.continuation.resume(throwing: StoreError.writeFailed(error)) }
             return
         }
         transactions.add(1, ordering: .relaxed)
+        observer?.committed(jobs: batch.count, duration: ContinuousClock.now - started)
         // Jobs the isolated rerun refused with a storage error (a full disk mid-statement).
         let refused = results.compactMap { result -> StoreError? in
             guard case .failure(let error as StoreError) = result, error.code == .writeFailed else { return nil }
             return error
         }
+        for error in refused { observer?.failed(.commit, kind: StorageFailureKind(error)) }
         noteStorage(failedJobs: refused.count, cause: refused.first, succeeded: refused.count < results.count)
         for (job, result) in zip(batch, results) { job.continuation.resume(with: result) }
     }

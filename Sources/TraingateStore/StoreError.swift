@@ -19,9 +19,17 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 
     public let code: Code
     public let description: String
+    /// For a failed write, what kind of failure SQLite reported.
+    public var failureKind: StorageFailureKind?
+
+    init(code: Code, description: String, failureKind: StorageFailureKind? = nil) {
+        self.code = code
+        self.description = description
+        self.failureKind = failureKind
+    }
 
     static func writeFailed(_ underlying: any Error) -> StoreError {
-        StoreError(code: .writeFailed, description: "database write failed: \(underlying)")
+        StoreError(code: .writeFailed, description: "database write failed: \(underlying)", failureKind: StorageFailureKind(underlying))
     }
 
     static let unavailable = StoreError(code: .unavailable, description: "the store is shutting down")

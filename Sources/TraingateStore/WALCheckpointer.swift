@@ -32,6 +32,7 @@ public struct WALCheckpointer: Service {
     private let interval: Duration
     private let rewindFrames: Int
     private let logger: Logger
+    private let observer: (any StorageObserver)?
 
     /// - Parameters:
     ///   - database: the database whose log to checkpoint.
@@ -39,14 +40,16 @@ public struct WALCheckpointer: Service {
     ///     most what is written meanwhile.
     ///   - rewindFrames: log size, in pages, above which the log is rewound (65536 pages = 256 MiB).
     ///   - logger: where failed rounds are reported (a round that keeps failing lets the log grow).
+    ///   - observer: told each failed round's kind (metrics).
     public init(
         database: AppDatabase, interval: Duration, rewindFrames: Int = 65536,
-        logger: Logger = Logger(label: "traingate.checkpointer")
+        logger: Logger = Logger(label: "traingate.checkpointer"), observer: (any StorageObserver)? = nil
     ) {
         self.database = database
         self.interval = interval
         self.rewindFrames = rewindFrames
         self.logger = logger
+        self.observer = observer
     }
 
     public func run() async throws {
@@ -69,6 +72,7 @@ public struct WALCheckpointer: Service {
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
                 continue
             } catch {
+                observer?.failed(.checkpoint, kind: StorageFailureKind(error))
                 if failing != "\(error)" {
                     logger.warning("WAL checkpoint rounds fail; the log grows until they succeed", metadata: ["error": "\(error)"])
                     failing = "\(error)"

@@ -226,7 +226,7 @@ import TraingateTesting
                 keys: keys, metricsOpenOnLoopback: false, rateLimiter: RateLimiter(rate: 0, burst: 1), inFlight: InFlightLimit(maximum: 8),
                 now: Date.init))
         let router = Router(context: TraingateRequestContext.self)
-        router.add(middleware: ProblemDetailsMiddleware(catalog: catalog))
+        router.add(middleware: ProblemDetailsMiddleware(catalog: catalog, limits: nil))
         router.route(.get, "/boom", in: catalog, allowing: [.anyone]) { _, _ in throw Boom() }
         let app = Application(router: router, logger: Logger(label: "test"))
         try await app.test(.router) { client in

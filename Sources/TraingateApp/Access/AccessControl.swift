@@ -41,7 +41,8 @@ struct AccessControl: Sendable {
         }
         if let wait = rateLimiter.take(for: caller.keyName) {
             var problem = ProblemDetails(
-                .rateLimited, detail: "This key made more than \(Int(rateLimiter.rate)) requests a second; retry in \(wait) s.")
+                .rateLimited, detail: "This key made more than \(Int(rateLimiter.rate)) requests a second; retry in \(wait) s.",
+                limit: .ratePerKey)
             problem.extraHeaders[.retryAfter] = "\(wait)"
             throw problem
         }
@@ -56,7 +57,8 @@ struct AccessControl: Sendable {
         guard !roles.contains(.anyone) else { return }
         guard inFlight.enter() else {
             var problem = ProblemDetails(
-                .busy, detail: "The server is handling \(inFlight.maximum) requests already; nothing was recorded. Retry in a second.")
+                .busy, detail: "The server is handling \(inFlight.maximum) requests already; nothing was recorded. Retry in a second.",
+                limit: .requestsInFlight)
             problem.extraHeaders[.retryAfter] = "1"
             throw problem
         }

@@ -31,7 +31,8 @@ final class MemoryBudget: Sendable {
         guard bytes <= capacity else {
             throw ProblemDetails(
                 .payloadTooLarge,
-                detail: "Reading \(purpose) would take \(bytes) bytes of memory; the server allows \(capacity) (limits.memory_budget_bytes).")
+                detail: "Reading \(purpose) would take \(bytes) bytes of memory; the server allows \(capacity) (limits.memory_budget_bytes).",
+                limit: .memoryBudget)
         }
         let reserved = used.withLock { used in
             guard used + bytes <= capacity else { return false }
@@ -41,7 +42,8 @@ final class MemoryBudget: Sendable {
         guard reserved else {
             var problem = ProblemDetails(
                 .busy,
-                detail: "The memory for \(purpose) (\(bytes) bytes) is in use by other requests; nothing was recorded. Retry in a second.")
+                detail: "The memory for \(purpose) (\(bytes) bytes) is in use by other requests; nothing was recorded. Retry in a second.",
+                limit: .memoryBudget)
             problem.extraHeaders[.retryAfter] = "1"
             throw problem
         }

@@ -13,10 +13,16 @@ struct AdmissionController: Sendable {
     let decoder: AdmissionRequestDecoder
     let maxBatchLines: Int
     let maxBatchBytes: Int
+    /// Counts batch lines a limit refused (a refused request is counted by the middleware).
+    let limits: LimitMetrics?
 
     func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
-        router.route(.post, "/v1/admissions", in: catalog, allowing: [.submitter], maxBodyBytes: decoder.maxBodyBytes, query: ["at"], use: create)
-        router.route(.post, "/v1/admissions/batch", in: catalog, allowing: [.submitter], maxBodyBytes: maxBatchBytes, use: batch)
+        router.route(
+            .post, "/v1/admissions", in: catalog, allowing: [.submitter], maxBodyBytes: decoder.maxBodyBytes,
+            bodyLimit: .imageBytes, query: ["at"], use: create)
+        router.route(
+            .post, "/v1/admissions/batch", in: catalog, allowing: [.submitter], maxBodyBytes: maxBatchBytes, bodyLimit: .batchBytes,
+            use: batch)
         router.route(.get, "/v1/admissions/{admission_id}", in: catalog, allowing: [.submitter, .auditor], use: show)
     }
 
@@ -57,12 +63,12 @@ struct AdmissionController: Sendable {
         guard MediaType(request.headers[.contentType])?.essence == "application/x-ndjson" else {
             throw ProblemDetails(.unsupportedMediaType, detail: "Send application/x-ndjson, one admission per line.")
         }
-        let body = try await RequestBody.collect(request, limit: maxBatchBytes, name: "batch body")
+        let body = try await RequestBody.collect(request, limit: maxBatchBytes, name: "batch body", setting: .batchBytes)
         let lines = body.readableBytesView.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
             .enumerated().filter { !$0.element.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") } }
         guard lines.count <= maxBatchLines else {
             throw ProblemDetails(
-                .payloadTooLarge, detail: "The batch has \(lines.count) lines; the limit is \(maxBatchLines).")
+                .payloadTooLarge, detail: "The batch has \(lines.count) lines; the limit is \(maxBatchLines).", limit: .batchLines)
         }
         var output = [[UInt8]](repeating: [], count: lines.count)
         var linesByKey: [String: [(position: Int, request: AdmissionRequest)]] = [:]
@@ -70,14 +76,14 @@ struct AdmissionController: Sendable {
         for (position, (index, line)) in lines.enumerated() {
             do {
                 guard line.count <= decoder.maxBodyBytes else {
-                    throw ProblemDetails(.payloadTooLarge, detail: "The line is larger than \(decoder.maxBodyBytes) bytes.")
+                    throw ProblemDetails(.payloadTooLarge, detail: "The line is larger than \(decoder.maxBodyBytes) bytes.", limit: .imageBytes)
                 }
                 let admission = try decoder.decodeJSON(line, allowImageField: true, imageField: "image_base64")
                 let key = admission.source + "\u{0}" + admission.imageID
                 if linesByKey[key] == nil { keyOrder.append(key) }
                 linesByKey[key, default: []].append((position, admission))
             } catch {
-                output[position] = Self.problemLine(error, lineNumber: index + 1, logger: context.logger)
+                output[position] = problemLine(error, lineNumber: index + 1, logger: context.logger)
             }
         }
         let lineNumbers = lines.map { $0.offset + 1 }
@@ -118,13 +124,14 @@ struct AdmissionController: Sendable {
             let outcome = try await service.admit(admission, caller: caller)
             return AdmissionBody(outcome.admission).bytes(status: outcome.isNew ? 201 : 200)
         } catch {
-            return Self.problemLine(error, lineNumber: lineNumber, logger: logger)
+            return problemLine(error, lineNumber: lineNumber, logger: logger)
         }
     }
 
     /// A problem as an NDJSON answer line: the problem object plus its 1-based `line`.
-    private static func problemLine(_ error: any Error, lineNumber: Int, logger: Logger) -> [UInt8] {
+    private func problemLine(_ error: any Error, lineNumber: Int, logger: Logger) -> [UInt8] {
         let problem = ProblemMapping.problem(for: error, what: "this line", logger: logger)
+        if let limit = problem.limit { limits?.rejected(by: limit) }
         return CanonicalJSON.encode(.object(problem.members(["line": .number(Double(lineNumber))])))
     }
 

@@ -83,7 +83,7 @@ struct AdmissionRequestDecoder: Sendable {
         guard image.count <= maxImageBytes else {
             throw ProblemDetails(
                 .payloadTooLarge, detail: "\(field) is \(image.count) bytes; the limit is \(maxImageBytes) bytes.",
-                errors: [.init(field: field, message: "larger than \(maxImageBytes) bytes")])
+                errors: [.init(field: field, message: "larger than \(maxImageBytes) bytes")], limit: .imageBytes)
         }
         guard ImageFormat.detect(image) != nil else {
             throw ProblemDetails(
@@ -95,11 +95,12 @@ struct AdmissionRequestDecoder: Sendable {
     private func checkMetadata(bytes: Int, what: String) throws {
         guard bytes <= maxMetadataBytes else {
             throw ProblemDetails(
-                .payloadTooLarge, detail: "\(what) is \(bytes) bytes; the limit is \(maxMetadataBytes) bytes (limits.max_metadata_bytes).")
+                .payloadTooLarge, detail: "\(what) is \(bytes) bytes; the limit is \(maxMetadataBytes) bytes (limits.max_metadata_bytes).",
+                limit: .metadataBytes)
         }
     }
 
     private func collect(_ request: Request) async throws -> ByteBuffer {
-        try await RequestBody.collect(request, limit: maxBodyBytes)
+        try await RequestBody.collect(request, limit: maxBodyBytes, setting: .imageBytes)
     }
 }

@@ -2,7 +2,6 @@ import Crypto
 import Foundation
 import Imaging
 import NIOPosix
-import Metrics
 import PolicyEngine
 import StrictDocuments
 import TraingateStore
@@ -16,6 +15,8 @@ struct AdmissionService: Sendable {
     let imageLimits: ImageLimits
     /// Decoding reserves what it takes from here (a 40 MP image takes about 270 MB).
     let budget: MemoryBudget
+    /// Counts recorded decisions (nil when metrics are off).
+    let metrics: DecisionMetrics?
     let now: @Sendable () -> Date
 
     /// A decision together with what it was based on.
@@ -79,9 +80,8 @@ struct AdmissionService: Sendable {
     /// itself with it, so the check and the record cannot drift apart.
     func admit(_ request: AdmissionRequest, caller: Caller?) async throws -> AdmissionOutcome {
         let outcome = try await store.record(try await prepare(request, caller: caller))
-        if case .created(let admission) = outcome {
-            (admission.verdict == .admitted ? Self.admittedCounter : Self.rejectedCounter).increment()
-        }
+        // A replayed request answers the decision recorded before: it is not a new decision.
+        if case .created(let admission) = outcome { metrics?.record(admission.verdict, reasons: admission.reasons) }
         return outcome
     }
 
@@ -108,8 +108,4 @@ struct AdmissionService: Sendable {
     private static func reservations(_ image: IntakeResult?) -> [RightsReservation] {
         (image?.rights.reservations ?? []).map(RightsReservation.init)
     }
-
-    // Created once: making a counter is a registry lookup under a lock.
-    private static let admittedCounter = Counter(label: "traingate_admissions_total", dimensions: [("decision", "admitted")])
-    private static let rejectedCounter = Counter(label: "traingate_admissions_total", dimensions: [("decision", "rejected")])
 }

@@ -11,7 +11,8 @@ struct EvaluationController: Sendable {
 
     func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
         router.route(
-            .post, "/v1/policy/evaluate", in: catalog, allowing: [.submitter, .auditor], maxBodyBytes: decoder.maxBodyBytes, query: ["at"],
+            .post, "/v1/policy/evaluate", in: catalog, allowing: [.submitter, .auditor], maxBodyBytes: decoder.maxBodyBytes, bodyLimit: .imageBytes,
+            query: ["at"],
             use: evaluate)
     }
 

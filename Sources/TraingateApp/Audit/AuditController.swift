@@ -7,6 +7,9 @@ import TraingateStore
 /// `/v1/audit/export` (the whole log, streamed, gzip when the client accepts it).
 struct AuditController: Sendable {
     let store: AuditStore
+    /// Told each verification's result (an auditor's counts as the periodic one does).
+    let metrics: AuditMetrics?
+    let now: @Sendable () -> Date
 
     func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
         router.route(.get, "/v1/audit", in: catalog, allowing: [.auditor], query: nil, use: list)
@@ -24,7 +27,15 @@ struct AuditController: Sendable {
     }
 
     @Sendable func verify(_ request: Request, context: TraingateRequestContext) async throws -> Response {
-        JSONResponse.make(.ok, json: AuditVerificationBody(try await store.verify()).json)
+        let verification: AuditVerification
+        do {
+            verification = try await store.verify()
+        } catch {
+            metrics?.record(.failed, at: now())
+            throw error
+        }
+        metrics?.verified(verification, at: now())
+        return JSONResponse.make(.ok, json: AuditVerificationBody(verification).json)
     }
 
     @Sendable func export(_ request: Request, context: TraingateRequestContext) async throws -> Response {

@@ -14,6 +14,10 @@ extension AppConfiguration {
             help: "serve /metrics without a key to clients on 127.0.0.0/8 or ::1 (a local Prometheus scraper); elsewhere it needs a key"
         ) { $0.metricsOpenOnLoopback = try ConfigurationSetting.boolean($1) },
         .init(
+            key: "http.metrics_enabled", environment: "TRAINGATE_METRICS_ENABLED", flag: nil, defaultText: "true",
+            help: "record metrics and serve them on /metrics (docs/operations.md lists them); false records nothing and /metrics answers 404"
+        ) { $0.metricsEnabled = try ConfigurationSetting.boolean($1) },
+        .init(
             key: "http.idle_timeout_seconds", environment: "TRAINGATE_IDLE_TIMEOUT_SECONDS", flag: nil, defaultText: "30",
             help:
                 "close a connection that sends no complete request head, no body part, and awaits no answer for this long (slow clients, idle keep-alives)"
@@ -152,6 +156,11 @@ extension AppConfiguration {
             key: "audit.anchor_interval_seconds", environment: "TRAINGATE_AUDIT_ANCHOR_INTERVAL", flag: nil, defaultText: "10",
             help: "seconds between records of the chain head in data/audit-anchors.jsonl (1-86400)"
         ) { $0.auditAnchorIntervalSeconds = try ConfigurationSetting.integer(1...86_400, $1) },
+        .init(
+            key: "audit.verify_interval_seconds", environment: "TRAINGATE_AUDIT_VERIFY_INTERVAL", flag: nil, defaultText: "3600",
+            help:
+                "seconds between the service's own verifications of the whole audit chain (0-604800; 0 = none), reported in /metrics; the first runs at start"
+        ) { $0.auditVerifyIntervalSeconds = try ConfigurationSetting.integer(0...604_800, $1) },
         .init(
             key: "security.master_key", environment: "TRAINGATE_MASTER_KEY", flag: nil, defaultText: "",
             help: "64 hex characters; empty = data/keys/master.key (created 0600)"

@@ -11,6 +11,8 @@ public struct AppConfiguration: Sendable {
     public var dataDirectory = "./data"
     /// `/metrics` without a key for clients on loopback (a local scraper).
     public var metricsOpenOnLoopback = false
+    /// Whether the service records metrics and serves `/metrics` (off: 404, and nothing counted).
+    public var metricsEnabled = true
     /// A connection with no complete request head, no body part and no answer pending for this
     /// long is closed (Hummingbird's idle timeout: a slow loris never completes a head).
     public var idleTimeoutSeconds = 30
@@ -65,6 +67,8 @@ public struct AppConfiguration: Sendable {
     public var walRewindPages = 65536
     /// Seconds between records of the audit chain's head in `audit-anchors.jsonl`.
     public var auditAnchorIntervalSeconds = 10
+    /// Seconds between the service's own verifications of the whole audit chain; 0 runs none.
+    public var auditVerifyIntervalSeconds = 3600
     /// OpenBLAS threads of the training worker. One by default: on a small machine the gate must
     /// keep answering admissions while a job runs.
     public var trainingBLASThreads = 1

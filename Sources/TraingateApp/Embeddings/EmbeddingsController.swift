@@ -14,7 +14,9 @@ struct EmbeddingsController: Sendable {
 
     func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
         router.route(.get, "/v1/embeddings/{admission_id}", in: catalog, allowing: [.trainer], use: show)
-        router.route(.post, "/v1/embeddings/search", in: catalog, allowing: [.trainer], maxBodyBytes: maxBodyBytes, use: searchNeighbors)
+        router.route(
+            .post, "/v1/embeddings/search", in: catalog, allowing: [.trainer], maxBodyBytes: maxBodyBytes, bodyLimit: .imageBytes,
+            use: searchNeighbors)
     }
 
     @Sendable func show(_ request: Request, context: TraingateRequestContext) async throws -> Response {
@@ -35,7 +37,7 @@ struct EmbeddingsController: Sendable {
     }
 
     @Sendable func searchNeighbors(_ request: Request, context: TraingateRequestContext) async throws -> Response {
-        let (query, k) = try parse(try await RequestBody.readJSON(request, limit: maxBodyBytes))
+        let (query, k) = try parse(try await RequestBody.readJSON(request, limit: maxBodyBytes, setting: .imageBytes))
         let result: (checkpointID: String, neighbors: [EmbeddingSearch.Neighbor])
         do {
             result = try await search.search(query, k: k)

@@ -36,8 +36,9 @@ struct MultipartParts {
             guard result.parts.count <= maxParts else {
                 throw ProblemDetails(
                     .payloadTooLarge,
-                    detail: "The multipart body has more than \(maxParts) parts (limits.max_multipart_parts); send 'metadata' and optionally 'image'."
-                )
+                    detail:
+                        "The multipart body has more than \(maxParts) parts (limits.max_multipart_parts); send 'metadata' and optionally 'image'.",
+                    limit: .multipartParts)
             }
         }
         guard !result.parts.isEmpty else {

@@ -10,6 +10,13 @@ extension ProblemDetails {
             case .tooManyBytes, .tooManyPixels, .exifTooLarge: .payloadTooLarge
             case .undecodable: .undecodableImage
             }
-        self.init(kind, detail: "The image was refused: \(error.message).", errors: [.init(field: "image", message: error.message)])
+        let limit: RequestLimit? =
+            switch error {
+            case .tooManyBytes: .imageBytes
+            case .tooManyPixels, .exifTooLarge: .imageContent
+            case .unsupportedFormat, .undecodable: nil
+            }
+        self.init(
+            kind, detail: "The image was refused: \(error.message).", errors: [.init(field: "image", message: error.message)], limit: limit)
     }
 }

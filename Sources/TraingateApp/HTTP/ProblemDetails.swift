@@ -15,13 +15,16 @@ struct ProblemDetails: HTTPResponseError {
     let detail: String
     let errors: [FieldProblem]?
     var extraHeaders: HTTPFields = [:]
+    /// The limit that refused the request, counted in `traingate_limit_rejections_total`.
+    var limit: RequestLimit?
 
-    init(_ kind: ProblemKind, detail: String, errors: [FieldProblem]? = nil) {
+    init(_ kind: ProblemKind, detail: String, errors: [FieldProblem]? = nil, limit: RequestLimit? = nil) {
         type = kind.typeURI
         title = kind.title
         status = kind.status
         self.detail = detail
         self.errors = errors
+        self.limit = limit
     }
 
     /// Most field problems listed in one response: a hostile body with a million unknown keys

@@ -6,6 +6,8 @@ import Hummingbird
 /// unexpected (500).
 struct ProblemDetailsMiddleware<Context: RequestContext>: RouterMiddleware {
     let catalog: RouteCatalog
+    /// Counts requests a limit refused.
+    let limits: LimitMetrics?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -13,8 +15,9 @@ struct ProblemDetailsMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            return try ProblemMapping.problem(for: error, request: request, catalog: catalog, logger: context.logger)
-                .response(from: request, context: context)
+            let problem = ProblemMapping.problem(for: error, request: request, catalog: catalog, logger: context.logger)
+            if let limit = problem.limit { limits?.rejected(by: limit) }
+            return try problem.response(from: request, context: context)
         }
     }
 }

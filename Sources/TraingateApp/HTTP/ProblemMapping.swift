@@ -38,7 +38,9 @@ enum ProblemMapping {
             } else {
                 logger.error("storage failure", metadata: ["error": "\(error)"])
             }
-            var problem = ProblemDetails(.storageUnavailable, detail: "The database could not record \(what); retry later.")
+            var problem = ProblemDetails(
+                .storageUnavailable, detail: "The database could not record \(what); retry later.",
+                limit: error.code == .overloaded ? .pendingWrites : nil)
             problem.extraHeaders[.retryAfter] = "5"
             return problem
         default:

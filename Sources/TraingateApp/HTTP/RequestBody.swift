@@ -6,19 +6,21 @@ import StrictDocuments
 /// one place for what every route that takes a body does first.
 enum RequestBody {
     /// The whole body, at most `limit` bytes; over it, 413 naming the limit ("request body",
-    /// "batch body": `name` says which).
-    static func collect(_ request: Request, limit: Int, name: String = "request body") async throws -> ByteBuffer {
+    /// "batch body": `name` says which; `setting` is the limit's, for the metrics).
+    static func collect(
+        _ request: Request, limit: Int, name: String = "request body", setting: RequestLimit = .metadataBytes
+    ) async throws -> ByteBuffer {
         do {
             return try await request.body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
-            throw ProblemDetails(.payloadTooLarge, detail: "The \(name) is larger than \(limit) bytes.")
+            throw ProblemDetails(.payloadTooLarge, detail: "The \(name) is larger than \(limit) bytes.", limit: setting)
         }
     }
 
     /// The most bytes the body of `request` can have, from its head alone: its `Content-Length`
     /// (413 when over `limit`: the body is refused before it is read), `limit` when its length
     /// is not announced (chunked), 0 when it has none.
-    static func announcedSize(of request: Request, limit: Int) throws -> Int {
+    static func announcedSize(of request: Request, limit: Int, setting: RequestLimit) throws -> Int {
         if let text = request.headers[.contentLength] {
             guard let length = Int(text), length >= 0 else {
                 throw ProblemDetails(.malformedRequest, detail: "Content-Length '\(text.prefix(32))' is not a length.")
@@ -26,7 +28,8 @@ enum RequestBody {
             guard length <= limit else {
                 throw ProblemDetails(
                     .payloadTooLarge,
-                    detail: "The request body is \(length) bytes; \(request.method) \(request.uri.path) takes at most \(limit) bytes.")
+                    detail: "The request body is \(length) bytes; \(request.method) \(request.uri.path) takes at most \(limit) bytes.",
+                    limit: setting)
             }
             return length
         }
@@ -48,8 +51,10 @@ enum RequestBody {
 
     /// Small JSON request bodies (training jobs, searches): `application/json` only, an empty
     /// body read as `{}` when every field is optional.
-    static func readJSON(_ request: Request, limit: Int, emptyIsObject: Bool = false) async throws -> JSONValue {
-        let body = try await collect(request, limit: limit)
+    static func readJSON(
+        _ request: Request, limit: Int, setting: RequestLimit = .metadataBytes, emptyIsObject: Bool = false
+    ) async throws -> JSONValue {
+        let body = try await collect(request, limit: limit, setting: setting)
         if body.readableBytes == 0, emptyIsObject { return .object([:]) }
         guard MediaType(request.headers[.contentType])?.essence == "application/json" else {
             throw ProblemDetails(

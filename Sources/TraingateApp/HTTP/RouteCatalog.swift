@@ -59,11 +59,13 @@ extension Router where Context == TraingateRequestContext {
     /// - Parameter maxBodyBytes: the route's body cap (`catalog.defaultBodyLimit` when nil): a
     ///   larger `Content-Length` is answered 413 before a byte of the body is read, and the body's
     ///   size is reserved from `catalog.budget` while the handler runs.
+    /// - Parameter bodyLimit: the setting `maxBodyBytes` comes from, named in the limit metrics.
     /// - Parameter query: the query parameters the route takes; any other is 400 naming it (a
     ///   typo must not be ignored silently). nil when the handler checks them itself.
     func route(
         _ method: HTTPRequest.Method, _ path: String, in catalog: RouteCatalog, allowing roles: [APIRole], maxBodyBytes: Int? = nil,
-        query: Set<String>? = [], use handler: @escaping @Sendable (Request, Context) async throws -> Response
+        bodyLimit: RequestLimit = .metadataBytes, query: Set<String>? = [],
+        use handler: @escaping @Sendable (Request, Context) async throws -> Response
     ) -> Self {
         precondition(!roles.isEmpty, "\(method) \(path) names no role")
         catalog.register(method, path, roles: roles)
@@ -75,7 +77,7 @@ extension Router where Context == TraingateRequestContext {
             if let query { try Self.refuseUnknownParameters(of: request, known: query) }
             try access.enter(roles: roles)
             defer { access.leave(roles: roles) }
-            let bodyBytes = try RequestBody.announcedSize(of: request, limit: limit)
+            let bodyBytes = try RequestBody.announcedSize(of: request, limit: limit, setting: bodyLimit)
             return try await budget.withReservation(bodyBytes, for: "the request body") { try await handler(request, context) }
         }
     }

@@ -1,5 +1,5 @@
 import Hummingbird
-import Prometheus
+import Foundation
 import TraingateStore
 
 /// `/healthz` (the process answers), `/readyz` (storage open, migrated and writable),
@@ -7,7 +7,8 @@ import TraingateStore
 struct OperationsController: Sendable {
     let database: AppDatabase
     let writability: WritabilityProbe
-    let registry: PrometheusCollectorRegistry?
+    let metrics: ServiceMetrics?
+    let now: @Sendable () -> Date
 
     func addRoutes(to router: Router<TraingateRequestContext>, catalog: RouteCatalog) {
         router.route(.get, "/healthz", in: catalog, allowing: [.anyone]) { _, _ in try JSONResponse.make(.ok, ["status": "ok"]) }
@@ -26,8 +27,15 @@ struct OperationsController: Sendable {
     }
 
     @Sendable func metrics(_ request: Request, context: TraingateRequestContext) async throws -> Response {
+        guard let metrics else {
+            throw ProblemDetails(.notFound, detail: "Metrics are turned off on this server (http.metrics_enabled).")
+        }
+        // What the store holds is read now rather than kept up to date on every write.
+        let levels = try await StoreLevels.read(from: database)
+        metrics.queue.refresh(levels)
+        metrics.audit.refresh(headSeq: levels.auditHeadSeq, at: now())
         var bytes: [UInt8] = []
-        registry?.emit(into: &bytes)
+        metrics.registry.emit(into: &bytes)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))

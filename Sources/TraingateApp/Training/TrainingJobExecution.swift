@@ -17,6 +17,8 @@ struct TrainingJobExecution: Sendable {
     /// Most images one job takes from the queue (the oldest), so that its decoded inputs fit in
     /// memory: `training.max_images`.
     let maxImages: Int
+    /// Told each step and each job's end (nil when metrics are off).
+    let metrics: TrainingMetrics?
     /// Bytes of decoded images a job holds at most (3 planes of Float per image): 2 GiB.
     static let decodedBudget = 2 << 30
     /// Images embedded per forward pass once training is done.
@@ -24,6 +26,7 @@ struct TrainingJobExecution: Sendable {
 
     func run(_ job: TrainingJob) {
         var job = job
+        metrics?.jobStarted()
         do {
             try execute(&job)
         } catch {
@@ -102,6 +105,7 @@ struct TrainingJobExecution: Sendable {
                 },
                 beforeStep: recheckIfRemoved,
                 afterStep: { epoch, batch in
+                    metrics?.stepEnded(batch: batch.count, done: job.progress.step + 1, total: job.progress.totalSteps)
                     for index in batch where lastEpochUsed[index] != epoch {
                         lastEpochUsed[index] = epoch
                         epochsUsed[index] += 1
@@ -164,6 +168,7 @@ struct TrainingJobExecution: Sendable {
             return
         }
         try store.succeed(job, checkpoint: checkpoint, at: now())
+        metrics?.jobEnded(.succeeded)
         logger.info(
             "training job succeeded",
             metadata: ["job.id": "\(job.id)", "checkpoint.id": "\(checkpoint.id)", "images": "\(trained.count)"])
@@ -194,6 +199,7 @@ struct TrainingJobExecution: Sendable {
     }
 
     private func end(_ job: TrainingJob, _ status: TrainingJob.Status, _ error: String) {
+        metrics?.jobEnded(status)
         do {
             try store.end(job, status: status, error: error, at: now())
             logger.notice("training job ended", metadata: ["job.id": "\(job.id)", "status": "\(status.rawValue)", "reason": "\(error)"])

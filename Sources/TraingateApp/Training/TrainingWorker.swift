@@ -21,7 +21,10 @@ final class TrainingWorker: Service, Sendable {
     private let wake: AsyncStream<Void>.Continuation
     private let nice: Int32
 
-    init(store: TrainingStore, blasThreads: Int, maxImages: Int, nice: Int, logger: Logger, now: @escaping @Sendable () -> Date) {
+    init(
+        store: TrainingStore, blasThreads: Int, maxImages: Int, nice: Int, logger: Logger, metrics: TrainingMetrics? = nil,
+        now: @escaping @Sendable () -> Date
+    ) {
         self.nice = Int32(nice)
         self.store = store
         self.logger = logger
@@ -31,7 +34,8 @@ final class TrainingWorker: Service, Sendable {
         AllocatorTuning.keepLargeBuffers()
         // OpenBLAS's thread count is one setting for the whole process (training and search).
         BLAS.threads = blasThreads
-        execution = TrainingJobExecution(store: store, control: control, logger: logger, now: now, maxImages: maxImages)
+        execution = TrainingJobExecution(
+            store: store, control: control, logger: logger, now: now, maxImages: maxImages, metrics: metrics)
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 

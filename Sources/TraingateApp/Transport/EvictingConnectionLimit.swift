@@ -8,17 +8,21 @@ struct EvictingConnectionLimit: AvailableConnectionsDelegate {
     let maximum: Int
     let registry: ConnectionRegistry
     let logger: Logger
+    /// Counts each connection closed to make room (`http.max_connections`).
+    let limits: LimitMetrics?
     private var open = 0
 
-    init(maximum: Int, registry: ConnectionRegistry, logger: Logger) {
+    init(maximum: Int, registry: ConnectionRegistry, logger: Logger, limits: LimitMetrics? = nil) {
         self.maximum = maximum
         self.registry = registry
         self.logger = logger
+        self.limits = limits
     }
 
     mutating func connectionOpened() {
         open += 1
         if open >= maximum, registry.closeLongestIdle() {
+            limits?.rejected(by: .connections)
             logger.debug("connection slots full; the longest idle connection was closed", metadata: ["connections": "\(open)"])
         }
     }
