@@ -56,6 +56,31 @@ import TestFixtures
         #expect(try AppConfiguration.load(file: nil, environment: [:]).establishedIn == nil)
     }
 
+    /// A Kubernetes Secret volume or a systemd credential holds the master key as a file.
+    @Test func theMasterKeyIsReadFromAFileOthersCannotRead() throws {
+        let key = String(repeating: "5c", count: 32)
+        let path = try writeTemporary(key + "\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o440], ofItemAtPath: path)
+        #expect(try AppConfiguration.load(file: nil, environment: ["TRAINGATE_MASTER_KEY_FILE": path]).masterKeyHex == key)
+        func refusal(_ environment: [String: String]) -> String? {
+            do {
+                _ = try AppConfiguration.load(file: nil, environment: environment)
+                return nil
+            } catch let error as DocumentError {
+                return error.path + ": " + error.message
+            } catch {
+                return "\(error)"
+            }
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        #expect(refusal(["TRAINGATE_MASTER_KEY_FILE": path])?.contains("readable by others") == true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        try "not a key".write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(refusal(["TRAINGATE_MASTER_KEY_FILE": path])?.hasPrefix("TRAINGATE_MASTER_KEY_FILE: ") == true)
+        #expect(refusal(["TRAINGATE_MASTER_KEY_FILE": path + ".missing"])?.contains("cannot read") == true)
+    }
+
     @Test func theCheckpointIntervalIsBoundedAndSetByTheEnvironment() throws {
         let configuration = try AppConfiguration.load(file: nil, environment: ["TRAINGATE_CHECKPOINT_INTERVAL_MS": "250"])
         #expect(configuration.checkpointIntervalMilliseconds == 250)

@@ -42,6 +42,26 @@ public enum MasterKeyFile {
         return key
     }
 
+    /// The text of `security.master_key_file`, checked: 64 hex characters, in a file others
+    /// cannot read. Group read is allowed there (a Kubernetes Secret volume with `fsGroup` is
+    /// 0440); the file is the operator's, outside the data directory, and never written.
+    static func configuredKeyText(path: String) throws -> String {
+        let file = URL(fileURLWithPath: path).resolvingSymlinksInPath()
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: file.path),
+            let text = try? String(contentsOf: file, encoding: .utf8)
+        else {
+            throw ConfigurationSetting.SettingError(message: "cannot read \(path)")
+        }
+        if let mode = attributes[.posixPermissions] as? Int, mode & 0o007 != 0 {
+            throw ConfigurationSetting.SettingError(message: "\(path) is readable by others (mode \(String(mode, radix: 8))); chmod o-rwx it")
+        }
+        let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard Hex.decode(key)?.count == 32 else {
+            throw ConfigurationSetting.SettingError(message: "\(path) does not hold 64 hex characters (a 256-bit key)")
+        }
+        return key
+    }
+
     /// A key file's key; it must be 0600 (or stricter) and hold 64 hex characters.
     public static func read(_ file: URL) throws -> SymmetricKey {
         let attributes = try FileManager.default.attributesOfItem(atPath: file.path)

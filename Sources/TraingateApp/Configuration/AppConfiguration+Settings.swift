@@ -169,6 +169,14 @@ extension AppConfiguration {
             $0.masterKeyHex = $1
         },
         .init(
+            key: "security.master_key_file", environment: "TRAINGATE_MASTER_KEY_FILE", flag: nil, defaultText: "",
+            help:
+                "a file holding the master key as 64 hex characters (a Kubernetes Secret volume, a systemd credential), not readable by others; instead of security.master_key"
+        ) {
+            guard !$1.isEmpty else { return }
+            $0.masterKeyHex = try MasterKeyFile.configuredKeyText(path: $1)
+        },
+        .init(
             key: "log.level", environment: "TRAINGATE_LOG_LEVEL", flag: nil, defaultText: "info",
             help: "trace, debug, info, notice, warning, error, critical"
         ) { $0.logLevel = try ConfigurationSetting.oneOf(["trace", "debug", "info", "notice", "warning", "error", "critical"], $1) },
