@@ -23,8 +23,20 @@ public struct AppDatabase: Sendable {
         let path = directory.appendingPathComponent(fileName).path
         let pool = try openPool(path: path, backgroundCheckpoints: backgroundCheckpoints)
         let database = AppDatabase(writer: pool, path: path)
+        try refuseDowngrade(pool)
         try migrator.migrate(pool)
         return database
+    }
+
+    /// A database a newer traingate migrated holds tables and columns this version does not
+    /// know; writing to it could break the newer version's invariants. Refused, naming the
+    /// migrations, before anything is written.
+    static func refuseDowngrade(_ writer: any DatabaseWriter) throws {
+        let unknown = try writer.read { db -> [String] in
+            guard try migrator.hasBeenSuperseded(db) else { return [] }
+            return try migrator.appliedIdentifiers(db).subtracting(migrator.migrations).sorted()
+        }
+        guard unknown.isEmpty else { throw StoreError.newerSchema(unknown) }
     }
 
     /// A database at `path` set up exactly as the service's (WAL, `synchronous=FULL`, the same

@@ -15,6 +15,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         case unsupportedSetting
         /// The write contradicts what is stored (a key name already used); nothing was recorded.
         case conflict
+        /// A newer version of traingate migrated the database; this one will not open it.
+        case newerSchema
     }
 
     public let code: Code
@@ -50,6 +52,14 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 
     static func conflict(_ description: String) -> StoreError {
         StoreError(code: .conflict, description: description)
+    }
+
+    static func newerSchema(_ migrations: [String]) -> StoreError {
+        StoreError(
+            code: .newerSchema,
+            description:
+                "the database was migrated by a newer traingate (migrations \(migrations.joined(separator: ", ")) are unknown to this version); "
+                + "downgrades are refused: run the newer version, or restore a backup made before the upgrade")
     }
 
     static func databaseMissing(_ path: String) -> StoreError {

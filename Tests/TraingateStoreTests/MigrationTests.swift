@@ -4,6 +4,34 @@ import Testing
 @testable import TraingateStore
 
 @Suite struct MigrationTests {
+    /// A database a newer version migrated is refused, naming its unknown migrations, and is
+    /// left as it was (no migration runs: the schema and the applied migrations are unchanged).
+    @Test func aDatabaseFromANewerVersionIsRefused() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-downgrade-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try AppDatabase.open(directory: directory)
+        try await database.writer.write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
+        }
+        try database.close()
+        func state() throws -> [String] {
+            let queue = try DatabaseQueue(path: directory.appendingPathComponent(AppDatabase.fileName).path)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+                    + String.fetchAll(db, sql: "SELECT coalesce(sql, name) FROM sqlite_master ORDER BY name")
+            }
+        }
+        let before = try state()
+        #expect {
+            _ = try AppDatabase.open(directory: directory)
+        } throws: { error in
+            guard let error = error as? StoreError, error.code == .newerSchema else { return false }
+            return error.description.contains("v99-from-the-future") && error.description.contains("downgrades are refused")
+        }
+        #expect(try state() == before)
+    }
+
     /// A database created by the first schema keeps its audit log, intact and append-only,
     /// through the later migrations.
     @Test func anExistingLogSurvivesTheAuditTableRebuild() async throws {

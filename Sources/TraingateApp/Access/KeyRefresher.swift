@@ -12,6 +12,8 @@ struct KeyRefresher: Service {
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             try? await cancelWhenGracefulShutdown { [interval] in try await Task.sleep(for: interval) }
+            // Cancelled (the server could not start, say): the database is closing, nothing to re-read.
+            if Task.isCancelled { break }
             do {
                 if try await cache.reload() {
                     logger.notice("an API key was created: development mode is over, every route but /healthz and /readyz needs a key")

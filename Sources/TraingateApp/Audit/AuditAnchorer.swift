@@ -30,6 +30,8 @@ struct AuditAnchorer: Service {
             if let anchor = try await store.anchorHead(at: now()) {
                 logger.info("audit head anchored", metadata: ["audit.seq": "\(anchor.seq)", "audit.hash": "\(anchor.hash)"])
             }
+        } catch is CancellationError {
+            // The service group was cancelled (the server could not start): not a failure to anchor.
         } catch {
             logger.error("could not anchor the audit head", metadata: ["error": "\(error)", "file": "\(store.anchorFile.path)"])
         }
