@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: run test test-bench schema-fuzz check-deploy reader-stress crash-test test-blas-kernels build release deps policy-test bench format lint clean
+.PHONY: run test test-bench schema-fuzz check-deploy check-runtime reader-stress sqlite-probe crash-test test-blas-kernels build release deps policy-test bench format lint clean
 
 run: deps
 	$(SWIFT) run traingate serve
@@ -20,15 +20,26 @@ test: deps
 # that bench/ keeps building when the app changes.
 # schemathesis over openapi.yaml against a live server with an admin key (docs/security.md).
 # deploy/: the Dockerfile (hadolint, and its package list against the binary's libraries), the
-# systemd unit (systemd-analyze verify), the Kubernetes manifests (kubernetes-validate).
+# systemd unit (systemd-analyze verify), the Kubernetes manifests (kubernetes-validate, checkov),
+# the Prometheus alert rules (promtool check rules, and their unit tests).
 check-deploy: deps
 	scripts/check-deploy
+
+# Runs the release binary in a debootstrapped Debian 12 with only the Dockerfile's runtime
+# packages (root, about 8 minutes: not in CI; docs/operations.md, "Install").
+check-runtime: deps
+	scripts/check-runtime
 
 # Readers (audit verify, export, backup) in loops next to a live server that rewinds its WAL
 # every few commits under batch load (issue 18, item 5); minutes, so not part of CI.
 reader-stress: deps
 	swift build --product traingate
 	scripts/reader-stress --seconds 180
+
+# SQLite's WAL-reset bug in the linked library, and the checkpoint rule that avoids it
+# (docs/operations.md, "Readers next to a live server"); needs a C compiler.
+sqlite-probe: deps
+	scripts/sqlite-wal-reset-probe 1000
 
 schema-fuzz: deps
 	$(SWIFT) build --product traingate

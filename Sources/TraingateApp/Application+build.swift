@@ -30,6 +30,11 @@ public func buildApplication(
         configuredHex: configuration.masterKeyHex, dataDirectory: dataDirectory, logger: logger)
     let database = try AppDatabase.open(directory: dataDirectory, backgroundCheckpoints: true)
     let keyring = SubjectKeyring(masterKey: key)
+    if let release = try SQLiteRelease.linked(in: database), !release.hasWALResetFix {
+        logger.notice(
+            "the linked SQLite has the WAL-reset bug (sqlite.org/wal.html#walresetbug); traingate's checkpointer avoids the race, but do not let other programs write the database while it runs, and prefer SQLite 3.51.3 or later",
+            metadata: ["sqlite.version": "\(release)"])
+    }
     let metrics =
         configuration.metricsEnabled
         ? ServiceMetrics(

@@ -27,6 +27,10 @@ import ServiceLifecycle
 /// every commit. So the database file is flushed from this service's own thread first, and the
 /// catch-up syncs only its last frames (2–6 ms; docs/benchmarks.md, "The tail at half the peak
 /// rate"). The flush only moves work: the catch-up still syncs before the log is rewound.
+///
+/// No round starts on a log the previous one left wholly copied until another connection has
+/// committed (`CheckpointGate`): that start, racing a commit that rewinds the log, is SQLite's
+/// WAL-reset bug, which loses committed frames on SQLite before 3.51.3.
 public struct WALCheckpointer: Service {
     private let database: AppDatabase
     private let interval: Duration
@@ -58,11 +62,12 @@ public struct WALCheckpointer: Service {
         // The cause of the rounds failing now: logged when it starts and when rounds succeed
         // again, not every round (a full disk fails every one of them until it is fixed).
         var failing: String?
+        var gate = CheckpointGate()
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             try? await Task.sleep(for: interval)
             // A partial or busy round is fine: the next round continues where it stopped.
             do {
-                try await checkpoint(using: connection)
+                try await checkpoint(using: connection, gate: &gate)
                 if let cause = failing {
                     logger.notice("WAL checkpoint rounds succeed again", metadata: ["was": "\(cause)"])
                     failing = nil
@@ -89,17 +94,40 @@ public struct WALCheckpointer: Service {
         return try DatabaseQueue(path: database.path, configuration: configuration)
     }
 
-    /// One round: a PASSIVE checkpoint in the background and, if the log is long, a rewind.
-    /// - Returns: the number of frames in the log after the round.
+    /// `PRAGMA data_version` of `connection`: it changes when another connection commits.
+    static func dataVersion(of connection: DatabaseQueue) async throws -> Int {
+        try await connection.read { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+    }
+
+    /// One round, if `gate` lets it start: a PASSIVE checkpoint in the background and, if the
+    /// log is long, a rewind.
+    /// - Returns: the number of frames in the log after the round, nil when the gate kept it closed.
     @discardableResult
-    func checkpoint(using connection: DatabaseQueue) async throws -> Int {
-        // An erasure's truncation that readers held up: once more each round until it is done.
+    func checkpoint(using connection: DatabaseQueue, gate: inout CheckpointGate) async throws -> Int? {
+        // An erasure's truncation that readers held up: once more each round until it is done
+        // (TRUNCATE takes the write lock before it looks at the log: not exposed to the race).
         if database.isWALTruncationPending, await database.truncateWAL(waitingAtMost: 0.25) { return 0 }
+        guard gate.mayStart(dataVersion: try await Self.dataVersion(of: connection)) else { return nil }
+        let result = try await round(using: connection)
+        gate.finished(
+            logFrames: result.walFrameCount, copiedFrames: result.checkpointedFrameCount,
+            dataVersion: try await Self.dataVersion(of: connection))
+        return result.walFrameCount
+    }
+
+    /// The checkpoints of one round; what the last of them left.
+    private func round(using connection: DatabaseQueue) async throws -> (walFrameCount: Int, checkpointedFrameCount: Int) {
         var background = try await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
-        guard background.walFrameCount > rewindFrames else { return background.walFrameCount }
+        guard background.walFrameCount > rewindFrames else {
+            return (background.walFrameCount, background.checkpointedFrameCount)
+        }
         // A pass copies what was written during the one before, and a short pass leaves little for
         // the next: a few passes shrink what the writer will have to wait for to a few fsyncs' worth.
-        for _ in 0..<8 {
+        // None starts on a log the pass before copied wholly (`CheckpointGate`). A whole copy seen
+        // here is stale under load all the same (the writer appended meanwhile, so it never found
+        // the log wholly copied and never rewound it): the writer's own catch-up below still runs,
+        // between two of its commits, where no commit can race it.
+        for _ in 0..<8 where background.checkpointedFrameCount < background.walFrameCount {
             let copiedBefore = background.checkpointedFrameCount
             background = try await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
             if background.checkpointedFrameCount - copiedBefore <= Self.writerCopyFrames { break }
@@ -112,7 +140,7 @@ public struct WALCheckpointer: Service {
             logger.warning("could not flush the database file before the WAL rewind", metadata: ["error": "\(error)"])
         }
         let caughtUp = try await database.writer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
-        return caughtUp.walFrameCount
+        return (caughtUp.walFrameCount, caughtUp.checkpointedFrameCount)
     }
 
     /// Writes the database file's dirty pages to disk through a descriptor of its own: the kernel
