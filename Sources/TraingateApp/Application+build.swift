@@ -32,7 +32,7 @@ public func buildApplication(
     let keyring = SubjectKeyring(masterKey: key)
     if let release = try SQLiteRelease.linked(in: database), !release.hasWALResetFix {
         logger.notice(
-            "the linked SQLite has the WAL-reset bug (sqlite.org/wal.html#walresetbug); traingate's checkpointer avoids the race, but do not let other programs write the database while it runs, and prefer SQLite 3.51.3 or later",
+            "the linked SQLite has the WAL-reset bug (sqlite.org/wal.html#walresetbug); traingate's checkpoints avoid the race, but run no other program that checkpoints the database (the sqlite3 shell) beside it, and prefer SQLite 3.51.3 or later",
             metadata: ["sqlite.version": "\(release)"])
     }
     let metrics =

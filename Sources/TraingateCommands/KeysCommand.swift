@@ -36,7 +36,7 @@ struct KeysCommand: AsyncParsableCommand {
             let now = Date()
             let expiry = expires.flatMap(KeyExpiry.parse)
             if let expiry, expiry <= now { throw ValidationError("--expires is in the past") }
-            let store = APIKeyStore(database: try AppDatabase.open(directory: URL(fileURLWithPath: dataDir)))
+            let store = APIKeyStore(database: try AppDatabase.openBesideServer(directory: URL(fileURLWithPath: dataDir)))
             let created: (text: String, key: APIKey, audit: AuditEntry)
             do {
                 created = try await store.create(name: name, role: role, expiresAt: expiry, at: now)
@@ -84,7 +84,7 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(help: "Data directory of the service (default ./data).") var dataDir = "./data"
 
         func run() async throws {
-            let store = APIKeyStore(database: try AppDatabase.open(directory: URL(fileURLWithPath: dataDir)))
+            let store = APIKeyStore(database: try AppDatabase.openBesideServer(directory: URL(fileURLWithPath: dataDir)))
             guard let audit = try await store.revoke(name: name, at: Date()) else {
                 print("no active key named '\(name)'")
                 throw ExitCode.failure

@@ -8,6 +8,11 @@ public struct AppDatabase: Sendable {
     /// Set while an erasure's truncation of the write-ahead log is still to be done
     /// (`truncateWAL(waitingAtMost:)`), shared by every copy of this value.
     let walTruncationPending = SharedMutex((requested: 0, done: 0))
+    /// Held by every checkpoint that does not run on the writer's own queue: the background
+    /// checkpointer's gated passes and an erasure's truncation never overlap (`CheckpointGate`).
+    /// The value counts truncations attempted, so the checkpointer knows one may have left the
+    /// log wholly copied.
+    let checkpointing = SharedMutex(0)
 
     /// File name of the database inside the data directory.
     public static let fileName = "traingate.sqlite"
@@ -37,6 +42,14 @@ public struct AppDatabase: Sendable {
             return try migrator.appliedIdentifiers(db).subtracting(migrator.migrations).sorted()
         }
         guard unknown.isEmpty else { throw StoreError.newerSchema(unknown) }
+    }
+
+    /// Opens the database for a command that writes beside a running server (`traingate keys`):
+    /// it commits, but never checkpoints (no automatic checkpoint after its commits), so every
+    /// checkpoint stays with the server's gated checkpointer (`CheckpointGate`). When no server
+    /// runs, the log it leaves is copied back by whichever connection closes last.
+    public static func openBesideServer(directory: URL) throws -> AppDatabase {
+        try open(directory: directory, backgroundCheckpoints: true)
     }
 
     /// A database at `path` set up exactly as the service's (WAL, `synchronous=FULL`, the same
@@ -76,9 +89,12 @@ public struct AppDatabase: Sendable {
         return AppDatabase(writer: try DatabasePool(path: path, configuration: configuration), path: path)
     }
 
+    /// How long a connection waits for a lock another holds.
+    static let busyTimeoutMilliseconds = 10_000
+
     static func makeConfiguration() -> Configuration {
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(Double(busyTimeoutMilliseconds) / 1000)
         configuration.prepareDatabase { db in
             // FULL: a commit is on disk (WAL fsynced) before the writer returns, so an acknowledged
             // decision survives power loss, not only a process crash. (The pool's writer needs it

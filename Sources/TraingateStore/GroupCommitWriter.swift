@@ -167,7 +167,7 @@ public final class GroupCommitWriter: Service, Sendable {
                 results = try writer.write { db in works.map { work in Self.runIsolated(work, in: db) } }
             }
         } catch {
-            observer?.failed(.commit, kind: StorageFailureKind(error))
+            observer?.failed(.commit, jobs: batch.count, kind: StorageFailureKind(error))
             noteStorage(failedJobs: batch.count, cause: error, succeeded: false)
             for job in batch { job.continuation.resume(throwing: StoreError.writeFailed(error)) }
             return
@@ -179,7 +179,7 @@ public final class GroupCommitWriter: Service, Sendable {
             guard case .failure(let error as StoreError) = result, error.code == .writeFailed else { return nil }
             return error
         }
-        for error in refused { observer?.failed(.commit, kind: StorageFailureKind(error)) }
+        for error in refused { observer?.failed(.commit, jobs: 1, kind: StorageFailureKind(error)) }
         noteStorage(failedJobs: refused.count, cause: refused.first, succeeded: refused.count < results.count)
         for (job, result) in zip(batch, results) { job.continuation.resume(with: result) }
     }

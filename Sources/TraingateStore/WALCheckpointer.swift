@@ -77,7 +77,7 @@ public struct WALCheckpointer: Service {
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
                 continue
             } catch {
-                observer?.failed(.checkpoint, kind: StorageFailureKind(error))
+                observer?.failed(.checkpoint, jobs: 1, kind: StorageFailureKind(error))
                 if failing != "\(error)" {
                     logger.warning("WAL checkpoint rounds fail; the log grows until they succeed", metadata: ["error": "\(error)"])
                     failing = "\(error)"
@@ -104,32 +104,20 @@ public struct WALCheckpointer: Service {
     /// - Returns: the number of frames in the log after the round, nil when the gate kept it closed.
     @discardableResult
     func checkpoint(using connection: DatabaseQueue, gate: inout CheckpointGate) async throws -> Int? {
-        // An erasure's truncation that readers held up: once more each round until it is done
-        // (TRUNCATE takes the write lock before it looks at the log: not exposed to the race).
+        // An erasure's truncation that readers held up: once more each round until it is done.
         if database.isWALTruncationPending, await database.truncateWAL(waitingAtMost: 0.25) { return 0 }
-        guard gate.mayStart(dataVersion: try await Self.dataVersion(of: connection)) else { return nil }
-        let result = try await round(using: connection)
-        gate.finished(
-            logFrames: result.walFrameCount, copiedFrames: result.checkpointedFrameCount,
-            dataVersion: try await Self.dataVersion(of: connection))
-        return result.walFrameCount
-    }
-
-    /// The checkpoints of one round; what the last of them left.
-    private func round(using connection: DatabaseQueue) async throws -> (walFrameCount: Int, checkpointedFrameCount: Int) {
-        var background = try await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
-        guard background.walFrameCount > rewindFrames else {
-            return (background.walFrameCount, background.checkpointedFrameCount)
-        }
+        guard var background = try await pass(using: connection, gate: &gate) else { return nil }
+        guard background.walFrameCount > rewindFrames else { return background.walFrameCount }
         // A pass copies what was written during the one before, and a short pass leaves little for
         // the next: a few passes shrink what the writer will have to wait for to a few fsyncs' worth.
-        // None starts on a log the pass before copied wholly (`CheckpointGate`). A whole copy seen
-        // here is stale under load all the same (the writer appended meanwhile, so it never found
-        // the log wholly copied and never rewound it): the writer's own catch-up below still runs,
+        // No pass starts on a log the one before copied wholly (the gate). A whole copy seen here
+        // is stale under load all the same (the writer appended meanwhile, so it never found the
+        // log wholly copied and never rewound it): the writer's own catch-up below still runs,
         // between two of its commits, where no commit can race it.
-        for _ in 0..<8 where background.checkpointedFrameCount < background.walFrameCount {
+        for _ in 0..<8 {
             let copiedBefore = background.checkpointedFrameCount
-            background = try await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            guard let next = try await pass(using: connection, gate: &gate) else { break }
+            background = next
             if background.checkpointedFrameCount - copiedBefore <= Self.writerCopyFrames { break }
         }
         // On the checkpointer's queue, not on the cooperative pool and not holding the writer.
@@ -140,7 +128,32 @@ public struct WALCheckpointer: Service {
             logger.warning("could not flush the database file before the WAL rewind", metadata: ["error": "\(error)"])
         }
         let caughtUp = try await database.writer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
-        return (caughtUp.walFrameCount, caughtUp.checkpointedFrameCount)
+        gate.finished(
+            logFrames: caughtUp.walFrameCount, copiedFrames: caughtUp.checkpointedFrameCount,
+            dataVersion: try await Self.dataVersion(of: connection))
+        return caughtUp.walFrameCount
+    }
+
+    /// One PASSIVE checkpoint on the checkpointer's connection if the gate lets it start, and the
+    /// gate told how it left the log; nil when the gate is closed. The look and the start happen
+    /// under `checkpointing`, so no truncation slips in between.
+    private func pass(using connection: DatabaseQueue, gate: inout CheckpointGate) async throws -> (walFrameCount: Int, checkpointedFrameCount: Int)?
+    {
+        let looked = gate
+        let (result, updated) = try await connection.writeWithoutTransaction { [database] db in
+            try database.checkpointing.withLock { truncations -> ((walFrameCount: Int, checkpointedFrameCount: Int)?, CheckpointGate) in
+                var gate = looked
+                func dataVersion() throws -> Int { try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+                gate.truncations(truncations, dataVersion: try dataVersion())
+                guard gate.mayStart(dataVersion: try dataVersion()) else { return (nil, gate) }
+                let result = try db.checkpoint(.passive)
+                gate.finished(
+                    logFrames: result.walFrameCount, copiedFrames: result.checkpointedFrameCount, dataVersion: try dataVersion())
+                return (result, gate)
+            }
+        }
+        gate = updated
+        return result
     }
 
     /// Writes the database file's dirty pages to disk through a descriptor of its own: the kernel

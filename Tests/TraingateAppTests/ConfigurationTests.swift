@@ -74,11 +74,19 @@ import TestFixtures
             }
         }
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
-        #expect(refusal(["TRAINGATE_MASTER_KEY_FILE": path])?.contains("readable by others") == true)
+        #expect(refusal(["TRAINGATE_MASTER_KEY_FILE": path])?.contains("others may read it") == true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o460], ofItemAtPath: path)
+        #expect(refusal(["TRAINGATE_MASTER_KEY_FILE": path])?.contains("group may write") == true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o400], ofItemAtPath: path)
+        // One source for the key: a file and a value together are refused, whichever comes first.
+        #expect(
+            refusal(["TRAINGATE_MASTER_KEY_FILE": path, "TRAINGATE_MASTER_KEY": String(repeating: "6d", count: 32)])?
+                .contains("set one of them") == true)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         try "not a key".write(toFile: path, atomically: false, encoding: .utf8)
         #expect(refusal(["TRAINGATE_MASTER_KEY_FILE": path])?.hasPrefix("TRAINGATE_MASTER_KEY_FILE: ") == true)
         #expect(refusal(["TRAINGATE_MASTER_KEY_FILE": path + ".missing"])?.contains("cannot read") == true)
+        #expect(refusal(["TRAINGATE_MASTER_KEY_FILE": path + ".missing"])?.contains("No such file") == true)
     }
 
     @Test func theCheckpointIntervalIsBoundedAndSetByTheEnvironment() throws {

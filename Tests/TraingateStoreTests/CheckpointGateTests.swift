@@ -21,23 +21,55 @@ import Testing
     /// On a real database: after a round copies the whole log, rounds are skipped (nil) until a
     /// commit lands; then one runs and copies it.
     @Test func theCheckpointerSkipsRoundsUntilACommitLands() async throws {
+        try await Self.withCheckpointer { _, checkpointer, connection, commit in
+            var gate = CheckpointGate()
+            try await commit()
+            let frames = try #require(try await checkpointer.checkpoint(using: connection, gate: &gate))
+            #expect(frames > 0)
+            for _ in 0..<3 { #expect(try await checkpointer.checkpoint(using: connection, gate: &gate) == nil) }
+            try await commit()
+            #expect(try await checkpointer.checkpoint(using: connection, gate: &gate) != nil)
+        }
+    }
+
+    @Test func aTruncationClosesTheGateAsAWholeCopyDoes() {
+        var gate = CheckpointGate()
+        gate.finished(logFrames: 40, copiedFrames: 12, dataVersion: 2)
+        gate.truncations(0, dataVersion: 2)
+        #expect(gate.mayStart(dataVersion: 2), "no truncation yet")
+        gate.truncations(1, dataVersion: 2)
+        #expect(!gate.mayStart(dataVersion: 2))
+        #expect(gate.mayStart(dataVersion: 3))
+    }
+
+    /// An erasure's truncation on the writer's queue may leave the log wholly copied: the
+    /// checkpointer's next pass waits for a commit.
+    @Test func theCheckpointerWaitsForACommitAfterATruncation() async throws {
+        try await Self.withCheckpointer { database, checkpointer, connection, commit in
+            var gate = CheckpointGate()
+            try await commit()
+            #expect(await database.truncateWAL(waitingAtMost: 0.25))
+            #expect(try await checkpointer.checkpoint(using: connection, gate: &gate) == nil)
+            try await commit()
+            #expect(try await checkpointer.checkpoint(using: connection, gate: &gate) != nil)
+        }
+    }
+
+    /// A fresh database with background checkpoints, the checkpointer's connection, and a commit
+    /// from the writer's connection, for `body`.
+    static func withCheckpointer(
+        _ body: (AppDatabase, WALCheckpointer, DatabaseQueue, _ commit: () async throws -> Void) async throws -> Void
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-gate-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = try AppDatabase.open(directory: directory, backgroundCheckpoints: true)
         let checkpointer = WALCheckpointer(database: database, interval: .milliseconds(10))
         let connection = try checkpointer.openConnection()
-        var gate = CheckpointGate()
-        func commit() async throws {
+        try await body(database, checkpointer, connection) {
             try await database.writer.write { db in
                 try db.execute(sql: "INSERT INTO readiness_probe (id, at) VALUES (1, 'x') ON CONFLICT (id) DO UPDATE SET at = excluded.at || 'x'")
             }
         }
-        try await commit()
-        let frames = try #require(try await checkpointer.checkpoint(using: connection, gate: &gate))
-        #expect(frames > 0)
-        for _ in 0..<3 { #expect(try await checkpointer.checkpoint(using: connection, gate: &gate) == nil) }
-        try await commit()
-        #expect(try await checkpointer.checkpoint(using: connection, gate: &gate) != nil)
         try connection.close()
         try database.close()
     }

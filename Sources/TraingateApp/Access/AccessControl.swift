@@ -13,7 +13,7 @@ import NIOCore
 /// - Otherwise: no key, a malformed, unknown, revoked or expired key → 401 with
 ///   `WWW-Authenticate: Bearer`, always the same answer, so it never says whether a key exists;
 ///   a valid key whose role may not call the route → 403; a key over its rate → 429.
-/// - Beyond `inFlight.maximum` requests in hand → 503 (probes excepted).
+/// - Beyond `inFlight.maximum` requests in hand → 503 (probes and `/metrics` excepted).
 struct AccessControl: Sendable {
     let keys: KeyCache
     let metricsOpenOnLoopback: Bool
@@ -52,9 +52,10 @@ struct AccessControl: Sendable {
     }
 
     /// Counts a request to a route other than the probes in, or refuses it with `503` when the
-    /// server has `inFlight.maximum` requests in hand already. Pair with `leave(roles:)`.
-    func enter(roles: [APIRole]) throws {
-        guard !roles.contains(.anyone) else { return }
+    /// server has `inFlight.maximum` requests in hand already. Pair with `leave(roles:path:)`.
+    func enter(roles: [APIRole], path: String) throws {
+        // Scrapes are not counted either: an overloaded server's metrics are what explain it.
+        guard !roles.contains(.anyone), path != "/metrics" else { return }
         guard inFlight.enter() else {
             var problem = ProblemDetails(
                 .busy, detail: "The server is handling \(inFlight.maximum) requests already; nothing was recorded. Retry in a second.",
@@ -64,8 +65,8 @@ struct AccessControl: Sendable {
         }
     }
 
-    func leave(roles: [APIRole]) {
-        if !roles.contains(.anyone) { inFlight.leave() }
+    func leave(roles: [APIRole], path: String) {
+        if !roles.contains(.anyone), path != "/metrics" { inFlight.leave() }
     }
 
     /// 127.0.0.0/8, ::1, and IPv4 loopback mapped into IPv6.

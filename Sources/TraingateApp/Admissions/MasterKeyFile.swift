@@ -42,18 +42,27 @@ public enum MasterKeyFile {
         return key
     }
 
-    /// The text of `security.master_key_file`, checked: 64 hex characters, in a file others
-    /// cannot read. Group read is allowed there (a Kubernetes Secret volume with `fsGroup` is
-    /// 0440); the file is the operator's, outside the data directory, and never written.
+    /// The text of `security.master_key_file`, checked: 64 hex characters, in a file that only
+    /// its owner and group may read and only its owner may write. Group read is allowed (a
+    /// Kubernetes Secret volume with `fsGroup` is 0440); the file is the operator's, outside the
+    /// data directory, and never written.
     static func configuredKeyText(path: String) throws -> String {
-        let file = URL(fileURLWithPath: path).resolvingSymlinksInPath()
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: file.path),
-            let text = try? String(contentsOf: file, encoding: .utf8)
-        else {
-            throw ConfigurationSetting.SettingError(message: "cannot read \(path)")
+        func failure() -> ConfigurationSetting.SettingError {
+            ConfigurationSetting.SettingError(message: "cannot read \(path): \(String(cString: strerror(errno)))")
         }
-        if let mode = attributes[.posixPermissions] as? Int, mode & 0o007 != 0 {
-            throw ConfigurationSetting.SettingError(message: "\(path) is readable by others (mode \(String(mode, radix: 8))); chmod o-rwx it")
+        // The mode of the file itself (stat follows a Secret volume's symlinks), then its bytes.
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw failure() }
+        let mode = Int(status.st_mode & 0o7777)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure() }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        guard let bytes = try? handle.readToEnd(), let text = String(bytes: bytes, encoding: .utf8) else {
+            throw ConfigurationSetting.SettingError(message: "cannot read \(path) as text")
+        }
+        guard mode & 0o027 == 0 else {
+            throw ConfigurationSetting.SettingError(
+                message: "\(path) has mode \(String(mode, radix: 8)): others may read it or its group may write it; chmod 0440 or 0400 it")
         }
         let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard Hex.decode(key)?.count == 32 else {
@@ -61,6 +70,10 @@ public enum MasterKeyFile {
         }
         return key
     }
+
+    /// Both `security.master_key` and `security.master_key_file` were given.
+    static let twoSources = ConfigurationSetting.SettingError(
+        message: "security.master_key and security.master_key_file are both set; set one of them")
 
     /// A key file's key; it must be 0600 (or stricter) and hold 64 hex characters.
     public static func read(_ file: URL) throws -> SymmetricKey {

@@ -35,6 +35,8 @@ struct AuditVerifier: Service {
                         "problem": "\(verification.problem ?? "-")",
                     ])
             }
+        } catch is CancellationError {
+            // Stopped mid-way: the verification did not fail.
         } catch {
             metrics?.record(.failed, at: now())
             logger.error("could not verify the audit chain", metadata: ["error": "\(error)"])

@@ -166,6 +166,7 @@ extension AppConfiguration {
             help: "64 hex characters; empty = data/keys/master.key (created 0600)"
         ) {
             guard Hex.decode($1)?.count == 32 else { throw ConfigurationSetting.SettingError(message: "must be 64 hex characters (a 256-bit key)") }
+            guard $0.masterKeyFile == nil else { throw MasterKeyFile.twoSources }
             $0.masterKeyHex = $1
         },
         .init(
@@ -174,7 +175,9 @@ extension AppConfiguration {
                 "a file holding the master key as 64 hex characters (a Kubernetes Secret volume, a systemd credential), not readable by others; instead of security.master_key"
         ) {
             guard !$1.isEmpty else { return }
+            guard $0.masterKeyHex == nil || $0.masterKeyFile != nil else { throw MasterKeyFile.twoSources }
             $0.masterKeyHex = try MasterKeyFile.configuredKeyText(path: $1)
+            $0.masterKeyFile = $1
         },
         .init(
             key: "log.level", environment: "TRAINGATE_LOG_LEVEL", flag: nil, defaultText: "info",

@@ -81,6 +81,8 @@ public struct AppConfiguration: Sendable {
     public var trainingThreadNice = 19
     /// Key for subject pseudonyms (64 hex characters); nil means a key file in the data directory.
     public var masterKeyHex: String?
+    /// Where `masterKeyHex` was read from when `security.master_key_file` gave it.
+    public var masterKeyFile: String?
     public var logLevel = "info"
     /// `text` or `json` (JSON lines on stderr).
     public var logFormat = "text"

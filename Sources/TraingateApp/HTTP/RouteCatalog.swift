@@ -75,8 +75,8 @@ extension Router where Context == TraingateRequestContext {
         return on(RouterPath(routerPath), method: method) { request, context in
             let context = try access.admit(request, context: context, roles: roles, path: path)
             if let query { try Self.refuseUnknownParameters(of: request, known: query) }
-            try access.enter(roles: roles)
-            defer { access.leave(roles: roles) }
+            try access.enter(roles: roles, path: path)
+            defer { access.leave(roles: roles, path: path) }
             let bodyBytes = try RequestBody.announcedSize(of: request, limit: limit, setting: bodyLimit)
             return try await budget.withReservation(bodyBytes, for: "the request body") { try await handler(request, context) }
         }

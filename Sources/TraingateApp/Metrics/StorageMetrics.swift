@@ -20,7 +20,9 @@ struct StorageMetrics: StorageObserver {
         errors = Dictionary(
             uniqueKeysWithValues: StorageOperation.allCases.map { operation in
                 let byKind = families.counters(
-                    "storage_errors", help: "Failed storage operations, by operation and SQLite's kind of failure.", by: "kind",
+                    "storage_errors",
+                    help: "Storage failures by operation and SQLite's kind of failure: write jobs refused (commit), failed rounds (checkpoint).",
+                    by: "kind",
                     StorageFailureKind.allCases, fixed: [("operation", operation.rawValue)])
                 return (operation, byKind)
             })
@@ -31,7 +33,7 @@ struct StorageMetrics: StorageObserver {
         commitDurations.record(duration)
     }
 
-    func failed(_ operation: StorageOperation, kind: StorageFailureKind) {
-        errors[operation]?[kind]?.increment()
+    func failed(_ operation: StorageOperation, jobs: Int, kind: StorageFailureKind) {
+        errors[operation]?[kind]?.increment(by: Int64(jobs))
     }
 }

@@ -30,10 +30,16 @@ struct OperationsController: Sendable {
         guard let metrics else {
             throw ProblemDetails(.notFound, detail: "Metrics are turned off on this server (http.metrics_enabled).")
         }
-        // What the store holds is read now rather than kept up to date on every write.
-        let levels = try await StoreLevels.read(from: database)
-        metrics.queue.refresh(levels)
-        metrics.audit.refresh(headSeq: levels.auditHeadSeq, at: now())
+        // What the store holds is read now rather than kept up to date on every write. A read
+        // that fails leaves those gauges as they were: the scrape must still show the storage
+        // errors, which are what an operator looks for then.
+        do {
+            let levels = try await StoreLevels.read(from: database)
+            metrics.queue.refresh(levels)
+            metrics.audit.refresh(headSeq: levels.auditHeadSeq, at: now())
+        } catch {
+            context.logger.warning("metrics: could not read the queue and the audit head", metadata: ["error": "\(error)"])
+        }
         var bytes: [UInt8] = []
         metrics.registry.emit(into: &bytes)
         return Response(

@@ -4,6 +4,7 @@
 public protocol StorageObserver: Sendable {
     /// A group commit of `jobs` write jobs took `duration` (from `BEGIN` to durable `COMMIT`).
     func committed(jobs: Int, duration: Duration)
-    /// A storage operation failed with an error of `kind`.
-    func failed(_ operation: StorageOperation, kind: StorageFailureKind)
+    /// A storage operation failed with an error of `kind`: a group commit refusing `jobs` write
+    /// jobs, or one checkpoint round (`jobs` 1).
+    func failed(_ operation: StorageOperation, jobs: Int, kind: StorageFailureKind)
 }
