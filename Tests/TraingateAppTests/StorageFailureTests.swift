@@ -80,7 +80,7 @@ import TraingateTesting
     func aFullDiskAnswers503UntilSpaceReturnsAndIsLoggedOnce() async throws {
         let mountPoint = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-full-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-        #expect(Self.mount(["-t", "tmpfs", "-o", "size=16m", "tmpfs", mountPoint.path]))
+        #expect(try await OffPool.run { Self.mount(["-t", "tmpfs", "-o", "size=16m", "tmpfs", mountPoint.path]) })
         defer {
             Self.unmount(mountPoint)
             try? FileManager.default.removeItem(at: mountPoint)
@@ -99,11 +99,13 @@ import TraingateTesting
 
             // Fill the file system to the last byte.
             let ballast = mountPoint.appendingPathComponent("ballast")
-            FileManager.default.createFile(atPath: ballast.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: ballast)
-            let chunk = Data(count: 64 * 1024)
-            while (try? handle.write(contentsOf: chunk)) != nil {}
-            try? handle.close()
+            try await OffPool.run {
+                FileManager.default.createFile(atPath: ballast.path, contents: nil)
+                let handle = try FileHandle(forWritingTo: ballast)
+                let chunk = Data(count: 64 * 1024)
+                while (try? handle.write(contentsOf: chunk)) != nil {}
+                try? handle.close()
+            }
 
             // A commit that fits in space SQLite already holds (a rewound log) still succeeds:
             // admissions go on until they need a new block, which the disk no longer has.
@@ -144,7 +146,7 @@ import TraingateTesting
     func databaseFilesFlippedReadOnlyAnswer503UntilWritableAgain() async throws {
         let mountPoint = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-readonly-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-        #expect(Self.mountExt4(megabytes: 64, on: mountPoint))
+        #expect(try await OffPool.run { Self.mountExt4(megabytes: 64, on: mountPoint) })
         let data = mountPoint.appendingPathComponent("data")
         let files = [AppDatabase.fileName, AppDatabase.fileName + "-wal"].map { data.appendingPathComponent($0).path }
         defer {
@@ -161,7 +163,7 @@ import TraingateTesting
             #expect(try await client.postJSON("/v1/admissions", Bodies.admission(imageID: "before")).status == .created)
 
             // The database and its log become immutable under the running server.
-            #expect(Self.run("/usr/bin/chattr", ["+i"] + files))
+            #expect(try await OffPool.run { Self.run("/usr/bin/chattr", ["+i"] + files) })
             var refusedIDs: [String] = []
             for attempt in 1...5 {
                 let answer = try await client.postJSON("/v1/admissions", Bodies.admission(imageID: "readonly-\(attempt)"))
@@ -179,7 +181,7 @@ import TraingateTesting
             #expect(refusedCommits >= 5)
 
             // Writable again: admissions and /readyz succeed without a restart.
-            #expect(Self.run("/usr/bin/chattr", ["-i"] + files))
+            #expect(try await OffPool.run { Self.run("/usr/bin/chattr", ["-i"] + files) })
             #expect(
                 try await LiveServer.eventually {
                     try await client.postJSON("/v1/admissions", Bodies.admission(imageID: "after-\(UUID())")).status == .created
