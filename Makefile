@@ -10,15 +10,13 @@ SWIFT ?= swift
 run: deps
 	$(SWIFT) run traingate serve
 
+# The Swift suites, the crash test, and the external-trainer example against a live server.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	scripts/crash-test --kills 5 --binary .build/debug/traingate
+	python3 examples/test_pytorch_dataset.py
 
-# The bench package (bench/Package.swift: benchmark tools, the bench server with its baseline
-# routes, the intake fuzzer), built against this one by path, and its tests. CI runs it too, so
-# that bench/ keeps building when the app changes.
-# schemathesis over openapi.yaml against a live server with an admin key (docs/security.md).
 # deploy/: the Dockerfile (hadolint, and its package list against the binary's libraries), the
 # systemd unit (systemd-analyze verify), the Kubernetes manifests (kubernetes-validate, checkov),
 # the Prometheus alert rules (promtool check rules, and their unit tests).
@@ -41,10 +39,14 @@ reader-stress: deps
 sqlite-probe: deps
 	scripts/sqlite-wal-reset-probe 1000
 
+# schemathesis over openapi.yaml against a live server with an admin key (docs/security.md).
 schema-fuzz: deps
 	$(SWIFT) build --product traingate
 	scripts/schema-fuzz
 
+# The bench package (bench/Package.swift: benchmark tools, the bench server with its baseline
+# routes, the intake fuzzer), built against this one by path, and its tests. CI runs it too, so
+# that bench/ keeps building when the app changes.
 test-bench: deps
 	$(SWIFT) build --package-path bench --build-tests
 	$(SWIFT) test --package-path bench --skip-build

@@ -12,9 +12,10 @@ public enum JSONValue: Sendable, Hashable {
     case object([String: JSONValue])
 
     /// Parses UTF-8 JSON bytes strictly (`StrictJSONParser`); throws `DocumentError` saying
-    /// what is wrong in the request's terms.
-    public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
-        try StrictJSONParser.parse(Array(bytes))
+    /// what is wrong in the request's terms. `maxValues` bounds the values in the document (a
+    /// route whose body is a long list, a recheck of 10,000 ids, raises it).
+    public static func parse(_ bytes: some Collection<UInt8>, maxValues: Int = maxValues) throws -> JSONValue {
+        try StrictJSONParser.parse(Array(bytes), maxValues: maxValues)
     }
 
     /// Deepest nesting of arrays and objects a document may have; traingate's deepest is 4.

@@ -16,14 +16,16 @@ struct StrictJSONParser: ~Copyable {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var values = 0
+    private let maxValues: Int
     /// Member names from the root to the value being read, for naming a duplicate.
     private var path: [String] = []
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, maxValues: Int) {
         self.bytes = bytes
+        self.maxValues = maxValues
     }
 
-    static func parse(_ input: [UInt8]) throws -> JSONValue {
+    static func parse(_ input: [UInt8], maxValues: Int) throws -> JSONValue {
         if input.starts(with: [0xEF, 0xBB, 0xBF]) {
             throw DocumentError(path: "", message: "body starts with a byte-order mark; send UTF-8 JSON without one")
         }
@@ -34,7 +36,7 @@ struct StrictJSONParser: ~Copyable {
             throw DocumentError(path: "", message: "body is not valid UTF-8; JSON must be UTF-8 (RFC 8259)")
         }
         return try input.withUnsafeBufferPointer { buffer in
-            var parser = StrictJSONParser(bytes: buffer)
+            var parser = StrictJSONParser(bytes: buffer, maxValues: maxValues)
             parser.skipWhitespace()
             let value = try parser.value(depth: 0)
             parser.skipWhitespace()
@@ -47,8 +49,8 @@ struct StrictJSONParser: ~Copyable {
 
     private mutating func value(depth: Int) throws -> JSONValue {
         values += 1
-        guard values <= JSONValue.maxValues else {
-            throw DocumentError(path: "", message: "body holds more than \(JSONValue.maxValues) values")
+        guard values <= maxValues else {
+            throw DocumentError(path: "", message: "body holds more than \(maxValues) values")
         }
         guard index < bytes.count else { throw failure("the body ends where a value was expected") }
         switch bytes[index] {

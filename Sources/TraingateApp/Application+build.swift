@@ -111,6 +111,8 @@ public func buildApplication(
         search: EmbeddingSearch(store: EmbeddingStore(database: database), imageLimits: configuration.imageLimits, budget: budget),
         maxBodyBytes: configuration.maxAdmissionBodyBytes
     ).addRoutes(to: router, catalog: catalog)
+    FeedingController(manifest: TrainingManifest(database: database), admissibility: AdmissibilityCheck(database: database))
+        .addRoutes(to: router, catalog: catalog)
     SubjectsController(store: SubjectRightsStore(database: database, keyring: keyring), pseudonymizer: pseudonymizer, now: now)
         .addRoutes(to: router, catalog: catalog)
     var mount = ApplicationMount(

@@ -112,27 +112,15 @@ import TraingateTesting
         }
     }
 
-    /// A literal route beside a parameterised one wins whatever the method: with
-    /// `POST /v1/admissions/recheck` mounted (as the scale-out issue will), a POST there reaches
-    /// it instead of answering 405 "use GET" for `/v1/admissions/{admission_id}`, and a GET there
-    /// is 405 naming POST, not a lookup of an admission called "recheck".
+    /// A literal route beside a parameterised one wins whatever the method: a POST to
+    /// `/v1/admissions/recheck` reaches the recheck instead of answering 405 "use GET" for
+    /// `/v1/admissions/{admission_id}`, and a GET there is 405 naming POST, not a lookup of an
+    /// admission called "recheck".
     @Test func literalRoutesWinOverParameters() async throws {
-        struct Recheck: ApplicationExtension {
-            func mount(_ mount: inout ApplicationMount) throws {
-                mount.route(.post, "/v1/admissions/recheck", allowing: [.submitter]) { _, _ in
-                    Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "recheck")))
-                }
-            }
-        }
-        let directory = TestApp.newDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var configuration = AppConfiguration()
-        configuration.dataDirectory = directory.path
-        configuration.masterKeyHex = TestApp.masterKey
-        let traingate = try buildApplication(configuration: configuration, logger: Logger(label: "test"), extensions: [Recheck()])
-        try await traingate.application.test(.router) { client in
-            let posted = try await client.execute(uri: "/v1/admissions/recheck", method: .post)
-            #expect(posted.status == .ok && String(buffer: posted.body) == "recheck")
+        try await TestApp.withClient { client, _ in
+            let posted = try await client.postJSON("/v1/admissions/recheck", #"{"admission_ids":["adm_1"]}"#)
+            #expect(posted.status == .ok)
+            #expect((posted.json["results"] as? [[String: Any]])?.first?["reason"] as? String == "not_found")
             let got = try await client.execute(uri: "/v1/admissions/recheck", method: .get)
             expectProblem(got, .methodNotAllowed)
             #expect(got.headers[.allow] == "POST")

@@ -9,18 +9,8 @@ enum AuditQueryDecoder {
 
     static func decode(_ request: Request) throws -> AuditQuery {
         var query = AuditQuery()
-        var errors: [DocumentError] = []
-        let pairs = request.uri.queryParameters
-        for name in Set(pairs.map { String($0.key) }).sorted() {
-            let values = pairs.getAll(name)
-            guard parameters.contains(name) else {
-                errors.append(DocumentError(path: name, message: "unknown parameter; known: \(parameters.sorted().joined(separator: ", "))"))
-                continue
-            }
-            guard values.count == 1, let raw = values.first else {
-                errors.append(DocumentError(path: name, message: "give this parameter once"))
-                continue
-            }
+        var (given, errors) = QueryParameters.single(request, known: parameters)
+        for (name, raw) in given {
             switch name {
             case "after":
                 guard let after = Int64(raw), after >= 0 else {

@@ -40,9 +40,9 @@ enum RequestBody {
 
     /// JSON bytes as a value; 400 `malformed-body` when they are not JSON, 400 `validation`
     /// naming the member when a member is repeated or holds a number that cannot be held.
-    static func parseJSON(_ bytes: some Collection<UInt8>) throws -> JSONValue {
+    static func parseJSON(_ bytes: some Collection<UInt8>, maxValues: Int = JSONValue.maxValues) throws -> JSONValue {
         do {
-            return try JSONValue.parse(bytes)
+            return try JSONValue.parse(bytes, maxValues: maxValues)
         } catch let error as DocumentError {
             if !error.path.isEmpty { throw ProblemDetails(validation: [error]) }
             throw ProblemDetails(.malformedBody, detail: error.message)
@@ -52,7 +52,8 @@ enum RequestBody {
     /// Small JSON request bodies (training jobs, searches): `application/json` only, an empty
     /// body read as `{}` when every field is optional.
     static func readJSON(
-        _ request: Request, limit: Int, setting: RequestLimit = .metadataBytes, emptyIsObject: Bool = false
+        _ request: Request, limit: Int, setting: RequestLimit = .metadataBytes, emptyIsObject: Bool = false,
+        maxValues: Int = JSONValue.maxValues
     ) async throws -> JSONValue {
         let body = try await collect(request, limit: limit, setting: setting)
         if body.readableBytes == 0, emptyIsObject { return .object([:]) }
@@ -60,6 +61,6 @@ enum RequestBody {
             throw ProblemDetails(
                 .unsupportedMediaType, detail: "Content-Type '\(request.headers[.contentType] ?? "none")' is not supported; send application/json.")
         }
-        return try parseJSON(body.readableBytesView)
+        return try parseJSON(body.readableBytesView, maxValues: maxValues)
     }
 }

@@ -23,4 +23,6 @@ enum RequestLimit: String, CaseIterable, Sendable {
     case batchBytes = "limits.max_batch_bytes"
     /// Writes waiting for the group commit, 10,000 at most (503).
     case pendingWrites = "pending_writes"
+    /// The body of `POST /v1/admissions/recheck`, 1 MiB at most (413).
+    case recheckBytes = "recheck_body_bytes"
 }

@@ -1,0 +1,25 @@
+import StrictDocuments
+import TraingateStore
+
+/// One line of the manifest (JSON Lines): the contract's `admission_id`, `sha256`, `image_url`,
+/// `policy_version` and `shard`, plus the subject's pseudonym and the line's resume `cursor`.
+struct ManifestLine: Sendable {
+    let item: ManifestItem
+    let shards: Int
+
+    /// The item's shard among `shards`: from its content hash, so it never changes and the
+    /// shards come out about equal.
+    static func shard(ofSHA256 hex: String, among shards: Int) -> Int {
+        Int(UInt32(hex.prefix(8), radix: 16) ?? 0) % shards
+    }
+
+    var shard: Int { Self.shard(ofSHA256: item.imageSHA256, among: shards) }
+
+    var json: JSONValue {
+        .object([
+            "admission_id": .string(item.admissionID), "sha256": .string(item.imageSHA256),
+            "image_url": .string("/v1/training/images/\(item.admissionID)"), "policy_version": .string(item.policyVersion),
+            "shard": .integer(shard), "subject": .string(item.subjectRef), "cursor": .integer(Int(item.cursor)),
+        ])
+    }
+}
