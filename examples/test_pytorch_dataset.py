@@ -15,7 +15,7 @@ import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "examples"))
-from pytorch_dataset import TraingateDataset  # noqa: E402
+from pytorch_dataset import TraingateDataset, _bucket  # noqa: E402
 
 try:
     import torch  # noqa: F401
@@ -84,6 +84,16 @@ class DatasetTests(unittest.TestCase):
             ids = {gate.admit(f"photo-{n}", f"s{n}") for n in range(6)}
             ranks = [[admission for admission, _ in TraingateDataset(gate.url, shards=3, shard=rank)] for rank in range(3)]
             self.assertEqual(sorted(sum(ranks, [])), sorted(ids))
+
+    def test_workers_split_by_a_stable_hash_and_shards_need_a_shard(self):
+        ids = [f"adm_{n:032x}" for n in range(200)]
+        split = [[i for i in ids if _bucket(i, 4) == worker] for worker in range(4)]
+        self.assertEqual(sorted(sum(split, [])), ids)
+        self.assertTrue(all(split), "every worker gets some of 200 items")
+        # A worker's share does not depend on what else the manifest holds.
+        self.assertEqual([i for i in ids[:50] if _bucket(i, 4) == 1], [i for i in split[1] if i in ids[:50]])
+        with self.assertRaises(ValueError):
+            TraingateDataset("http://127.0.0.1:9", shards=2)
 
     @unittest.skipUnless(torch, "PyTorch is not installed")
     def test_a_dataloader_reads_it_with_workers(self):

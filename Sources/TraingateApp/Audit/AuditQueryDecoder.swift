@@ -9,7 +9,8 @@ enum AuditQueryDecoder {
 
     static func decode(_ request: Request) throws -> AuditQuery {
         var query = AuditQuery()
-        var (given, errors) = QueryParameters.single(request, known: parameters)
+        let (given, found) = QueryParameters.single(request, known: parameters)
+        var errors = found
         for (name, raw) in given {
             switch name {
             case "after":

@@ -22,7 +22,7 @@ struct FeedingController: Sendable {
         router.route(.get, "/v1/training/manifest", in: catalog, allowing: [.trainer], query: nil, use: streamManifest)
         router.route(.get, "/v1/training/images/{admission_id}", in: catalog, allowing: [.trainer], use: image)
         router.route(
-            .post, "/v1/admissions/recheck", in: catalog, allowing: [.trainer, .submitter], maxBodyBytes: Self.maxRecheckBodyBytes,
+            .post, "/v1/admissions/recheck", in: catalog, allowing: [.trainer], maxBodyBytes: Self.maxRecheckBodyBytes,
             bodyLimit: .recheckBytes, use: recheck)
     }
 
@@ -31,11 +31,19 @@ struct FeedingController: Sendable {
         let manifest = manifest
         return Response(
             status: .ok, headers: [.contentType: "application/jsonl; charset=utf-8"],
-            body: ResponseBody { writer in
+            body: ResponseBody { [logger = context.logger] writer in
                 var after = query.after
                 var left = query.limit
                 while left > 0 {
-                    let page = try await manifest.page(after: after, limit: Self.pageSize)
+                    let page: [ManifestItem]
+                    do {
+                        page = try await manifest.page(after: after, limit: Self.pageSize)
+                    } catch {
+                        // The 200 is sent: the stream ends early, and a reader resumes from the last
+                        // cursor it received. Logged, since the client sees only a cut.
+                        logger.error("manifest stream cut short", metadata: ["after": "\(after)", "error": "\(error)"])
+                        throw error
+                    }
                     var chunk = ByteBuffer()
                     for item in page where left > 0 {
                         let line = ManifestLine(item: item, shards: query.shards)

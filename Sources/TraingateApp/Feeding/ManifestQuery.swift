@@ -15,7 +15,8 @@ struct ManifestQuery: Sendable, Equatable {
 
     static func decode(_ request: Request) throws -> ManifestQuery {
         var query = ManifestQuery()
-        var (given, errors) = QueryParameters.single(request, known: names)
+        let (given, found) = QueryParameters.single(request, known: names)
+        var errors = found
         for (name, raw) in given {
             guard let number = Int64(raw) else {
                 errors.append(DocumentError(path: name, message: "must be an integer"))

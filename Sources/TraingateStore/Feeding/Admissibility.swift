@@ -17,7 +17,7 @@ public enum Admissibility: String, Sendable, Equatable {
     case objected
     /// A later request of the subject withdrew the consent it rested on (Art. 7(3)).
     case consentWithdrawn = "consent_withdrawn"
-    /// Admitted without an image: there is nothing to train on.
+    /// Admitted without an image: there is nothing to train on (never queued).
     case noImage = "no_image"
     /// Out of the queue for none of the reasons above (not expected; named rather than guessed).
     case notQueued = "not_queued"

@@ -18,7 +18,7 @@ public struct AdmissibilityCheck: Sendable {
                 let chunk = Array(admissionIDs[start..<min(start + 500, admissionIDs.count)])
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 let rows = try Row.fetchAll(db, sql: Self.sql(marks), arguments: StatementArguments(chunk))
-                for row in rows { answers[row["id"]] = Self.admissibility(row) }
+                for row in rows { answers[row["id"]] = Admissibility(rawValue: row["reason"]) ?? .notQueued }
             }
             for id in admissionIDs where answers[id] == nil { answers[id] = .notFound }
             return answers
@@ -27,25 +27,22 @@ public struct AdmissibilityCheck: Sendable {
 
     /// What decides an admission's standing, in the order that names the reason: an erasure
     /// first (it voids everything else), then the decision, then what took it out of the queue.
+    /// SQLite evaluates a CASE lazily: the subqueries run only for the rows that reach them, and
+    /// the costliest (a withdrawal among the subject's later decisions) only for an admitted
+    /// item with an image that left the queue without an objection: rare.
     private static func sql(_ marks: String) -> String {
         """
-        SELECT a.id, a.decision, a.erased_at, a.superseded_by, a.image_sha256,
-               EXISTS (SELECT 1 FROM queue_item q WHERE q.admission_id = a.id) AS queued,
-               EXISTS (SELECT 1 FROM objection o WHERE o.subject_ref = a.subject_ref) AS objected,
-               EXISTS (SELECT 1 FROM admission w WHERE w.subject_ref = a.subject_ref AND w.audit_seq > a.audit_seq
-                       AND w.reasons LIKE '%"CONSENT_WITHDRAWN"%') AS withdrawn
+        SELECT a.id, CASE
+            WHEN a.erased_at IS NOT NULL THEN 'erased'
+            WHEN a.decision = 'rejected' THEN 'rejected'
+            WHEN a.superseded_by IS NOT NULL THEN 'superseded'
+            WHEN a.image_sha256 IS NULL THEN 'no_image'
+            WHEN EXISTS (SELECT 1 FROM queue_item q WHERE q.admission_id = a.id) THEN 'queued'
+            WHEN EXISTS (SELECT 1 FROM objection o WHERE o.subject_ref = a.subject_ref) THEN 'objected'
+            WHEN EXISTS (SELECT 1 FROM admission w WHERE w.subject_ref = a.subject_ref AND w.audit_seq > a.audit_seq
+                         AND w.reasons LIKE '%"CONSENT_WITHDRAWN"%') THEN 'consent_withdrawn'
+            ELSE 'not_queued' END AS reason
         FROM admission a WHERE a.id IN (\(marks))
         """
-    }
-
-    private static func admissibility(_ row: Row) -> Admissibility {
-        if (row["erased_at"] as String?) != nil { return .erased }
-        if (row["decision"] as String) == "rejected" { return .rejected }
-        if (row["superseded_by"] as String?) != nil { return .superseded }
-        if row["queued"] as Bool { return .queued }
-        if row["objected"] as Bool { return .objected }
-        if row["withdrawn"] as Bool { return .consentWithdrawn }
-        if (row["image_sha256"] as String?) == nil { return .noImage }
-        return .notQueued
     }
 }

@@ -6,8 +6,6 @@ public struct ManifestItem: Sendable, Equatable {
     /// stored copy is the minimised re-encoding of it).
     public let imageSHA256: String
     public let policyVersion: String
-    /// The subject's pseudonym (never the subject's id).
-    public let subjectRef: String
     /// The admission's audit sequence number: the manifest's order and its resume cursor.
     public let cursor: Int64
 }

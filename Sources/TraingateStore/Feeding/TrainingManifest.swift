@@ -17,12 +17,12 @@ public struct TrainingManifest: Sendable {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT a.id, q.image_sha256, a.policy_version, a.subject_ref, a.audit_seq
+                    SELECT a.id, q.image_sha256, a.policy_version, a.audit_seq
                     FROM admission a JOIN queue_item q ON q.admission_id = a.id
                     WHERE a.audit_seq > ? ORDER BY a.audit_seq LIMIT ?
                     """, arguments: [after, limit]
             ).map { row in
-                ManifestItem(admissionID: row[0], imageSHA256: row[1], policyVersion: row[2], subjectRef: row[3], cursor: row[4])
+                ManifestItem(admissionID: row[0], imageSHA256: row[1], policyVersion: row[2], cursor: row[3])
             }
         }
     }
