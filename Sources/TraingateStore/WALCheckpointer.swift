@@ -96,7 +96,11 @@ public struct WALCheckpointer: Service {
 
     /// `PRAGMA data_version` of `connection`: it changes when another connection commits.
     static func dataVersion(of connection: DatabaseQueue) async throws -> Int {
-        try await connection.read { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+        try await connection.read { db in try dataVersion(db) }
+    }
+
+    static func dataVersion(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0
     }
 
     /// One round, if `gate` lets it start: a PASSIVE checkpoint in the background and, if the
@@ -143,12 +147,11 @@ public struct WALCheckpointer: Service {
         let (result, updated) = try await connection.writeWithoutTransaction { [database] db in
             try database.checkpointing.withLock { truncations -> ((walFrameCount: Int, checkpointedFrameCount: Int)?, CheckpointGate) in
                 var gate = looked
-                func dataVersion() throws -> Int { try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
-                gate.truncations(truncations, dataVersion: try dataVersion())
-                guard gate.mayStart(dataVersion: try dataVersion()) else { return (nil, gate) }
+                gate.truncations(truncations, dataVersion: try Self.dataVersion(db))
+                guard gate.mayStart(dataVersion: try Self.dataVersion(db)) else { return (nil, gate) }
                 let result = try db.checkpoint(.passive)
                 gate.finished(
-                    logFrames: result.walFrameCount, copiedFrames: result.checkpointedFrameCount, dataVersion: try dataVersion())
+                    logFrames: result.walFrameCount, copiedFrames: result.checkpointedFrameCount, dataVersion: try Self.dataVersion(db))
                 return (result, gate)
             }
         }

@@ -13,11 +13,8 @@ public struct AdmissibilityCheck: Sendable {
     public func check(_ admissionIDs: [String]) async throws -> [String: Admissibility] {
         try await database.writer.read { db in
             var answers: [String: Admissibility] = [:]
-            // In chunks: SQLite limits the number of bound parameters.
-            for start in stride(from: 0, to: admissionIDs.count, by: 500) {
-                let chunk = Array(admissionIDs[start..<min(start + 500, admissionIDs.count)])
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                let rows = try Row.fetchAll(db, sql: Self.sql(marks), arguments: StatementArguments(chunk))
+            for chunk in IDChunks(ids: admissionIDs) {
+                let rows = try Row.fetchAll(db, sql: Self.sql(chunk.placeholders), arguments: chunk.arguments)
                 for row in rows { answers[row["id"]] = Admissibility(rawValue: row["reason"]) ?? .notQueued }
             }
             for id in admissionIDs where answers[id] == nil { answers[id] = .notFound }

@@ -111,13 +111,11 @@ public struct TrainingStore: Sendable {
     public func stillQueued(_ admissionIDs: [String]) throws -> Set<String> {
         try database.writer.read { db in
             var kept = Set<String>()
-            // In chunks: SQLite limits the number of bound parameters.
-            for start in stride(from: 0, to: admissionIDs.count, by: 500) {
-                let chunk = Array(admissionIDs[start..<min(start + 500, admissionIDs.count)])
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            for chunk in IDChunks(ids: admissionIDs) {
                 kept.formUnion(
                     try String.fetchAll(
-                        db, sql: "SELECT admission_id FROM queue_item WHERE admission_id IN (\(marks))", arguments: StatementArguments(chunk)))
+                        db, sql: "SELECT admission_id FROM queue_item WHERE admission_id IN (\(chunk.placeholders))",
+                        arguments: chunk.arguments))
             }
             return kept
         }
