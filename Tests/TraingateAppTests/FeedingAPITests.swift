@@ -46,7 +46,6 @@ import TraingateTesting
             #expect((first["sha256"] as? String)?.count == 64)
             #expect((first["policy_version"] as? String)?.hasPrefix("sha256:") == true)
             #expect(first["shard"] as? Int == 0)
-            #expect(first["subject"] == nil, "no subject pseudonym leaves the gate")
             // Resuming after the first line's cursor gives the rest; a limit stops early.
             let cursor = try #require(first["cursor"] as? Int)
             #expect(try await Self.manifest(client, "?after=\(cursor)").map { $0["admission_id"] as? String } == Array(queued.dropFirst()))
@@ -60,6 +59,24 @@ import TraingateTesting
                 byShard += part.compactMap { $0["admission_id"] as? String }
             }
             #expect(Set(byShard) == Set(queued) && byShard.count == sharded.count)
+        }
+    }
+
+    /// The manifest's `subject_ref` groups a subject's items, is the pseudonym of their audit
+    /// entries (keyed by the subject's own key), and changes once an erasure destroyed that key.
+    @Test func theManifestNamesSubjectsByTheirAuditPseudonym() async throws {
+        try await TestApp.withClient { client, _ in
+            for (imageID, subject) in [("a1", "alice"), ("a2", "alice"), ("b1", "bob")] {
+                _ = try await Self.admit(client, imageID, subject: subject)
+            }
+            let refs = try await Self.manifest(client).map { $0["subject_ref"] as? String }
+            #expect(refs.count == 3 && refs[0] == refs[1] && refs[0] != refs[2])
+            let audit = try #require(try await client.get("/v1/audit?kind=decision", key: nil).json["entries"] as? [[String: Any]])
+            #expect(audit.map { $0["subject_ref"] as? String } == refs)
+            #expect(try await client.delete("/v1/subjects/alice?source=instagram").status == .ok)
+            _ = try await Self.admit(client, "a3", subject: "alice", photo: "astronaut.jpg")
+            let after = try await Self.manifest(client).map { $0["subject_ref"] as? String }
+            #expect(after.count == 2 && after[0] == refs[2] && after[1] != refs[0] && after[1]?.count == 64)
         }
     }
 

@@ -2,9 +2,8 @@ import StrictDocuments
 import TraingateStore
 
 /// One line of the manifest (JSON Lines): the contract's `admission_id`, `sha256`, `image_url`,
-/// `policy_version` and `shard`, plus the line's resume `cursor`. No subject pseudonym: the
-/// lookup pseudonym outlives an erasure (it is keyed by the master key), so a copy of it in a
-/// trainer's hands could tie an erased subject's items together again.
+/// `policy_version` and `shard`, plus the line's resume `cursor` and the subject's audit
+/// pseudonym `subject_ref` (never the master-keyed lookup pseudonym, which outlives erasure).
 struct ManifestLine: Sendable {
     let item: ManifestItem
     let shards: Int
@@ -22,6 +21,7 @@ struct ManifestLine: Sendable {
             "admission_id": .string(item.admissionID), "sha256": .string(item.imageSHA256),
             "image_url": .string("/v1/training/images/\(item.admissionID)"), "policy_version": .string(item.policyVersion),
             "shard": .integer(shard), "cursor": .integer(Int(item.cursor)),
+            "subject_ref": item.subjectRef.map(JSONValue.string) ?? .null,
         ])
     }
 }

@@ -8,4 +8,8 @@ public struct ManifestItem: Sendable, Equatable {
     public let policyVersion: String
     /// The admission's audit sequence number: the manifest's order and its resume cursor.
     public let cursor: Int64
+    /// The subject's pseudonym in the audit log, keyed by the subject's own key: it groups a
+    /// subject's items (for a split by person, say) and, once an erasure destroys that key,
+    /// can never be tied to the person again. Nil for decisions logged before audit format 2.
+    public let subjectRef: String?
 }

@@ -11,18 +11,23 @@ public struct TrainingManifest: Sendable {
         self.database = database
     }
 
-    /// At most `limit` queued items whose cursor is above `after`.
+    /// At most `limit` queued items whose cursor is above `after`. The subject pseudonym is the
+    /// decision's audit `subject_ref` (keyed by the subject's own key), and only from audit
+    /// format 2 on: format 1 logged the master-keyed lookup pseudonym, which outlives erasure.
     public func page(after: Int64, limit: Int) async throws -> [ManifestItem] {
         try await database.writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT a.id, q.image_sha256, a.policy_version, a.audit_seq
+                    SELECT a.id, q.image_sha256, a.policy_version, a.audit_seq,
+                        CASE WHEN e.v >= 2 THEN e.subject_ref END
                     FROM admission a JOIN queue_item q ON q.admission_id = a.id
+                    JOIN audit_entry e ON e.seq = a.audit_seq
                     WHERE a.audit_seq > ? ORDER BY a.audit_seq LIMIT ?
                     """, arguments: [after, limit]
             ).map { row in
-                ManifestItem(admissionID: row[0], imageSHA256: row[1], policyVersion: row[2], cursor: row[3])
+                ManifestItem(
+                    admissionID: row[0], imageSHA256: row[1], policyVersion: row[2], cursor: row[3], subjectRef: row[4])
             }
         }
     }
