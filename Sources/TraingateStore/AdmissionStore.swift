@@ -110,19 +110,21 @@ public struct AdmissionStore: Sendable {
                 try db.execute(sql: "DELETE FROM embedding WHERE admission_id = ?", arguments: [current.id])
             }
         }
+        // What the audit entry holds (time, policy version, hash) is not stored again here.
         try db.cachedStatement(
             sql: """
-                INSERT INTO admission (id, source, image_id, subject_ref, request_hash, decision, reasons, jurisdictions,
-                    signals, policy_id, policy_version, audit_seq, audit_hash, queued, decided_at, image_sha256, api_key)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO admission (audit_seq, id, source, image_id, subject_ref, request_hash, decision, reasons,
+                    jurisdictions, signals, policy_id, queued, image_sha256, api_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
-                id, submission.source, submission.imageID, submission.subjectRef, submission.requestHash,
-                decision.verdict.rawValue, JSONText.encode(.array(decision.reasons.map(\.json))),
+                audit.seq, id, submission.source, submission.imageID, StoredLookup(submission.subjectRef),
+                try Self.bytes(ofHex: submission.requestHash, field: "request hash"), decision.verdict.rawValue,
+                try InternedText.reasonLists.reference(to: JSONText.encode(.array(decision.reasons.map(\.json))), in: db),
                 JSONText.encode(.array(decision.jurisdictions.map(JSONValue.string))),
-                JSONText.encode(.array(submission.signals.map(\.json))), decision.policyID, decision.policyVersion, audit.seq, audit.hash,
-                queued, decidedAt, keptImage?.sha256, submission.apiKey,
+                JSONText.encode(.array(submission.signals.map(\.json))), decision.policyID, queued, keptImage?.sha256,
+                submission.apiKey,
             ])
         if let image = keptImage {
             try db.cachedStatement(
@@ -140,7 +142,7 @@ public struct AdmissionStore: Sendable {
         subjectRef: String, contentSHA256: String?, perceptualHash: UInt64?, nearDuplicateDistance: Int, in db: Database
     ) throws -> SubjectStanding {
         let objected = try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM objection WHERE subject_ref = ?)"), arguments: [subjectRef])
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM objection WHERE subject_ref = ?)"), arguments: [StoredLookup(subjectRef)])
         return SubjectStanding(
             objectionRegistered: objected ?? false,
             contentErased: try contentErased(
@@ -193,6 +195,11 @@ public struct AdmissionStore: Sendable {
         try await database.writer.read { db in
             try String.fetchAll(db, sql: "SELECT admission_id FROM queue_item ORDER BY enqueued_at, admission_id")
         }
+    }
+
+    private static func bytes(ofHex hex: String, field: String) throws -> Data {
+        guard let bytes = Hex.decode(hex) else { throw StoreError.corruptRecord("the \(field) is not hex") }
+        return Data(bytes)
     }
 
     static func newAdmissionID(now: Date = Date()) -> String {

@@ -260,6 +260,7 @@ extension AppDatabase {
         migrator.registerMigration("v11-queue-item-image") { db in
             try db.execute(sql: "CREATE INDEX queue_item_image ON queue_item(image_sha256)")
         }
+        migrator.registerMigration("v12-compact-decisions", migrate: CompactDecisionsMigration.migrate)
         return migrator
     }
 }

@@ -127,7 +127,8 @@ public struct AuditStore: Sendable {
         return try await database.writer.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT subject_ref, erased_at FROM admission WHERE id = ?", arguments: [admissionID])
             else { throw StoreError.corruptRecord("audit entry \(entry.seq) names admission \(admissionID), which is not stored") }
-            guard (row["erased_at"] as String?) == nil, let key = try keyring.existingKey(forLookup: row["subject_ref"], in: db) else {
+            guard (row["erased_at"] as String?) == nil, let key = try keyring.existingKey(forLookup: (row["subject_ref"] as StoredLookup).hex, in: db)
+            else {
                 return .erased
             }
             do {

@@ -232,13 +232,13 @@ import TraingateTesting
 
     @Test func aRegisteredObjectionIsSeenInsideTheWriteAndRejectsWithOptedOut() async throws {
         try await TestApp.withClient { client, traingate in
-            // The row the objection endpoint (a later issue) will write, keyed by the subject's pseudonym.
+            // The row the objection endpoint writes, keyed by the subject's pseudonym (its bytes).
             let pseudonymizer = SubjectPseudonymizer(key: SymmetricKey(data: Hex.decode(TestApp.masterKey)!))
             let subjectRef = pseudonymizer.reference(source: "instagram", subjectID: "user-1")
             try await traingate.database.writer.write { db in
                 try db.execute(
                     sql: "INSERT INTO objection (subject_ref, registered_at) VALUES (?, '2026-01-01T00:00:00Z')",
-                    arguments: [subjectRef])
+                    arguments: [Data(Hex.decode(subjectRef)!)])
             }
             let objected = try await client.postJSON("/v1/admissions", Bodies.admission())
             #expect(objected.json["decision"] as? String == "rejected")

@@ -60,7 +60,7 @@ import Testing
             // Crypto-shredding: without alice's key her entries stay in the chain, which still
             // verifies, but nothing can open them any more.
             try await fixture.database.writer.write { db in
-                try db.execute(sql: "DELETE FROM subject_key WHERE lookup = ?", arguments: [StoreFixture.lookup("alice")])
+                try db.execute(sql: "DELETE FROM subject_key WHERE lookup = ?", arguments: [StoredLookup(StoreFixture.lookup("alice"))])
             }
             let verification = try await audit.verify()
             #expect(verification.ok && verification.entries == 3)
@@ -116,7 +116,7 @@ import Testing
             try await fixture.database.writer.write { db in
                 try db.execute(
                     sql: "INSERT INTO objection (subject_ref, registered_at) VALUES (?, '2026-01-01T00:00:00Z')",
-                    arguments: [submission.subjectRef])
+                    arguments: [StoredLookup(submission.subjectRef)])
             }
             guard case .created(let admission) = try await fixture.store.record(submission) else { throw TestFailure("expected a new decision") }
             #expect(admission.verdict == .rejected)

@@ -36,16 +36,24 @@ import Testing
 
     /// Recomputes the chain from `seq` to the end, as a careful forger would, starting from the
     /// entry before it or from `start` when given.
+    /// It writes what traingate writes: hashes as bytes, and a `prev_hash` only where it is not
+    /// the hash of the entry before (the forged start).
     static func rechain(from seq: Int64, start: String? = nil, in db: Database) throws {
-        var head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_entry WHERE seq = ?", arguments: [seq - 1])
-            .map { (seq: $0["seq"] as Int64, hash: start ?? ($0["hash"] as String)) }
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM audit_entry WHERE seq >= ? ORDER BY seq", arguments: [seq]) {
+        var head = try Row.fetchOne(db, sql: "SELECT seq, lower(hex(hash)) FROM audit_entry WHERE seq = ?", arguments: [seq - 1])
+            .map { (seq: $0[0] as Int64, hash: start ?? ($0[1] as String)) }
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT \(CompactColumns.auditEntry) FROM audit_entry e WHERE e.seq >= ? ORDER BY e.seq", arguments: [seq])
+        for row in rows {
             let entry = AuditChain.entry(after: head, content: try #require(AuditLog.entry(from: row)).content)
+            let forgedLink = entry.seq == seq && start != nil
             try db.execute(
-                sql: "UPDATE audit_entry SET prev_hash = ?, hash = ? WHERE seq = ?", arguments: [entry.prevHash, entry.hash, entry.seq])
+                sql: "UPDATE audit_entry SET prev_hash = ?, hash = ? WHERE seq = ?",
+                arguments: [forgedLink ? bytes(entry.prevHash) : nil, bytes(entry.hash), entry.seq])
             head = (entry.seq, entry.hash)
         }
     }
+
+    static func bytes(_ hex: String) -> Data { Data(Hex.decode(hex)!) }
 
     @Test func changingAFieldIsCaughtAtThatEntry() async throws {
         let result = try await verifyAfter { db in
@@ -73,7 +81,9 @@ import Testing
         "UPDATE audit_entry SET sealed = 1 WHERE seq = 5",
         "UPDATE audit_entry SET v = 'x' WHERE seq = 5",
         "UPDATE audit_entry SET at = X'FF' WHERE seq = 5",
-        "UPDATE audit_entry SET hash = CAST(hash AS BLOB) WHERE seq = 5",
+        "UPDATE audit_entry SET hash = CAST(hash AS TEXT) WHERE seq = 5",
+        "UPDATE audit_entry SET subject_ref = CAST(subject_ref AS TEXT) WHERE seq = 5",
+        "UPDATE audit_entry SET prev_hash = CAST(zeroblob(32) AS TEXT) WHERE seq = 5",
     ])
     func changingAColumnsTypeIsCaughtAtThatEntry(edit: String) async throws {
         let result = try await verifyAfter { db in try db.execute(sql: edit) }
@@ -105,13 +115,13 @@ import Testing
             // Make room at seq 6, then forge a well-linked entry there.
             try db.execute(sql: "UPDATE audit_entry SET seq = seq + 1000 WHERE seq >= 6")
             try db.execute(sql: "UPDATE audit_entry SET seq = seq - 999 WHERE seq >= 1006")
-            let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_entry WHERE seq = 5")!
+            let previous = try String.fetchOne(db, sql: "SELECT lower(hex(hash)) FROM audit_entry WHERE seq = 5")!
             let forged = AuditChain.entry(
                 after: (5, previous), content: .init(seq: 6, at: "2026-11-28T12:00:00Z", kind: .decision, decision: "admitted"))
             try db.execute(
                 sql:
-                    "INSERT INTO audit_entry (seq, v, at, kind, decision, reason_codes, prev_hash, hash) VALUES (?, 2, ?, 'decision', 'admitted', '[]', ?, ?)",
-                arguments: [forged.seq, forged.at, forged.prevHash, forged.hash])
+                    "INSERT INTO audit_entry (seq, v, at, kind, decision, reason_codes, hash) VALUES (?, 2, ?, 'decision', 'admitted', '[]', ?)",
+                arguments: [forged.seq, forged.at, Self.bytes(forged.hash)])
         }
         #expect(!result.plain.ok && result.plain.firstBadSeq == 7)
         #expect(result.plain.entries == 6)  // the forged entry itself links

@@ -54,7 +54,8 @@ struct StoreFixture {
         return AdmissionSubmission(
             source: source, imageID: imageID, subjectRef: lookup(subjectID), subjectID: subjectID,
             sealedFacts: CanonicalJSON.encode(.object(["subject_id": .string(subjectID), "image_id": .string(imageID)])),
-            requestHash: requestHash,
+            // As the app hashes a body: 64 hex digits (here of the label the test names the body by).
+            requestHash: Hex.encode(SHA256Digest.of(Array(requestHash.utf8))),
             facts: facts, policy: DefaultPolicy.policy, decision: decision,
             signals: [StoredSignal(source: "account_country", country: "US", distanceKm: nil)], decidedAt: Date(),
             image: image.map { ImageUpload(sha256: Hex.encode(SHA256Digest.of($0)), contentType: "image/jpeg", bytes: $0) })

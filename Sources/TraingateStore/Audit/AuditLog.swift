@@ -15,16 +15,20 @@ public enum AuditLog {
                 seq: (head?.seq ?? 0) + 1, at: record.at, kind: record.kind, admissionID: record.admissionID,
                 decision: record.decision, reasonCodes: record.reasonCodes, policyVersion: record.policyVersion,
                 subjectRef: record.subjectRef, sealed: record.sealed, details: record.details))
+        // Stored compactly (`CompactColumns`): hashes and the pseudonym as bytes, the policy
+        // version by reference, and no `prev_hash`, which is the hash of the entry before.
         try db.cachedStatement(
             sql: """
                 INSERT INTO audit_entry (seq, v, at, kind, admission_id, decision, reason_codes, policy_version,
-                    subject_ref, sealed, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    subject_ref, sealed, details, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
                 entry.seq, entry.version, entry.at, entry.kind.rawValue, entry.admissionID, entry.decision,
-                JSONText.encode(.array(entry.reasonCodes.map(JSONValue.string))), entry.policyVersion, entry.subjectRef,
-                entry.sealed.map { Data($0) }, entry.details.map(JSONText.encode), entry.prevHash, entry.hash,
+                JSONText.encode(.array(entry.reasonCodes.map(JSONValue.string))),
+                try entry.policyVersion.map { try InternedText.policyVersions.reference(to: $0, in: db) },
+                try entry.subjectRef.map { try storedBytes(ofHex: $0, column: "subject_ref") },
+                entry.sealed.map { Data($0) }, entry.details.map(JSONText.encode), try storedBytes(ofHex: entry.hash, column: "hash"),
             ])
         return entry
     }
@@ -35,22 +39,31 @@ public enum AuditLog {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"))
         else { return nil }
         // An edited head must fail the append with a clear error, not trap in a conversion.
-        guard case .string(let hash) = (row[1] as DatabaseValue).storage, case .int64(let seq) = (row[0] as DatabaseValue).storage
+        guard case .blob(let hash) = (row[1] as DatabaseValue).storage, hash.count == 32,
+            case .int64(let seq) = (row[0] as DatabaseValue).storage
         else { throw StoreError.corruptRecord("the newest audit entry does not decode; run `traingate audit verify`") }
-        return (seq: seq, hash: hash)
+        return (seq: seq, hash: Hex.encode(hash))
+    }
+
+    /// The bytes a hex field is stored as; a value that is not hex is a bug in the caller.
+    private static func storedBytes(ofHex hex: String, column: String) throws -> Data {
+        guard let bytes = Hex.decode(hex) else { throw StoreError.corruptRecord("the audit entry's \(column) is not hex") }
+        return Data(bytes)
     }
 
     /// One page of entries in `seq` order.
     public static func entries(_ query: AuditQuery, in db: Database) throws -> [AuditEntry] {
         // julianday: RFC 3339 strings with and without fractions do not sort as text.
+        // The index by kind leaves decisions out; naming that lets SQLite use it for other kinds.
+        let kind = query.kind.map { $0 == .decision ? "e.kind = ?" : "e.kind = ? AND e.kind <> 'decision'" }
         let filters: [(condition: String, value: String?)] = [
-            ("kind = ?", query.kind?.rawValue),
-            ("decision = ?", query.decision),
-            ("EXISTS (SELECT 1 FROM json_each(audit_entry.reason_codes) WHERE value = ?)", query.reason),
-            ("julianday(at) >= julianday(?)", query.since),
-            ("julianday(at) < julianday(?)", query.until),
+            (kind ?? "", query.kind?.rawValue),
+            ("e.decision = ?", query.decision),
+            ("EXISTS (SELECT 1 FROM json_each(e.reason_codes) WHERE value = ?)", query.reason),
+            ("julianday(e.at) >= julianday(?)", query.since),
+            ("julianday(e.at) < julianday(?)", query.until),
         ]
-        var conditions = ["seq > ?"]
+        var conditions = ["e.seq > ?"]
         var arguments: StatementArguments = [query.after]
         for filter in filters {
             guard let value = filter.value else { continue }
@@ -58,14 +71,19 @@ public enum AuditLog {
             _ = arguments.append(contentsOf: [value])
         }
         _ = arguments.append(contentsOf: [query.limit])
-        let sql = "SELECT * FROM audit_entry WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT ?"
+        let sql = "SELECT \(CompactColumns.auditEntry) FROM audit_entry e WHERE \(conditions.joined(separator: " AND ")) ORDER BY e.seq LIMIT ?"
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map(decodedEntry(from:))
     }
 
-    /// The most recent entry of a kind.
+    /// The most recent entry of a kind other than decisions (which the index by kind leaves out).
     static func latest(_ kind: AuditEntry.Kind, in db: Database) throws -> AuditEntry? {
-        try Row.fetchOne(
-            db, sql: "SELECT * FROM audit_entry WHERE kind = ? ORDER BY seq DESC LIMIT 1", arguments: [kind.rawValue]
+        precondition(kind != .decision, "the index by kind holds no decisions")
+        return try Row.fetchOne(
+            db,
+            sql: """
+                SELECT \(CompactColumns.auditEntry) FROM audit_entry e WHERE e.kind = ? AND e.kind <> 'decision'
+                ORDER BY e.seq DESC LIMIT 1
+                """, arguments: [kind.rawValue]
         ).map(decodedEntry(from:))
     }
 
@@ -80,7 +98,7 @@ public enum AuditLog {
         func broken(at seq: Int64, _ problem: String) -> AuditVerification {
             AuditVerification(ok: false, entries: count, head: previous, firstBadSeq: seq, anchorsChecked: checked, problem: problem)
         }
-        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entry ORDER BY seq")
+        let cursor = try Row.fetchCursor(db, sql: "SELECT \(CompactColumns.auditEntry) FROM audit_entry e ORDER BY e.seq")
         while let row = try cursor.next() {
             let expectedSeq = (previous?.seq ?? 0) + 1
             guard let stored = entry(from: row) else {

@@ -5,9 +5,9 @@ import GRDBSQLite
 import StrictDocuments
 
 /// Confirms an intact chain quickly: reads each row's columns as raw bytes, writes the
-/// canonical bytes into one reused buffer, and checks every stored hash against its stored
-/// `prev_hash` and fields. Since every row names the hash it follows, ranges of the log can be
-/// checked in parallel and stitched together at their edges.
+/// canonical bytes into one reused buffer, and checks every stored hash against the hash before
+/// it and its fields. Ranges of the log are checked in parallel, each starting from the stored
+/// hash of the entry before it, and stitched together at their edges.
 ///
 /// It only ever says "intact" or "look closer": any doubt (a column of the wrong type, a hash
 /// that does not match, text that is not canonical) sends the caller to `AuditLog.verify`,
@@ -17,7 +17,8 @@ enum FastChainCheck {
         var count: Int
         var firstPrevHash: [UInt8]?
         var lastHash: [UInt8]?
-        /// Stored hashes (hex) at the anchored seqs that fall in the range.
+        /// The hash the range's first entry follows, the range's last hash, and the stored hashes
+        /// at the anchored seqs that fall in the range: all as the UTF-8 of their hex.
         var anchoredHashes: [Int64: [UInt8]]
     }
 
@@ -39,21 +40,28 @@ enum FastChainCheck {
 
     /// Checks entries `range` in one read; nil when anything needs a closer look.
     static func check(_ range: ClosedRange<Int64>, anchoredSeqs: Set<Int64>, in db: Database) throws -> RangeResult? {
+        // The hash the first entry follows: the genesis hash, or the stored hash of the entry
+        // before the range (the compact log stores no `prev_hash` where it is that hash).
+        var previousHash = [UInt8](repeating: 0, count: 32)
+        if range.lowerBound > 1 {
+            let before = try DatabaseValue.fetchOne(
+                db, sql: "SELECT hash FROM audit_entry WHERE seq = ?", arguments: [range.lowerBound - 1])
+            guard case .blob(let hash)? = before?.storage, hash.count == 32 else { return nil }
+            previousHash = Array(hash)
+        }
         let statement = try db.makeStatement(
             sql: """
-                SELECT seq, v, at, kind, admission_id, decision, reason_codes, policy_version, subject_ref, sealed,
-                    details, prev_hash, hash FROM audit_entry WHERE seq BETWEEN ? AND ? ORDER BY seq
+                SELECT e.seq, e.v, e.at, e.kind, e.admission_id, e.decision, e.reason_codes,
+                    \(CompactColumns.policyVersion("e.policy_version")), \(CompactColumns.hex("e.subject_ref")), e.sealed,
+                    e.details, e.prev_hash, e.hash FROM audit_entry e WHERE e.seq BETWEEN ? AND ? ORDER BY e.seq
                 """)
         try statement.setArguments([range.lowerBound, range.upperBound])
         let raw = statement.sqliteStatement
         defer { sqlite3_reset(raw) }
-        var result = RangeResult(count: 0, firstPrevHash: nil, lastHash: nil, anchoredHashes: [:])
+        var result = RangeResult(count: 0, firstPrevHash: Array(Hex.encode(previousHash).utf8), lastHash: nil, anchoredHashes: [:])
         var canonical: [UInt8] = []
         canonical.reserveCapacity(2048)
         var expectedSeq = range.lowerBound
-        // Reused across rows: the previous row's hash (hex) and this row's prev_hash (raw).
-        var previousHash = [UInt8](repeating: 0, count: 64)
-        var prevRaw = [UInt8](repeating: 0, count: 32)
 
         /// A column's bytes when it holds `type`, nil when it is NULL, and `.wrongType` otherwise.
         /// Empty values are empty buffers, never NULL: '' and X'' must not read as absent fields.
@@ -74,20 +82,18 @@ enum FastChainCheck {
             let at = column(2, SQLITE_TEXT), kind = column(3, SQLITE_TEXT), admissionID = column(4, SQLITE_TEXT)
             let decision = column(5, SQLITE_TEXT), reasonCodes = column(6, SQLITE_TEXT)
             let policyVersion = column(7, SQLITE_TEXT), subjectRef = column(8, SQLITE_TEXT)
-            let sealed = column(9, SQLITE_BLOB), details = column(10, SQLITE_TEXT)
+            let sealed = column(9, SQLITE_BLOB), details = column(10, SQLITE_TEXT), storedPrevHash = column(11, SQLITE_BLOB)
             // Checked one by one: an array of them would be an allocation per entry on this hot loop.
             guard seq == expectedSeq, sqlite3_column_type(raw, 1) == SQLITE_INTEGER, !admissionID.isWrongType,
                 !decision.isWrongType, !policyVersion.isWrongType, !subjectRef.isWrongType, !sealed.isWrongType,
-                !details.isWrongType,
+                !details.isWrongType, !storedPrevHash.isWrongType,
                 let at = at.value, let kind = kind.value, let reasonCodes = reasonCodes.value,
-                let prevHash = column(11, SQLITE_TEXT).value, prevHash.count == 64,
-                let hash = column(12, SQLITE_TEXT).value, hash.count == 64,
-                HexBytes.decode(prevHash, into: &prevRaw)
+                let hash = column(12, SQLITE_BLOB).value, hash.count == 32
             else { return nil }
-            if result.count > 0 {
-                guard previousHash.withUnsafeBytes({ memcmp($0.baseAddress!, prevHash.baseAddress!, 64) == 0 }) else { return nil }
-            } else {
-                result.firstPrevHash = Array(prevHash)
+            // A stored `prev_hash` exists only where it differed when the log was compacted.
+            if let stored = storedPrevHash.value {
+                guard stored.count == 32, previousHash.withUnsafeBytes({ memcmp($0.baseAddress!, stored.baseAddress!, 32) == 0 })
+                else { return nil }
             }
             canonical.removeAll(keepingCapacity: true)
             CanonicalEntryWriter<UnsafeRawBufferPointer>(
@@ -96,17 +102,16 @@ enum FastChainCheck {
                 subjectRef: subjectRef.value, sealed: sealed.value, detailsJSON: details.value
             ).write(into: &canonical)
             var hasher = SHA256()
-            hasher.update(data: prevRaw)
+            hasher.update(data: previousHash)
             hasher.update(data: canonical)
-            guard hasher.finalize().withUnsafeBytes({ HexBytes.matches($0, hex: hash) }) else { return nil }
+            guard hasher.finalize().withUnsafeBytes({ memcmp($0.baseAddress!, hash.baseAddress!, 32) == 0 }) else { return nil }
             previousHash.withUnsafeMutableBytes { $0.copyMemory(from: hash) }
-            if anchoredSeqs.contains(seq) { result.anchoredHashes[seq] = previousHash }
+            if anchoredSeqs.contains(seq) { result.anchoredHashes[seq] = Array(Hex.encode(previousHash).utf8) }
             expectedSeq += 1
             result.count += 1
         }
-        if result.count > 0 { result.lastHash = previousHash }
         guard result.count == range.count else { return nil }
-        result.lastHash = previousHash
+        result.lastHash = Array(Hex.encode(previousHash).utf8)
         return result
     }
 }

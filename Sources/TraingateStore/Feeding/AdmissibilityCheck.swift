@@ -36,8 +36,9 @@ public struct AdmissibilityCheck: Sendable {
             WHEN a.image_sha256 IS NULL THEN 'no_image'
             WHEN EXISTS (SELECT 1 FROM queue_item q WHERE q.admission_id = a.id) THEN 'queued'
             WHEN EXISTS (SELECT 1 FROM objection o WHERE o.subject_ref = a.subject_ref) THEN 'objected'
-            WHEN EXISTS (SELECT 1 FROM admission w WHERE w.subject_ref = a.subject_ref AND w.audit_seq > a.audit_seq
-                         AND w.reasons LIKE '%"CONSENT_WITHDRAWN"%') THEN 'consent_withdrawn'
+            WHEN EXISTS (SELECT 1 FROM admission w JOIN audit_entry e ON e.seq = w.audit_seq
+                         WHERE w.subject_ref = a.subject_ref AND w.audit_seq > a.audit_seq
+                         AND e.reason_codes LIKE '%"CONSENT_WITHDRAWN"%') THEN 'consent_withdrawn'
             ELSE 'not_queued' END AS reason
         FROM admission a WHERE a.id IN (\(marks))
         """

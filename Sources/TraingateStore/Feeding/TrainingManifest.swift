@@ -19,8 +19,8 @@ public struct TrainingManifest: Sendable {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT a.id, q.image_sha256, a.policy_version, a.audit_seq,
-                        CASE WHEN e.v >= 2 THEN e.subject_ref END
+                    SELECT a.id, q.image_sha256, \(CompactColumns.policyVersion("e.policy_version")), a.audit_seq,
+                        CASE WHEN e.v >= 2 THEN \(CompactColumns.hex("e.subject_ref")) END
                     FROM admission a JOIN queue_item q ON q.admission_id = a.id
                     JOIN audit_entry e ON e.seq = a.audit_seq
                     WHERE a.audit_seq > ? ORDER BY a.audit_seq LIMIT ?

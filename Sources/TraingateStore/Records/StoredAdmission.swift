@@ -1,5 +1,6 @@
 import GRDB
 import PolicyEngine
+import StrictDocuments
 
 /// A recorded decision as the store holds it.
 public struct StoredAdmission: Hashable, Sendable {
@@ -63,8 +64,8 @@ public struct StoredAdmission: Hashable, Sendable {
         self.id = id
         source = row["source"]
         imageID = row["image_id"]
-        subjectRef = row["subject_ref"]
-        requestHash = row["request_hash"]
+        subjectRef = (row["subject_ref"] as StoredLookup).hex
+        requestHash = Self.hex(row["request_hash"])
         self.verdict = verdict
         reasons = try decoded([Reason].self, "reasons")
         jurisdictions = try decoded([String].self, "jurisdictions")
@@ -85,9 +86,26 @@ public struct StoredAdmission: Hashable, Sendable {
         erasedAt = row["erased_at"]
     }
 
-    /// Admission columns joined with the image's metadata (never its bytes).
+    /// A stored hash as hex: traingate writes bytes, and an erased row says `erased` instead.
+    private static func hex(_ value: DatabaseValue) -> String {
+        switch value.storage {
+        case .blob(let bytes): Hex.encode(bytes)
+        case .string(let text): text
+        default: ""
+        }
+    }
+
+    /// Admission columns, with what the row shares with its audit entry (time, policy version,
+    /// hash) and its reason list read from where they are kept, joined with the image's
+    /// metadata (never its bytes).
     static let selectSQL = """
-        SELECT admission.*, image.byte_count, image.content_type, image.width, image.height, image.phash FROM admission
+        SELECT admission.id, admission.source, admission.image_id, admission.subject_ref, admission.request_hash,
+            admission.decision, \(CompactColumns.reasons("admission.reasons")) AS reasons, admission.jurisdictions,
+            admission.signals, admission.policy_id, admission.audit_seq, admission.queued, admission.image_sha256,
+            admission.superseded_by, admission.api_key, admission.erased_at, e.at AS decided_at,
+            \(CompactColumns.policyVersion("e.policy_version")) AS policy_version, \(CompactColumns.hex("e.hash")) AS audit_hash,
+            image.byte_count, image.content_type, image.width, image.height, image.phash
+        FROM admission JOIN audit_entry e ON e.seq = admission.audit_seq
         LEFT JOIN image ON image.sha256 = admission.image_sha256
         """
 }

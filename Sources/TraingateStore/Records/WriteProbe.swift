@@ -19,7 +19,7 @@ struct WriteProbe {
         """
 
     static func fetch(source: String, imageID: String, subjectRef: String, in db: Database) throws -> WriteProbe {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [source, imageID, subjectRef]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [source, imageID, StoredLookup(subjectRef)]) else {
             throw StoreError.corruptRecord("the write probe returned no row")
         }
         let wrapped: DatabaseValue = row[2]

@@ -34,7 +34,7 @@ public enum MasterKeyRotation {
         guard (try? envelope(in: database, openedWith: master)) != nil || !hasEnvelope(database) else { return false }
         let row = try database.writer.read { db in try Row.fetchOne(db, sql: "SELECT lookup, wrapped FROM subject_key LIMIT 1") }
         guard let row else { return true }
-        return (try? SubjectKeyring(masterKey: master).unwrap(Array(row["wrapped"] as Data), lookup: row["lookup"])) != nil
+        return (try? SubjectKeyring(masterKey: master).unwrap(Array(row["wrapped"] as Data), lookup: (row["lookup"] as StoredLookup).hex)) != nil
     }
 
     private static func hasEnvelope(_ database: AppDatabase) -> Bool {
@@ -66,10 +66,10 @@ public enum MasterKeyRotation {
         return try database.write { db in
             let rows = try Row.fetchAll(db, sql: "SELECT lookup, wrapped FROM subject_key")
             for row in rows {
-                let lookup: String = row["lookup"]
-                let key = try oldRing.unwrap(Array(row["wrapped"] as Data), lookup: lookup)
+                let lookup: StoredLookup = row["lookup"]
+                let key = try oldRing.unwrap(Array(row["wrapped"] as Data), lookup: lookup.hex)
                 try db.execute(
-                    sql: "UPDATE subject_key SET wrapped = ? WHERE lookup = ?", arguments: [Data(try newRing.wrap(key, lookup: lookup)), lookup])
+                    sql: "UPDATE subject_key SET wrapped = ? WHERE lookup = ?", arguments: [Data(try newRing.wrap(key, lookup: lookup.hex)), lookup])
             }
             try db.execute(
                 sql: "INSERT OR REPLACE INTO key_envelope (name, sealed, sealed_at) VALUES ('pseudonym', ?, ?)",

@@ -8,9 +8,11 @@ enum SubjectAccess {
     static func report(
         subjectRef: String, keyring: SubjectKeyring, format: String, at: String, apiKey: String?, in db: Database
     ) throws -> SubjectReport {
-        let objection = try String.fetchOne(db, sql: "SELECT registered_at FROM objection WHERE subject_ref = ?", arguments: [subjectRef])
+        let objection = try String.fetchOne(
+            db, sql: "SELECT registered_at FROM objection WHERE subject_ref = ?", arguments: [StoredLookup(subjectRef)])
         let rows = try Row.fetchAll(
-            db, sql: StoredAdmission.selectSQL + " WHERE admission.subject_ref = ? ORDER BY admission.audit_seq", arguments: [subjectRef])
+            db, sql: StoredAdmission.selectSQL + " WHERE admission.subject_ref = ? ORDER BY admission.audit_seq",
+            arguments: [StoredLookup(subjectRef)])
         let key = try keyring.existingKey(forLookup: subjectRef, in: db)
         let admissions = try rows.map { row in
             let admission = try StoredAdmission(row: row)

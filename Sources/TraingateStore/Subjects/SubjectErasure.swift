@@ -12,7 +12,10 @@ public enum SubjectErasure {
 
     static func erase(subjectRef: String, at: String, apiKey: String?, in db: Database) throws -> ErasureReceipt {
         let rows = try Row.fetchAll(
-            db, sql: "SELECT id, image_sha256, reasons FROM admission WHERE subject_ref = ? ORDER BY audit_seq", arguments: [subjectRef])
+            db,
+            sql:
+                "SELECT id, image_sha256, \(CompactColumns.reasons("admission.reasons")) AS reasons FROM admission WHERE subject_ref = ? ORDER BY audit_seq",
+            arguments: [StoredLookup(subjectRef)])
         let ids: [String] = rows.map { $0["id"] }
         var queueItems = 0
         var embeddings = 0
@@ -44,7 +47,7 @@ public enum SubjectErasure {
         }
         // Crypto-shredding: without the key, the subject's audit entries can be neither read nor
         // linked to them, and their hashes still chain.
-        try db.execute(sql: "DELETE FROM subject_key WHERE lookup = ?", arguments: [subjectRef])
+        try db.execute(sql: "DELETE FROM subject_key WHERE lookup = ?", arguments: [StoredLookup(subjectRef)])
         let keyDestroyed = db.changesCount > 0
         if queueItems > 0 { try SubjectRightsStore.bumpQueueRemovals(in: db) }
         let checkpoints = tainted.keys.sorted()
@@ -79,7 +82,7 @@ public enum SubjectErasure {
                 UPDATE admission SET image_id = 'erased:' || id, subject_ref = 'erased', request_hash = 'erased', reasons = ?,
                     jurisdictions = '[]', signals = '[]', image_sha256 = NULL, queued = 0, erased_at = ? WHERE id = ?
                 """
-        ).execute(arguments: [JSONText.encode(.array(kept.map(\.json))), erasedAt, id])
+        ).execute(arguments: [try InternedText.reasonLists.reference(to: JSONText.encode(.array(kept.map(\.json))), in: db), erasedAt, id])
     }
 
     /// Puts the content on the suppression list (its SHA-256 and perceptual hash), so the same

@@ -25,13 +25,13 @@ public struct SubjectKeyring: Sendable {
         if let wrapped { return try unwrap(wrapped, lookup: lookup) }
         let key = SubjectKey.random()
         try db.cachedStatement(sql: "INSERT INTO subject_key (lookup, wrapped, created_at) VALUES (?, ?, ?)")
-            .execute(arguments: [lookup, Data(try wrap(key, lookup: lookup)), createdAt])
+            .execute(arguments: [StoredLookup(lookup), Data(try wrap(key, lookup: lookup)), createdAt])
         return key
     }
 
     /// The subject's key if it still exists (nil once erased).
     func existingKey(forLookup lookup: String, in db: Database) throws -> SubjectKey? {
-        try Data.fetchOne(db, sql: "SELECT wrapped FROM subject_key WHERE lookup = ?", arguments: [lookup])
+        try Data.fetchOne(db, sql: "SELECT wrapped FROM subject_key WHERE lookup = ?", arguments: [StoredLookup(lookup)])
             .map { try unwrap(Array($0), lookup: lookup) }
     }
 

@@ -33,7 +33,8 @@ public struct SubjectRightsStore: Sendable {
     public func registerObjection(subjectRef: String, at date: Date, apiKey: String?) async throws -> ObjectionReceipt {
         try await database.write { db in
             let at = Timestamp.format(date)
-            try db.execute(sql: "INSERT OR IGNORE INTO objection (subject_ref, registered_at) VALUES (?, ?)", arguments: [subjectRef, at])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO objection (subject_ref, registered_at) VALUES (?, ?)", arguments: [StoredLookup(subjectRef), at])
             let alreadyRegistered = db.changesCount == 0
             if !alreadyRegistered { try Self.flagCheckpointsObjected(subjectRef: subjectRef, in: db) }
             let dequeued = try Self.dequeueAll(subjectRef: subjectRef, in: db)
@@ -65,9 +66,10 @@ public struct SubjectRightsStore: Sendable {
     /// write (an objection's, or an admission that withdraws consent); returns how many left.
     static func dequeueAll(subjectRef: String, in db: Database) throws -> Int {
         try db.execute(
-            sql: "DELETE FROM queue_item WHERE admission_id IN (SELECT id FROM admission WHERE subject_ref = ?)", arguments: [subjectRef])
+            sql: "DELETE FROM queue_item WHERE admission_id IN (SELECT id FROM admission WHERE subject_ref = ?)",
+            arguments: [StoredLookup(subjectRef)])
         let dequeued = db.changesCount
-        try db.execute(sql: "UPDATE admission SET queued = 0 WHERE subject_ref = ? AND queued = 1", arguments: [subjectRef])
+        try db.execute(sql: "UPDATE admission SET queued = 0 WHERE subject_ref = ? AND queued = 1", arguments: [StoredLookup(subjectRef)])
         if dequeued > 0 { try bumpQueueRemovals(in: db) }
         return dequeued
     }
@@ -88,6 +90,6 @@ public struct SubjectRightsStore: Sendable {
                     WHERE l.checkpoint_id = checkpoint.id AND a.subject_ref = ?1)
                 WHERE id IN (SELECT l.checkpoint_id FROM checkpoint_lineage l JOIN admission a ON a.id = l.admission_id
                     WHERE a.subject_ref = ?1)
-                """, arguments: [subjectRef])
+                """, arguments: [StoredLookup(subjectRef)])
     }
 }

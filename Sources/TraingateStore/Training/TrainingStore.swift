@@ -93,8 +93,9 @@ public struct TrainingStore: Sendable {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT q.admission_id, a.policy_version, i.sha256, i.bytes FROM queue_item q
-                    JOIN admission a ON a.id = q.admission_id JOIN image i ON i.sha256 = q.image_sha256
+                    SELECT q.admission_id, \(CompactColumns.policyVersion("e.policy_version")), i.sha256, i.bytes FROM queue_item q
+                    JOIN admission a ON a.id = q.admission_id JOIN audit_entry e ON e.seq = a.audit_seq
+                    JOIN image i ON i.sha256 = q.image_sha256
                     ORDER BY a.audit_seq LIMIT ?
                     """, arguments: [limit])
             var snapshot: [(image: QueuedImage, input: Input)] = []

@@ -60,13 +60,16 @@ func appends(count: Int, concurrency: Int, directory: URL) async throws {
             let statement = try db.cachedStatement(
                 sql: """
                     INSERT INTO audit_entry (seq, v, at, kind, admission_id, decision, reason_codes, policy_version,
-                        subject_ref, sealed, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        subject_ref, sealed, details, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
+            // As the log stores them: hashes and pseudonyms as bytes, the policy version by reference.
+            func bytes(_ hex: String?) -> Data? { hex.flatMap(Hex.decode).map { Data($0) } }
             for entry in entries[chunk..<min(chunk + batch, entries.count)] {
                 try statement.execute(arguments: [
                     entry.seq, entry.version, entry.at, entry.kind.rawValue, entry.admissionID, entry.decision,
                     String(decoding: CanonicalJSON.encode(.array(entry.reasonCodes.map(JSONValue.string))), as: UTF8.self),
-                    entry.policyVersion, entry.subjectRef, entry.sealed.map { Data($0) }, nil as String?, entry.prevHash, entry.hash,
+                    entry.policyVersion.map { _ in 1 }, bytes(entry.subjectRef), entry.sealed.map { Data($0) }, nil as String?,
+                    bytes(entry.hash),
                 ])
             }
         }
