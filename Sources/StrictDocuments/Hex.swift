@@ -12,17 +12,26 @@ public enum Hex {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// The bytes of an even-length hex string, or nil if it is not one.
+    /// The bytes of an even-length hex string, or nil if it is not one. Reads the string's UTF-8
+    /// in place and writes the bytes once: the store decodes several hashes per decision.
     public static func decode(_ text: String) -> [UInt8]? {
-        let characters = Array(text.utf8)
-        guard characters.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(characters.count / 2)
-        for index in stride(from: 0, to: characters.count, by: 2) {
-            guard let high = value(of: characters[index]), let low = value(of: characters[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
+        var text = text
+        return text.withUTF8 { characters -> [UInt8]? in
+            guard characters.count % 2 == 0 else { return nil }
+            var valid = true
+            let bytes = [UInt8](unsafeUninitializedCapacity: characters.count / 2) { buffer, initialized in
+                initialized = 0
+                while initialized < buffer.count {
+                    guard let high = value(of: characters[2 * initialized]), let low = value(of: characters[2 * initialized + 1]) else {
+                        valid = false
+                        return
+                    }
+                    buffer[initialized] = high << 4 | low
+                    initialized += 1
+                }
+            }
+            return valid ? bytes : nil
         }
-        return bytes
     }
 
     /// The value of one hexadecimal digit, either case.

@@ -11,6 +11,7 @@ public struct AdmissionStore: Sendable {
     private let keyring: SubjectKeyring
     /// Largest pHash distance at which an image counts as a copy of erased content.
     private let nearDuplicateDistance: Int
+    private let committedTextIDs = CommittedTextIDs()
 
     public init(database: AppDatabase, committer: GroupCommitWriter, keyring: SubjectKeyring, nearDuplicateDistance: Int = 6) {
         self.database = database
@@ -29,30 +30,57 @@ public struct AdmissionStore: Sendable {
     /// old item leaves, and a new one enters when the decision admits an image. Returns only after
     /// the transaction is durable.
     public func record(_ submission: AdmissionSubmission) async throws -> AdmissionOutcome {
-        try await committer.submit { [keyring, nearDuplicateDistance] db in
-            try Self.record(submission, keyring: keyring, nearDuplicateDistance: nearDuplicateDistance, in: db)
+        let reasons = JSONText.encode(.array(submission.decision.reasons.map(\.json)))
+        let known = TextIDs(
+            policyVersion: committedTextIDs.id(of: submission.decision.policyVersion, in: .policyVersions),
+            reasons: committedTextIDs.id(of: reasons, in: .reasonLists))
+        let recorded = try await committer.submit { [keyring, nearDuplicateDistance] db in
+            try Self.record(submission, keyring: keyring, nearDuplicateDistance: nearDuplicateDistance, known: known, in: db)
         }
+        // Durable now: the ids the write used can be trusted by the next decisions.
+        if let id = recorded.used.policyVersion {
+            committedTextIDs.remember(id, of: submission.decision.policyVersion, in: .policyVersions)
+        }
+        if let id = recorded.used.reasons { committedTextIDs.remember(id, of: reasons, in: .reasonLists) }
+        return recorded.outcome
     }
 
+    /// What the write returns: a struct, not a tuple, whose metadata the runtime would look up
+    /// each time the group committer hands the result back.
+    struct Recorded: Sendable {
+        let outcome: AdmissionOutcome
+        let used: TextIDs
+    }
+
+    /// Ids of a decision's interned texts: known before its write, or used by it.
+    struct TextIDs: Sendable {
+        var policyVersion: Int64?
+        var reasons: Int64?
+    }
+
+    /// The write. `known` ids are for the submitter's decision; a decision made again inside
+    /// the write (the standing was not clear) looks its own texts up.
     static func record(
-        _ submission: AdmissionSubmission, keyring: SubjectKeyring, nearDuplicateDistance: Int, in db: Database
-    ) throws -> AdmissionOutcome {
+        _ submission: AdmissionSubmission, keyring: SubjectKeyring, nearDuplicateDistance: Int, known: TextIDs = TextIDs(),
+        in db: Database
+    ) throws -> Recorded {
         // Hot path: statements are prepared once per connection (cachedStatement).
-        let probe = try WriteProbe.fetch(
-            source: submission.source, imageID: submission.imageID, subjectRef: submission.subjectRef, in: db)
+        let lookup = StoredLookup(submission.subjectRef)
+        let probe = try WriteProbe.fetch(source: submission.source, imageID: submission.imageID, subjectRef: lookup, in: db)
         let current = try probe.currentAdmissionID.flatMap { id in
             try Row.fetchOne(db.cachedStatement(sql: StoredAdmission.selectSQL + " WHERE admission.id = ?"), arguments: [id])
                 .map { try StoredAdmission(row: $0) }
         }
-        if let current, current.requestHash == submission.requestHash { return .unchanged(current) }
+        if let current, current.requestHash == submission.requestHash { return Recorded(outcome: .unchanged(current), used: TextIDs()) }
 
         let standing = SubjectStanding(
             objectionRegistered: probe.objectionRegistered,
             contentErased: try contentErased(
                 contentSHA256: submission.image?.sha256, perceptualHash: submission.image?.perceptualHash,
                 nearDuplicateDistance: nearDuplicateDistance, in: db))
+        let decidedAgain = standing != .clear
         let decision =
-            standing == .clear
+            !decidedAgain
             ? submission.decision
             : Evaluator.evaluate(
                 submission.policy, facts: submission.facts,
@@ -78,7 +106,7 @@ public struct AdmissionStore: Sendable {
         // The entry names the subject only under the subject's own key, and seals the facts
         // under it, so erasing that key later leaves the entry verifiable but mute.
         let subjectKey = try keyring.key(
-            forLookup: submission.subjectRef, stored: probe.wrappedSubjectKey, createdAt: decidedAt, in: db)
+            forLookup: lookup, stored: probe.wrappedSubjectKey, createdAt: decidedAt, in: db)
         // A withdrawal of consent reaches back (Art. 7(3)): the subject's earlier items leave the
         // training queue in this same transaction, as an objection's do.
         let withdrawn = decision.reasonCodes.contains(.consentWithdrawn)
@@ -86,14 +114,20 @@ public struct AdmissionStore: Sendable {
         var details: [String: JSONValue] = [:]
         details["api_key"] = submission.apiKey.map(JSONValue.string)
         if withdrawn { details["dequeued"] = .integer(dequeued) }
-        let audit = try AuditLog.append(
-            AuditRecord(
-                kind: .decision, at: decidedAt, admissionID: id, decision: decision.verdict.rawValue,
-                reasonCodes: decision.reasonCodes.map(\.rawValue), policyVersion: decision.policyVersion,
-                subjectRef: subjectKey.reference(source: submission.source, subjectID: submission.subjectID),
-                sealed: try subjectKey.seal(submission.sealedFacts),
-                details: details.isEmpty ? nil : .object(details)),
-            in: db)
+        // The known ids name the submitter's texts; a decision made again here may differ.
+        let samePolicy = decision.policyVersion == submission.decision.policyVersion
+        let policyVersionID =
+            try (samePolicy ? known.policyVersion : nil)
+            ?? InternedText.policyVersions.reference(to: decision.policyVersion, in: db)
+
+        var record = AuditRecord(
+            kind: .decision, at: decidedAt, admissionID: id, decision: decision.verdict.rawValue,
+            reasonCodes: decision.reasonCodes.map(\.rawValue), policyVersion: decision.policyVersion,
+            subjectRef: subjectKey.reference(source: submission.source, subjectID: submission.subjectID),
+            sealed: try subjectKey.seal(submission.sealedFacts),
+            details: details.isEmpty ? nil : .object(details))
+        record.knownPolicyVersionID = policyVersionID
+        let audit = try AuditLog.append(record, in: db)
         let queued = keptImage != nil
         if let current {
             // The old decision stops being current (before the insert, which the unique index on
@@ -110,6 +144,9 @@ public struct AdmissionStore: Sendable {
                 try db.execute(sql: "DELETE FROM embedding WHERE admission_id = ?", arguments: [current.id])
             }
         }
+        let reasonsID =
+            try (decidedAgain ? nil : known.reasons)
+            ?? InternedText.reasonLists.reference(to: JSONText.encode(.array(decision.reasons.map(\.json))), in: db)
         // What the audit entry holds (time, policy version, hash) is not stored again here.
         try db.cachedStatement(
             sql: """
@@ -119,9 +156,9 @@ public struct AdmissionStore: Sendable {
                 """
         ).execute(
             arguments: [
-                audit.seq, id, submission.source, submission.imageID, StoredLookup(submission.subjectRef),
+                audit.seq, id, submission.source, submission.imageID, lookup,
                 try Self.bytes(ofHex: submission.requestHash, field: "request hash"), decision.verdict.rawValue,
-                try InternedText.reasonLists.reference(to: JSONText.encode(.array(decision.reasons.map(\.json))), in: db),
+                reasonsID,
                 JSONText.encode(.array(decision.jurisdictions.map(JSONValue.string))),
                 JSONText.encode(.array(submission.signals.map(\.json))), decision.policyID, queued, keptImage?.sha256,
                 submission.apiKey,
@@ -131,9 +168,11 @@ public struct AdmissionStore: Sendable {
                 sql: "INSERT INTO queue_item (admission_id, source, image_id, image_sha256, enqueued_at) VALUES (?, ?, ?, ?, ?)"
             ).execute(arguments: [id, submission.source, submission.imageID, image.sha256, decidedAt])
         }
-        return .created(
-            StoredAdmission(
-                id: id, submission: submission, decision: decision, decidedAt: decidedAt, audit: audit, keptImage: keptImage))
+        return Recorded(
+            outcome: .created(
+                StoredAdmission(
+                    id: id, submission: submission, decision: decision, decidedAt: decidedAt, audit: audit, keptImage: keptImage)),
+            used: TextIDs(policyVersion: samePolicy ? policyVersionID : nil, reasons: decidedAgain ? nil : reasonsID))
     }
 
     /// Whether the subject objected, and whether the content was erased: the same bytes, or

@@ -71,6 +71,11 @@ enum CompactDecisionsMigration {
                     id INTEGER PRIMARY KEY NOT NULL,
                     reasons TEXT NOT NULL UNIQUE
                 );
+                -- Rows refer to a list by id, and the writer remembers committed ids.
+                CREATE TRIGGER reason_list_no_update BEFORE UPDATE ON reason_list
+                    BEGIN SELECT RAISE(ABORT, 'reason lists are append-only'); END;
+                CREATE TRIGGER reason_list_no_delete BEFORE DELETE ON reason_list
+                    BEGIN SELECT RAISE(ABORT, 'reason lists are append-only'); END;
                 INSERT OR IGNORE INTO reason_list (reasons) SELECT reasons FROM admission ORDER BY audit_seq;
 
                 CREATE TABLE admission_compact (

@@ -23,7 +23,8 @@ start_server() {
   env TRAINGATE_BENCHMARK_ROUTES=true TRAINGATE_LOG_LEVEL=warning TRAINGATE_MASTER_KEY=$(printf 'ab%.0s' {1..32}) "$@" \
     "$binary" serve --port "$port" --data-dir "$dir" > "$dir/server.log" 2>&1 &
   server=$!
-  for _ in $(seq 100); do grep -q "listening" "$dir/server.log" && return; sleep 0.1; done
+  # START_TIMEOUT_S: a start that migrates a large store takes longer than the default 10 s.
+  for _ in $(seq $(( ${START_TIMEOUT_S:-10} * 10 ))); do grep -q "listening" "$dir/server.log" && return; sleep 0.1; done
   echo "server did not start" >&2; cat "$dir/server.log" >&2; exit 1
 }
 # Always succeeds (it also runs from the EXIT trap, under set -e, when no server is left).

@@ -87,10 +87,16 @@ public enum AuditChain {
 
     /// `hex(SHA-256(raw(prev_hash) ‖ canonical bytes))`.
     public static func hash(prevHash: String, content: Content) -> String {
+        Hex.encode(digest(prevHash: Hex.decode(prevHash) ?? [], content: content))
+    }
+
+    /// `SHA-256(raw(prev_hash) ‖ canonical bytes)`, from the raw previous hash (the form the
+    /// log stores, so an append converts nothing).
+    static func digest(prevHash: [UInt8], content: Content) -> SHA256.Digest {
         var hasher = SHA256()
-        hasher.update(data: Hex.decode(prevHash) ?? [])
+        hasher.update(data: prevHash)
         hasher.update(data: canonicalBytes(content))
-        return Hex.encode(hasher.finalize())
+        return hasher.finalize()
     }
 
     /// The entry that follows `head` (nil for the first).

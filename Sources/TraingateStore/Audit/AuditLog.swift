@@ -8,13 +8,15 @@ public enum AuditLog {
     /// Appends one entry after the current head: the only way anything enters the log. Must run
     /// inside a write transaction; the database serialises writers, so the chain cannot fork.
     static func append(_ record: AuditRecord, in db: Database) throws -> AuditEntry {
-        let head = try head(in: db)
-        let entry = AuditChain.entry(
-            after: head,
-            content: AuditChain.Content(
-                seq: (head?.seq ?? 0) + 1, at: record.at, kind: record.kind, admissionID: record.admissionID,
-                decision: record.decision, reasonCodes: record.reasonCodes, policyVersion: record.policyVersion,
-                subjectRef: record.subjectRef, sealed: record.sealed, details: record.details))
+        let head = try rawHead(in: db)
+        let content = AuditChain.Content(
+            seq: (head?.seq ?? 0) + 1, at: record.at, kind: record.kind, admissionID: record.admissionID,
+            decision: record.decision, reasonCodes: record.reasonCodes, policyVersion: record.policyVersion,
+            subjectRef: record.subjectRef, sealed: record.sealed, details: record.details)
+        // The chain link in raw bytes, as stored: hex only for the entry handed back.
+        let digest = AuditChain.digest(prevHash: head?.hash ?? Self.genesis, content: content)
+        let entry = AuditEntry(
+            content: content, prevHash: head.map { Hex.encode($0.hash) } ?? AuditChain.genesisHash, hash: Hex.encode(digest))
         // Stored compactly (`CompactColumns`): hashes and the pseudonym as bytes, the policy
         // version by reference, and no `prev_hash`, which is the hash of the entry before.
         try db.cachedStatement(
@@ -26,15 +28,22 @@ public enum AuditLog {
             arguments: [
                 entry.seq, entry.version, entry.at, entry.kind.rawValue, entry.admissionID, entry.decision,
                 JSONText.encode(.array(entry.reasonCodes.map(JSONValue.string))),
-                try entry.policyVersion.map { try InternedText.policyVersions.reference(to: $0, in: db) },
+                try record.knownPolicyVersionID ?? entry.policyVersion.map { try InternedText.policyVersions.reference(to: $0, in: db) },
                 try entry.subjectRef.map { try storedBytes(ofHex: $0, column: "subject_ref") },
-                entry.sealed.map { Data($0) }, entry.details.map(JSONText.encode), try storedBytes(ofHex: entry.hash, column: "hash"),
+                entry.sealed.map { Data($0) }, entry.details.map(JSONText.encode), digest.withUnsafeBytes { Data($0) },
             ])
         return entry
     }
 
+    private static let genesis = [UInt8](repeating: 0, count: 32)
+
     /// The newest entry's position and hash (nil while the log is empty).
     static func head(in db: Database) throws -> (seq: Int64, hash: String)? {
+        try rawHead(in: db).map { (seq: $0.seq, hash: Hex.encode($0.hash)) }
+    }
+
+    /// The same, with the hash as its 32 bytes.
+    private static func rawHead(in db: Database) throws -> (seq: Int64, hash: [UInt8])? {
         // Columns by position: a lookup by name lower-cases the name on every call, once per append.
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"))
         else { return nil }
@@ -42,7 +51,7 @@ public enum AuditLog {
         guard case .blob(let hash) = (row[1] as DatabaseValue).storage, hash.count == 32,
             case .int64(let seq) = (row[0] as DatabaseValue).storage
         else { throw StoreError.corruptRecord("the newest audit entry does not decode; run `traingate audit verify`") }
-        return (seq: seq, hash: Hex.encode(hash))
+        return (seq: seq, hash: Array(hash))
     }
 
     /// The bytes a hex field is stored as; a value that is not hex is a bug in the caller.

@@ -13,6 +13,9 @@ public struct AuditRecord: Sendable {
     public var subjectRef: String?
     public var sealed: [UInt8]?
     public var details: JSONValue?
+    /// `policyVersion`'s id in `known_policy_version` when a committed transaction already
+    /// showed it (`CommittedTextIDs`); nil to look it up.
+    var knownPolicyVersionID: Int64?
 
     public init(
         kind: AuditEntry.Kind, at: String, admissionID: String? = nil, decision: String? = nil, reasonCodes: [String] = [],

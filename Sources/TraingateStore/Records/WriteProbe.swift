@@ -18,8 +18,8 @@ struct WriteProbe {
             (SELECT wrapped FROM subject_key WHERE lookup = ?3)
         """
 
-    static func fetch(source: String, imageID: String, subjectRef: String, in db: Database) throws -> WriteProbe {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [source, imageID, StoredLookup(subjectRef)]) else {
+    static func fetch(source: String, imageID: String, subjectRef: StoredLookup, in db: Database) throws -> WriteProbe {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [source, imageID, subjectRef]) else {
             throw StoreError.corruptRecord("the write probe returned no row")
         }
         let wrapped: DatabaseValue = row[2]
@@ -29,7 +29,7 @@ struct WriteProbe {
         return WriteProbe(
             currentAdmissionID: row[0],
             objectionRegistered: objected != 0,
-            wrappedSubjectKey: wrapped.isNull ? nil : try Self.bytes(of: wrapped, lookup: subjectRef))
+            wrappedSubjectKey: wrapped.isNull ? nil : try Self.bytes(of: wrapped, lookup: subjectRef.hex))
     }
 
     private static func bytes(of value: DatabaseValue, lookup: String) throws -> [UInt8] {

@@ -7,15 +7,14 @@ import StrictDocuments
 /// The rest of traingate, and the subject key's wrapping, keep using the hex text.
 struct StoredLookup: DatabaseValueConvertible {
     let hex: String
-
-    init(_ hex: String) {
-        self.hex = hex
-    }
+    /// Decoded once: a decision binds it in up to three statements.
+    let databaseValue: DatabaseValue
 
     /// Text that is not hex (never made by `PseudonymKey`) is stored as it is, so it still
     /// finds only itself.
-    var databaseValue: DatabaseValue {
-        Hex.decode(hex).map { Data($0).databaseValue } ?? hex.databaseValue
+    init(_ hex: String) {
+        self.hex = hex
+        databaseValue = Hex.decode(hex).map { Data($0).databaseValue } ?? hex.databaseValue
     }
 
     static func fromDatabaseValue(_ value: DatabaseValue) -> StoredLookup? {

@@ -21,11 +21,11 @@ public struct SubjectKeyring: Sendable {
     /// key and the first entry sealed under it commit together.
     /// - Parameter wrapped: the subject's row as this transaction read it (`WriteProbe`); nil
     ///   when there is none yet.
-    func key(forLookup lookup: String, stored wrapped: [UInt8]?, createdAt: String, in db: Database) throws -> SubjectKey {
-        if let wrapped { return try unwrap(wrapped, lookup: lookup) }
+    func key(forLookup lookup: StoredLookup, stored wrapped: [UInt8]?, createdAt: String, in db: Database) throws -> SubjectKey {
+        if let wrapped { return try unwrap(wrapped, lookup: lookup.hex) }
         let key = SubjectKey.random()
         try db.cachedStatement(sql: "INSERT INTO subject_key (lookup, wrapped, created_at) VALUES (?, ?, ?)")
-            .execute(arguments: [StoredLookup(lookup), Data(try wrap(key, lookup: lookup)), createdAt])
+            .execute(arguments: [lookup, Data(try wrap(key, lookup: lookup.hex)), createdAt])
         return key
     }
 
