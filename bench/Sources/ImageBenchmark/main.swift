@@ -1,10 +1,15 @@
 // Image speed, run by bench/images (which writes docs/benchmarks.md):
 //   intake REPEAT FILE...    the whole intake (decode, EXIF, upright, downscale, SHA-256, pHash,
 //                            re-encode) over the files, REPEAT times: megapixels per second
+//   intake-rate SECONDS THREADS FILE
+//                            the same intake of one file on THREADS threads at once for
+//                            SECONDS: images per second (what admissions of that photo could
+//                            reach if intake were all they did)
 //   near-dup COUNT DIR       COUNT stored images with random pHashes; 1,000 searches within
 //                            6 bits through the band indexes against a scan of every hash
 import Foundation
 import GRDB
+import Synchronization
 import Imaging
 import TraingateStore
 
@@ -25,6 +30,25 @@ func intake(repeat count: Int, files: [String]) throws {
         String(
             format: "RESULT images=%d megapixels=%.1f seconds=%.3f mp_per_s=%.1f", images.count * count,
             Double(pixels * count) / 1e6, elapsed, Double(pixels * count) / 1e6 / elapsed))
+}
+
+func intakeRate(seconds duration: Double, threads: Int, file: String) throws {
+    let image = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
+    _ = try ImageIntake.process(image)  // warm-up
+    let deadline = ContinuousClock.now + .milliseconds(Int(duration * 1000))
+    let counts = Mutex([Int](repeating: 0, count: threads))
+    let start = ContinuousClock.now
+    DispatchQueue.concurrentPerform(iterations: threads) { thread in
+        var done = 0
+        while ContinuousClock.now < deadline {
+            _ = try? ImageIntake.process(image)
+            done += 1
+        }
+        counts.withLock { $0[thread] = done }
+    }
+    let elapsed = seconds(ContinuousClock.now - start)
+    let images = counts.withLock { $0.reduce(0, +) }
+    print(String(format: "RESULT threads=%d images=%d seconds=%.2f images_per_s=%.1f", threads, images, elapsed, Double(images) / elapsed))
 }
 
 func nearDuplicates(count: Int, directory: URL) async throws {
@@ -71,8 +95,9 @@ func nearDuplicates(count: Int, directory: URL) async throws {
 let arguments = CommandLine.arguments
 switch arguments.dropFirst().first {
 case "intake": try intake(repeat: Int(arguments[2])!, files: Array(arguments.dropFirst(3)))
+case "intake-rate": try intakeRate(seconds: Double(arguments[2])!, threads: Int(arguments[3])!, file: arguments[4])
 case "near-dup": try await nearDuplicates(count: Int(arguments[2])!, directory: URL(fileURLWithPath: arguments[3]))
 default:
-    print("usage: ImageBenchmark intake REPEAT FILE... | near-dup COUNT DIR")
+    print("usage: ImageBenchmark intake REPEAT FILE... | intake-rate SECONDS THREADS FILE | near-dup COUNT DIR")
     exit(2)
 }
