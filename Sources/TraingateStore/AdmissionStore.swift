@@ -34,9 +34,17 @@ public struct AdmissionStore: Sendable {
         let known = TextIDs(
             policyVersion: committedTextIDs.id(of: submission.decision.policyVersion, in: .policyVersions),
             reasons: committedTextIDs.id(of: reasons, in: .reasonLists))
+        // The subject-key work, before the write when it can be: the key this subject's last
+        // committed admission used, or a new one for a subject the cache does not know.
+        let (cached, generation) = keyring.cache.entry(forLookup: submission.subjectRef)
+        let prepared = try PreparedSubjectKey(
+            cached: cached, keyring: keyring, lookup: submission.subjectRef, source: submission.source,
+            subjectID: submission.subjectID, facts: submission.sealedFacts)
         let recorded = try await committer.submit { [keyring, nearDuplicateDistance] db in
-            try Self.record(submission, keyring: keyring, nearDuplicateDistance: nearDuplicateDistance, known: known, in: db)
+            try Self.record(
+                submission, keyring: keyring, nearDuplicateDistance: nearDuplicateDistance, known: known, prepared: prepared, in: db)
         }
+        if let used = recorded.subjectKey { keyring.cache.remember(used, forLookup: submission.subjectRef, generation: generation) }
         // Durable now: the ids the write used can be trusted by the next decisions.
         if let id = recorded.used.policyVersion {
             committedTextIDs.remember(id, of: submission.decision.policyVersion, in: .policyVersions)
@@ -50,6 +58,8 @@ public struct AdmissionStore: Sendable {
     struct Recorded: Sendable {
         let outcome: AdmissionOutcome
         let used: TextIDs
+        /// The subject key the write used, as stored (nil when it wrote nothing).
+        var subjectKey: SubjectKeyCache.Entry?
     }
 
     /// Ids of a decision's interned texts: known before its write, or used by it.
@@ -62,7 +72,7 @@ public struct AdmissionStore: Sendable {
     /// the write (the standing was not clear) looks its own texts up.
     static func record(
         _ submission: AdmissionSubmission, keyring: SubjectKeyring, nearDuplicateDistance: Int, known: TextIDs = TextIDs(),
-        in db: Database
+        prepared: PreparedSubjectKey? = nil, in db: Database
     ) throws -> Recorded {
         // Hot path: statements are prepared once per connection (cachedStatement).
         let lookup = StoredLookup(submission.subjectRef)
@@ -104,9 +114,18 @@ public struct AdmissionStore: Sendable {
                     ] as [(any DatabaseValueConvertible)?]) + StatementArguments(NearDuplicates.bandArguments(image.perceptualHash)))
         }
         // The entry names the subject only under the subject's own key, and seals the facts
-        // under it, so erasing that key later leaves the entry verifiable but mute.
-        let subjectKey = try keyring.key(
-            forLookup: lookup, stored: probe.wrappedSubjectKey, createdAt: decidedAt, in: db)
+        // under it, so erasing that key later leaves the entry verifiable but mute. What was
+        // prepared before the write counts only if it was made from the key stored now.
+        let keyed: PreparedSubjectKey
+        if let prepared, prepared.matches(stored: probe.wrappedSubjectKey) {
+            if prepared.isNew { try keyring.store(wrapped: prepared.wrapped, forLookup: lookup, createdAt: decidedAt, in: db) }
+            keyed = prepared
+        } else {
+            let stored = try keyring.key(forLookup: lookup, stored: probe.wrappedSubjectKey, createdAt: decidedAt, in: db)
+            keyed = try PreparedSubjectKey(
+                key: stored.key, wrapped: stored.wrapped, isNew: false, source: submission.source, subjectID: submission.subjectID,
+                facts: submission.sealedFacts)
+        }
         // A withdrawal of consent reaches back (Art. 7(3)): the subject's earlier items leave the
         // training queue in this same transaction, as an objection's do.
         let withdrawn = decision.reasonCodes.contains(.consentWithdrawn)
@@ -123,8 +142,7 @@ public struct AdmissionStore: Sendable {
         var record = AuditRecord(
             kind: .decision, at: decidedAt, admissionID: id, decision: decision.verdict.rawValue,
             reasonCodes: decision.reasonCodes.map(\.rawValue), policyVersion: decision.policyVersion,
-            subjectRef: subjectKey.reference(source: submission.source, subjectID: submission.subjectID),
-            sealed: try subjectKey.seal(submission.sealedFacts),
+            subjectRef: keyed.reference, sealed: keyed.sealed,
             details: details.isEmpty ? nil : .object(details))
         record.knownPolicyVersionID = policyVersionID
         let audit = try AuditLog.append(record, in: db)
@@ -172,7 +190,8 @@ public struct AdmissionStore: Sendable {
             outcome: .created(
                 StoredAdmission(
                     id: id, submission: submission, decision: decision, decidedAt: decidedAt, audit: audit, keptImage: keptImage)),
-            used: TextIDs(policyVersion: samePolicy ? policyVersionID : nil, reasons: decidedAgain ? nil : reasonsID))
+            used: TextIDs(policyVersion: samePolicy ? policyVersionID : nil, reasons: decidedAgain ? nil : reasonsID),
+            subjectKey: SubjectKeyCache.Entry(wrapped: keyed.wrapped, key: keyed.key))
     }
 
     /// Whether the subject objected, and whether the content was erased: the same bytes, or

@@ -9,6 +9,8 @@ import GRDB
 /// admission rows); deleting its row is what erasure does to make its audit entries unreadable.
 public struct SubjectKeyring: Sendable {
     private let wrappingKey: SymmetricKey
+    /// Keys committed admissions used, shared by every copy of this keyring (one per app).
+    let cache = SubjectKeyCache()
 
     public init(masterKey: SymmetricKey) {
         // A key of its own for wrapping (HKDF), never the master key itself, which also keys
@@ -21,12 +23,20 @@ public struct SubjectKeyring: Sendable {
     /// key and the first entry sealed under it commit together.
     /// - Parameter wrapped: the subject's row as this transaction read it (`WriteProbe`); nil
     ///   when there is none yet.
-    func key(forLookup lookup: StoredLookup, stored wrapped: [UInt8]?, createdAt: String, in db: Database) throws -> SubjectKey {
-        if let wrapped { return try unwrap(wrapped, lookup: lookup.hex) }
+    func key(
+        forLookup lookup: StoredLookup, stored wrapped: [UInt8]?, createdAt: String, in db: Database
+    ) throws -> (key: SubjectKey, wrapped: [UInt8]) {
+        if let wrapped { return (try unwrap(wrapped, lookup: lookup.hex), wrapped) }
         let key = SubjectKey.random()
+        let wrapped = try wrap(key, lookup: lookup.hex)
+        try store(wrapped: wrapped, forLookup: lookup, createdAt: createdAt, in: db)
+        return (key, wrapped)
+    }
+
+    /// Stores a new subject's wrapped key, inside the caller's write.
+    func store(wrapped: [UInt8], forLookup lookup: StoredLookup, createdAt: String, in db: Database) throws {
         try db.cachedStatement(sql: "INSERT INTO subject_key (lookup, wrapped, created_at) VALUES (?, ?, ?)")
-            .execute(arguments: [lookup, Data(try wrap(key, lookup: lookup.hex)), createdAt])
-        return key
+            .execute(arguments: [lookup, Data(wrapped), createdAt])
     }
 
     /// The subject's key if it still exists (nil once erased).

@@ -55,6 +55,9 @@ public struct SubjectRightsStore: Sendable {
     /// bytes leave the disk now rather than at some later checkpoint; a reader in the middle of
     /// a long read can hold that up, and then the `WALCheckpointer` finishes it.
     public func erase(subjectRef: String, at date: Date, apiKey: String?) async throws -> ErasureReceipt {
+        // Whatever the write's outcome, the key leaves memory too (a later admission reads it
+        // again if it is still stored).
+        defer { keyring.cache.forget(lookup: subjectRef) }
         let receipt = try await database.write { db in
             try SubjectErasure.erase(subjectRef: subjectRef, at: Timestamp.format(date), apiKey: apiKey, in: db)
         }
