@@ -40,9 +40,11 @@ public struct AdmissionStore: Sendable {
         let prepared = try PreparedSubjectKey(
             cached: cached, keyring: keyring, lookup: submission.subjectRef, source: submission.source,
             subjectID: submission.subjectID, facts: submission.sealedFacts)
+        let columns = PreparedColumns(submission)
         let recorded = try await committer.submit { [keyring, nearDuplicateDistance] db in
             try Self.record(
-                submission, keyring: keyring, nearDuplicateDistance: nearDuplicateDistance, known: known, prepared: prepared, in: db)
+                submission, keyring: keyring, nearDuplicateDistance: nearDuplicateDistance, known: known, prepared: prepared,
+                columns: columns, in: db)
         }
         if let used = recorded.subjectKey { keyring.cache.remember(used, forLookup: submission.subjectRef, generation: generation) }
         // Durable now: the ids the write used can be trusted by the next decisions.
@@ -72,7 +74,7 @@ public struct AdmissionStore: Sendable {
     /// the write (the standing was not clear) looks its own texts up.
     static func record(
         _ submission: AdmissionSubmission, keyring: SubjectKeyring, nearDuplicateDistance: Int, known: TextIDs = TextIDs(),
-        prepared: PreparedSubjectKey? = nil, in db: Database
+        prepared: PreparedSubjectKey? = nil, columns: PreparedColumns? = nil, in db: Database
     ) throws -> Recorded {
         // Hot path: statements are prepared once per connection (cachedStatement).
         let lookup = StoredLookup(submission.subjectRef)
@@ -95,9 +97,9 @@ public struct AdmissionStore: Sendable {
             : Evaluator.evaluate(
                 submission.policy, facts: submission.facts,
                 environment: EvaluationEnvironment(now: submission.decidedAt, standing: standing))
-        // The one place the decision's instant is formatted for storage.
-        let decidedAt = Timestamp.format(submission.decidedAt)
-        let id = newAdmissionID()
+        let columns = columns ?? PreparedColumns(submission)
+        let decidedAt = columns.decidedAt
+        let id = columns.admissionID
         // Data minimisation (Art. 5(1)(c)): the pixels of a rejected photo are never kept.
         let keptImage = decision.verdict == .admitted ? submission.image : nil
         if let image = keptImage {
@@ -177,8 +179,8 @@ public struct AdmissionStore: Sendable {
                 audit.seq, id, submission.source, submission.imageID, lookup,
                 try Self.bytes(ofHex: submission.requestHash, field: "request hash"), decision.verdict.rawValue,
                 reasonsID,
-                JSONText.encode(.array(decision.jurisdictions.map(JSONValue.string))),
-                JSONText.encode(.array(submission.signals.map(\.json))), decision.policyID, queued, keptImage?.sha256,
+                decidedAgain ? PreparedColumns.jurisdictions(of: decision) : columns.jurisdictions,
+                columns.signals, decision.policyID, queued, keptImage?.sha256,
                 submission.apiKey,
             ])
         if let image = keptImage {

@@ -1,0 +1,26 @@
+import Foundation
+import PolicyEngine
+import StrictDocuments
+
+/// What an admission's rows hold that does not depend on what the write reads, formed before the
+/// write on the request's own task: the one writer thread every decision waits for then only
+/// does what must be serial. The jurisdictions are the submitted decision's; a decision made
+/// again inside the write (its standing was not clear) forms its own.
+struct PreparedColumns: Sendable {
+    let admissionID: String
+    /// The decision's instant as stored (RFC 3339 UTC): the one place it is formatted.
+    let decidedAt: String
+    let jurisdictions: String
+    let signals: String
+
+    init(_ submission: AdmissionSubmission) {
+        admissionID = AdmissionStore.newAdmissionID()
+        decidedAt = Timestamp.format(submission.decidedAt)
+        jurisdictions = Self.jurisdictions(of: submission.decision)
+        signals = JSONText.encode(.array(submission.signals.map(\.json)))
+    }
+
+    static func jurisdictions(of decision: Decision) -> String {
+        JSONText.encode(.array(decision.jurisdictions.map(JSONValue.string)))
+    }
+}
