@@ -30,17 +30,16 @@ public struct AdmissionStore: Sendable {
     /// old item leaves, and a new one enters when the decision admits an image. Returns only after
     /// the transaction is durable.
     public func record(_ submission: AdmissionSubmission) async throws -> AdmissionOutcome {
-        let reasons = JSONText.encode(.array(submission.decision.reasons.map(\.json)))
+        let columns = PreparedColumns(submission)
         let known = TextIDs(
             policyVersion: committedTextIDs.id(of: submission.decision.policyVersion, in: .policyVersions),
-            reasons: committedTextIDs.id(of: reasons, in: .reasonLists))
+            reasons: committedTextIDs.id(of: columns.reasons, in: .reasonLists))
         // The subject-key work, before the write when it can be: the key this subject's last
         // committed admission used, or a new one for a subject the cache does not know.
         let (cached, generation) = keyring.cache.entry(forLookup: submission.subjectRef)
         let prepared = try PreparedSubjectKey(
             cached: cached, keyring: keyring, lookup: submission.subjectRef, source: submission.source,
             subjectID: submission.subjectID, facts: submission.sealedFacts)
-        let columns = PreparedColumns(submission)
         let recorded = try await committer.submit { [keyring, nearDuplicateDistance] db in
             try Self.record(
                 submission, keyring: keyring, nearDuplicateDistance: nearDuplicateDistance, known: known, prepared: prepared,
@@ -51,7 +50,7 @@ public struct AdmissionStore: Sendable {
         if let id = recorded.used.policyVersion {
             committedTextIDs.remember(id, of: submission.decision.policyVersion, in: .policyVersions)
         }
-        if let id = recorded.used.reasons { committedTextIDs.remember(id, of: reasons, in: .reasonLists) }
+        if let id = recorded.used.reasons { committedTextIDs.remember(id, of: columns.reasons, in: .reasonLists) }
         return recorded.outcome
     }
 
@@ -166,7 +165,7 @@ public struct AdmissionStore: Sendable {
         }
         let reasonsID =
             try (decidedAgain ? nil : known.reasons)
-            ?? InternedText.reasonLists.reference(to: JSONText.encode(.array(decision.reasons.map(\.json))), in: db)
+            ?? InternedText.reasonLists.reference(to: decidedAgain ? PreparedColumns.reasons(of: decision) : columns.reasons, in: db)
         // What the audit entry holds (time, policy version, hash) is not stored again here.
         try db.cachedStatement(
             sql: """
@@ -177,7 +176,7 @@ public struct AdmissionStore: Sendable {
         ).execute(
             arguments: [
                 audit.seq, id, submission.source, submission.imageID, lookup,
-                try Self.bytes(ofHex: submission.requestHash, field: "request hash"), decision.verdict.rawValue,
+                try HexColumn.bytes(of: submission.requestHash, field: "request hash"), decision.verdict.rawValue,
                 reasonsID,
                 decidedAgain ? PreparedColumns.jurisdictions(of: decision) : columns.jurisdictions,
                 columns.signals, decision.policyID, queued, keptImage?.sha256,
@@ -255,11 +254,6 @@ public struct AdmissionStore: Sendable {
         try await database.writer.read { db in
             try String.fetchAll(db, sql: "SELECT admission_id FROM queue_item ORDER BY enqueued_at, admission_id")
         }
-    }
-
-    private static func bytes(ofHex hex: String, field: String) throws -> Data {
-        guard let bytes = Hex.decode(hex) else { throw StoreError.corruptRecord("the \(field) is not hex") }
-        return Data(bytes)
     }
 
     static func newAdmissionID(now: Date = Date()) -> String {

@@ -6,6 +6,15 @@ import GRDB
 struct InternedText: Sendable {
     let table: String
     let column: String
+    private let selectSQL: String
+    private let insertSQL: String
+
+    init(table: String, column: String) {
+        self.table = table
+        self.column = column
+        selectSQL = "SELECT id FROM \(table) WHERE \(column) = ?"
+        insertSQL = "INSERT INTO \(table) (\(column)) VALUES (?)"
+    }
 
     static let policyVersions = InternedText(table: "known_policy_version", column: "version")
     static let reasonLists = InternedText(table: "reason_list", column: "reasons")
@@ -13,10 +22,10 @@ struct InternedText: Sendable {
     /// The id of `text`, added on first use. Inside the caller's write transaction, so a new
     /// text commits with the row that first names it.
     func reference(to text: String, in db: Database) throws -> Int64 {
-        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM \(table) WHERE \(column) = ?"), arguments: [text]) {
+        if let id = try Int64.fetchOne(db.cachedStatement(sql: selectSQL), arguments: [text]) {
             return id
         }
-        try db.cachedStatement(sql: "INSERT INTO \(table) (\(column)) VALUES (?)").execute(arguments: [text])
+        try db.cachedStatement(sql: insertSQL).execute(arguments: [text])
         return db.lastInsertedRowID
     }
 }

@@ -29,7 +29,7 @@ public enum AuditLog {
                 entry.seq, entry.version, entry.at, entry.kind.rawValue, entry.admissionID, entry.decision,
                 JSONText.encode(.array(entry.reasonCodes.map(JSONValue.string))),
                 try record.knownPolicyVersionID ?? entry.policyVersion.map { try InternedText.policyVersions.reference(to: $0, in: db) },
-                try entry.subjectRef.map { try storedBytes(ofHex: $0, column: "subject_ref") },
+                try entry.subjectRef.map { try HexColumn.bytes(of: $0, field: "audit entry's subject_ref") },
                 entry.sealed.map { Data($0) }, entry.details.map(JSONText.encode), digest.withUnsafeBytes { Data($0) },
             ])
         return entry
@@ -52,12 +52,6 @@ public enum AuditLog {
             case .int64(let seq) = (row[0] as DatabaseValue).storage
         else { throw StoreError.corruptRecord("the newest audit entry does not decode; run `traingate audit verify`") }
         return (seq: seq, hash: Array(hash))
-    }
-
-    /// The bytes a hex field is stored as; a value that is not hex is a bug in the caller.
-    private static func storedBytes(ofHex hex: String, column: String) throws -> Data {
-        guard let bytes = Hex.decode(hex) else { throw StoreError.corruptRecord("the audit entry's \(column) is not hex") }
-        return Data(bytes)
     }
 
     /// One page of entries in `seq` order.
