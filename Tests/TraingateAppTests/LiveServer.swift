@@ -38,13 +38,15 @@ enum LiveServer {
         try await afterShutdown(directory)
     }
 
-    /// Polls `condition` every 100 ms for up to 10 s (the server re-reads keys every 500 ms;
-    /// the margin is for a loaded machine, not a measurement).
+    /// Polls `condition` every 100 ms until it holds or 30 s have passed (the server re-reads
+    /// keys every 500 ms; the margin is for a loaded machine, not a measurement). A deadline
+    /// rather than a count of tries, so slow answers under load do not shorten the wait.
     static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
-        for _ in 0..<100 {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
             if try await condition() { return true }
             try await Task.sleep(for: .milliseconds(100))
         }
-        return false
+        return try await condition()
     }
 }

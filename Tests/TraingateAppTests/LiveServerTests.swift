@@ -69,7 +69,11 @@ import TraingateTesting
         try await LiveServer.run(
             { port, _, _ in
                 let head = "POST /v1/admissions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
-                let holder = Task { try? await RawHTTP.exchange(port: port, Array(head.utf8)) }
+                // The held request is sent again should its connection end (a refused connect on
+                // a loaded machine used to leave nothing in hand, and the test waited in vain).
+                let holder = Task {
+                    while !Task.isCancelled { _ = try? await RawHTTP.exchange(port: port, Array(head.utf8), receiveTimeout: nil) }
+                }
                 defer { holder.cancel() }
                 let request = Array("GET /v1/policy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
                 #expect(try await LiveServer.eventually { try await RawHTTP.exchange(port: port, request).hasPrefix("HTTP/1.1 503 ") })
