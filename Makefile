@@ -10,10 +10,11 @@ SWIFT ?= swift
 run: deps
 	$(SWIFT) run traingate serve
 
-# The Swift suites, the crash test, and the external-trainer example against a live server.
+# The Swift suites (those of the PostgreSQL store on a throw-away cluster, scripts/with-postgres),
+# the crash test, and the external-trainer example against a live server.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	scripts/with-postgres $(SWIFT) test --skip-build
 	scripts/crash-test --kills 5 --binary .build/debug/traingate
 	python3 examples/test_pytorch_dataset.py
 

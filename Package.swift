@@ -47,6 +47,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         // gzip for streamed exports, over the system zlib.
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        // The PostgreSQL store (storage.url: postgres://...), for several instances on one database.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .executableTarget(name: "TraingateCLI", dependencies: ["TraingateCommands"], swiftSettings: swiftSettings),
@@ -148,9 +150,23 @@ let package = Package(
             dependencies: ["Geocoding"],
             swiftSettings: swiftSettings
         ),
+        // The same store on PostgreSQL, over postgres-nio (docs/postgres.md).
+        .target(
+            name: "TraingatePostgres",
+            dependencies: [
+                "TraingateStore", "StrictDocuments",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TraingateStoreTests",
-            dependencies: ["TraingateStore", "PolicyEngine", "StrictDocuments", "TestFixtures", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            dependencies: ["TraingateStore", "TraingatePostgres", .product(name: "PostgresNIO", package: "postgres-nio"), "PolicyEngine", "StrictDocuments", "TestFixtures", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: swiftSettings
         ),
         // Shared by the test targets: the fixture files, the repository's paths, subprocesses.

@@ -30,31 +30,31 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         self.failureKind = failureKind
     }
 
-    static func writeFailed(_ underlying: any Error) -> StoreError {
+    package static func writeFailed(_ underlying: any Error) -> StoreError {
         StoreError(code: .writeFailed, description: "database write failed: \(underlying)", failureKind: StorageFailureKind(underlying))
     }
 
-    static let unavailable = StoreError(code: .unavailable, description: "the store is shutting down")
+    package static let unavailable = StoreError(code: .unavailable, description: "the store is shutting down")
 
-    static let overloaded = StoreError(code: .overloaded, description: "too many writes are waiting")
+    package static let overloaded = StoreError(code: .overloaded, description: "too many writes are waiting")
 
-    static func corruptRecord(id: String, column: String) -> StoreError {
+    package static func corruptRecord(id: String, column: String) -> StoreError {
         StoreError(code: .corruptRecord, description: "stored admission \(id) has an unreadable \(column) column")
     }
 
-    static func corruptRecord(_ description: String) -> StoreError {
+    package static func corruptRecord(_ description: String) -> StoreError {
         StoreError(code: .corruptRecord, description: description)
     }
 
-    static func unsupportedSetting(_ description: String) -> StoreError {
+    package static func unsupportedSetting(_ description: String) -> StoreError {
         StoreError(code: .unsupportedSetting, description: description)
     }
 
-    static func conflict(_ description: String) -> StoreError {
+    package static func conflict(_ description: String) -> StoreError {
         StoreError(code: .conflict, description: description)
     }
 
-    static func newerSchema(_ migrations: [String]) -> StoreError {
+    package static func newerSchema(_ migrations: [String]) -> StoreError {
         StoreError(
             code: .newerSchema,
             description:
@@ -62,7 +62,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
                 + "downgrades are refused: run the newer version, or restore a backup made before the upgrade")
     }
 
-    static func databaseMissing(_ path: String) -> StoreError {
+    package static func databaseMissing(_ path: String) -> StoreError {
         StoreError(code: .databaseMissing, description: "no traingate database at \(path)")
     }
 }

@@ -92,7 +92,7 @@ public enum AuditChain {
 
     /// `SHA-256(raw(prev_hash) ‖ canonical bytes)`, from the raw previous hash (the form the
     /// log stores, so an append converts nothing).
-    static func digest(prevHash: [UInt8], content: Content) -> SHA256.Digest {
+    package static func digest(prevHash: [UInt8], content: Content) -> SHA256.Digest {
         var hasher = SHA256()
         hasher.update(data: prevHash)
         hasher.update(data: canonicalBytes(content))

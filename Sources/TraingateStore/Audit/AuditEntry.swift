@@ -20,6 +20,12 @@ public struct AuditEntry: Hashable, Sendable {
     public let prevHash: String
     public let hash: String
 
+    package init(content: AuditChain.Content, prevHash: String, hash: String) {
+        self.content = content
+        self.prevHash = prevHash
+        self.hash = hash
+    }
+
     public var version: Int { content.version }
     public var seq: Int64 { content.seq }
     /// RFC 3339 UTC.

@@ -93,43 +93,13 @@ public enum AuditLog {
     /// Recomputes every hash from the stored fields, then checks the chain against the anchored
     /// heads; the first entry that does not hold is reported.
     public static func verify(in db: Database, anchors: [AuditAnchorFile.Anchor] = []) throws -> AuditVerification {
-        var anchored: [Int64: AuditAnchorFile.Anchor] = [:]
-        for anchor in anchors { anchored[anchor.seq] = anchor }
-        var previous: (seq: Int64, hash: String)?
-        var count = 0
-        var checked = 0
-        func broken(at seq: Int64, _ problem: String) -> AuditVerification {
-            AuditVerification(ok: false, entries: count, head: previous, firstBadSeq: seq, anchorsChecked: checked, problem: problem)
-        }
+        var verifier = ChainVerifier(anchors: anchors)
         let cursor = try Row.fetchCursor(db, sql: "SELECT \(CompactColumns.auditEntry) FROM audit_entry e ORDER BY e.seq")
         while let row = try cursor.next() {
-            let expectedSeq = (previous?.seq ?? 0) + 1
-            guard let stored = entry(from: row) else {
-                return broken(at: StoredColumns(row).integer("seq").required ?? expectedSeq, "a column does not decode")
-            }
-            guard stored.seq == expectedSeq else {
-                return broken(at: expectedSeq, "seq \(expectedSeq) is missing (the next entry is seq \(stored.seq))")
-            }
-            let recomputed = AuditChain.entry(after: previous, content: stored.content)
-            guard stored.prevHash == recomputed.prevHash else {
-                return broken(at: stored.seq, "prev_hash does not match the hash of the entry before")
-            }
-            guard stored.hash == recomputed.hash else { return broken(at: stored.seq, "the fields do not hash to the stored hash") }
-            if let anchor = anchored[stored.seq] {
-                guard anchor.hash == stored.hash else {
-                    return broken(at: stored.seq, "differs from its anchor of \(anchor.at): the log was rewritten from here on")
-                }
-                checked += 1
-            }
-            previous = (stored.seq, stored.hash)
-            count += 1
+            guard let stored = entry(from: row) else { return verifier.undecodable(at: StoredColumns(row).integer("seq").required) }
+            if let broken = verifier.check(stored) { return broken }
         }
-        if let last = anchors.max(by: { $0.seq < $1.seq }), last.seq > (previous?.seq ?? 0) {
-            return broken(
-                at: (previous?.seq ?? 0) + 1,
-                "the log ends at seq \(previous?.seq ?? 0) but seq \(last.seq) was anchored at \(last.at): entries were removed")
-        }
-        return AuditVerification(ok: true, entries: count, head: previous, firstBadSeq: nil, anchorsChecked: checked)
+        return verifier.finish()
     }
 
     /// A stored row as an entry, or nil when a column does not decode (changed outside traingate).

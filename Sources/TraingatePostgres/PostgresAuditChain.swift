@@ -1,0 +1,90 @@
+import Crypto
+import NIOCore
+import PostgresNIO
+import StrictDocuments
+import TraingateStore
+
+/// Appends to the audit chain inside a caller's transaction on PostgreSQL, with the same
+/// entries, bytes and hashes as SQLite's `AuditLog.append` (docs/audit-format.md).
+enum PostgresAuditChain {
+    /// Locks the chain head (`audit_head`, released when the transaction ends), appends
+    /// `records` after it in order, and moves the head. One lock and four statements for the
+    /// whole group, however many records it has: the lock is held only for this tail of the
+    /// transaction and its commit.
+    static func append(_ records: [AuditRecord], on connection: PostgresConnection, logger: Logger) async throws -> [AuditEntry] {
+        guard !records.isEmpty else { return [] }
+        var head = try await head(on: connection, locking: true, logger: logger)
+        let policyVersionIDs = try await PostgresPolicyVersions.ids(
+            of: Set(records.compactMap(\.policyVersion)), on: connection, logger: logger)
+        var entries: [AuditEntry] = []
+        entries.reserveCapacity(records.count)
+        var bindings = PostgresBindings(capacity: records.count * columnCount)
+        for record in records {
+            let content = AuditChain.Content(
+                seq: head.seq + 1, at: record.at, kind: record.kind, admissionID: record.admissionID, decision: record.decision,
+                reasonCodes: record.reasonCodes, policyVersion: record.policyVersion, subjectRef: record.subjectRef,
+                sealed: record.sealed, details: record.details)
+            let digest = Array(AuditChain.digest(prevHash: head.hash, content: content))
+            entries.append(AuditEntry(content: content, prevHash: Hex.encode(head.hash), hash: Hex.encode(digest)))
+            try bind(content, hash: digest, policyVersionID: record.policyVersion.flatMap { policyVersionIDs[$0] }, into: &bindings)
+            head = (content.seq, digest)
+        }
+        try await connection.query(PostgresQuery(unsafeSQL: insertSQL(rows: records.count), binds: bindings), logger: logger)
+        try await connection.query(
+            "UPDATE audit_head SET seq = \(head.seq), hash = \(ByteBuffer(bytes: head.hash))", logger: logger)
+        return entries
+    }
+
+    /// The newest entry's position and hash as the head row names them (seq 0 and the genesis
+    /// hash while the log is empty); `locking` keeps other writers off it until the
+    /// transaction ends.
+    static func head(on connection: PostgresConnection, locking: Bool = false, logger: Logger) async throws -> (seq: Int64, hash: [UInt8]) {
+        let rows = try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT seq, hash FROM audit_head" + (locking ? " FOR UPDATE" : "")), logger: logger)
+        for try await (seq, hash) in rows.decode((Int64, ByteBuffer).self) {
+            guard hash.readableBytes == 32 else {
+                throw StoreError.corruptRecord("the audit chain's head does not decode; run `traingate audit verify`")
+            }
+            return (seq, Array(buffer: hash))
+        }
+        throw StoreError.corruptRecord("the audit chain's head row is missing; run `traingate audit verify`")
+    }
+
+    private static let columnCount = 12
+
+    /// Columns in `insertSQL`'s order; `prev_hash` is not stored, being the hash of the entry before.
+    private static func bind(
+        _ content: AuditChain.Content, hash: [UInt8], policyVersionID: Int64?, into bindings: inout PostgresBindings
+    ) throws {
+        bindings.append(content.seq)
+        bindings.append(Int32(content.version))
+        bindings.append(content.at)
+        bindings.append(content.kind.rawValue)
+        bindings.append(content.admissionID)
+        bindings.append(content.decision)
+        bindings.append(JSONText.encode(.array(content.reasonCodes.map(JSONValue.string))))
+        bindings.append(policyVersionID)
+        bindings.append(
+            try content.subjectRef.map { text -> ByteBuffer in
+                guard let bytes = Hex.decode(text), bytes.count == 32 else {
+                    throw StoreError.corruptRecord("an audit record's subject_ref is not 32 bytes of hex")
+                }
+                return ByteBuffer(bytes: bytes)
+            })
+        bindings.append(content.sealed.map { ByteBuffer(bytes: $0) })
+        bindings.append(content.details.map(JSONText.encode))
+        bindings.append(ByteBuffer(bytes: hash))
+    }
+
+    private static func insertSQL(rows: Int) -> String {
+        var sql = """
+            INSERT INTO audit_entry (seq, v, at, kind, admission_id, decision, reason_codes, policy_version, subject_ref,
+                sealed, details, hash) VALUES
+            """
+        for row in 0..<rows {
+            let first = row * columnCount + 1
+            sql += (row == 0 ? " (" : ", (") + (first..<first + columnCount).map { "$\($0)" }.joined(separator: ", ") + ")"
+        }
+        return sql
+    }
+}
