@@ -24,4 +24,7 @@ final class InFlightLimit: Sendable {
     func leave() {
         current.wrappingSubtract(1, ordering: .relaxed)
     }
+
+    /// Requests in hand now.
+    var inHand: Int { current.load(ordering: .relaxed) }
 }
