@@ -14,11 +14,12 @@ enum PostgresAuditChain {
     static func append(_ records: [AuditRecord], on connection: PostgresConnection, logger: Logger) async throws -> [AuditEntry] {
         guard !records.isEmpty else { return [] }
         var head = try await head(on: connection, locking: true, logger: logger)
-        let policyVersionIDs = try await PostgresPolicyVersions.ids(
+        let policyVersionIDs = try await PostgresInternedText.policyVersions.ids(
             of: Set(records.compactMap(\.policyVersion)), on: connection, logger: logger)
         var entries: [AuditEntry] = []
         entries.reserveCapacity(records.count)
-        var bindings = PostgresBindings(capacity: records.count * columnCount)
+        var rows: [(content: AuditChain.Content, hash: [UInt8], policyVersionID: Int64?)] = []
+        rows.reserveCapacity(records.count)
         for record in records {
             let content = AuditChain.Content(
                 seq: head.seq + 1, at: record.at, kind: record.kind, admissionID: record.admissionID, decision: record.decision,
@@ -26,10 +27,10 @@ enum PostgresAuditChain {
                 sealed: record.sealed, details: record.details)
             let digest = Array(AuditChain.digest(prevHash: head.hash, content: content))
             entries.append(AuditEntry(content: content, prevHash: Hex.encode(head.hash), hash: Hex.encode(digest)))
-            try bind(content, hash: digest, policyVersionID: record.policyVersion.flatMap { policyVersionIDs[$0] }, into: &bindings)
+            rows.append((content, digest, record.policyVersion.flatMap { policyVersionIDs[$0] }))
             head = (content.seq, digest)
         }
-        try await connection.query(PostgresQuery(unsafeSQL: insertSQL(rows: records.count), binds: bindings), logger: logger)
+        try await insert.run(rows, on: connection, logger: logger)
         try await connection.query(
             "UPDATE audit_head SET seq = \(head.seq), hash = \(ByteBuffer(bytes: head.hash))", logger: logger)
         return entries
@@ -50,12 +51,12 @@ enum PostgresAuditChain {
         throw StoreError.corruptRecord("the audit chain's head row is missing; run `traingate audit verify`")
     }
 
-    private static let columnCount = 12
-
-    /// Columns in `insertSQL`'s order; `prev_hash` is not stored, being the hash of the entry before.
-    private static func bind(
-        _ content: AuditChain.Content, hash: [UInt8], policyVersionID: Int64?, into bindings: inout PostgresBindings
-    ) throws {
+    /// The stored columns; `prev_hash` is not stored, being the hash of the entry before.
+    private static let insert = PostgresInsert<(content: AuditChain.Content, hash: [UInt8], policyVersionID: Int64?)>(
+        table: "audit_entry",
+        columns: ["seq", "v", "at", "kind", "admission_id", "decision", "reason_codes", "policy_version", "subject_ref", "sealed", "details", "hash"]
+    ) { row, bindings in
+        let content = row.content
         bindings.append(content.seq)
         bindings.append(Int32(content.version))
         bindings.append(content.at)
@@ -63,28 +64,10 @@ enum PostgresAuditChain {
         bindings.append(content.admissionID)
         bindings.append(content.decision)
         bindings.append(JSONText.encode(.array(content.reasonCodes.map(JSONValue.string))))
-        bindings.append(policyVersionID)
-        bindings.append(
-            try content.subjectRef.map { text -> ByteBuffer in
-                guard let bytes = Hex.decode(text), bytes.count == 32 else {
-                    throw StoreError.corruptRecord("an audit record's subject_ref is not 32 bytes of hex")
-                }
-                return ByteBuffer(bytes: bytes)
-            })
+        bindings.append(row.policyVersionID)
+        bindings.append(try content.subjectRef.map { try PostgresBytes.hex($0, field: "an audit record's subject_ref") })
         bindings.append(content.sealed.map { ByteBuffer(bytes: $0) })
         bindings.append(content.details.map(JSONText.encode))
-        bindings.append(ByteBuffer(bytes: hash))
-    }
-
-    private static func insertSQL(rows: Int) -> String {
-        var sql = """
-            INSERT INTO audit_entry (seq, v, at, kind, admission_id, decision, reason_codes, policy_version, subject_ref,
-                sealed, details, hash) VALUES
-            """
-        for row in 0..<rows {
-            let first = row * columnCount + 1
-            sql += (row == 0 ? " (" : ", (") + (first..<first + columnCount).map { "$\($0)" }.joined(separator: ", ") + ")"
-        }
-        return sql
+        bindings.append(ByteBuffer(bytes: row.hash))
     }
 }

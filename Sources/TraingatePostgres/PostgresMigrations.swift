@@ -7,7 +7,7 @@ enum PostgresMigrations {
         let statements: [String]
     }
 
-    static let all: [Migration] = [auditChain]
+    static let all: [Migration] = [auditChain, admissions]
 
     /// The hash-chained log. `audit_head` is the chain's single serialisation point: each group
     /// commit of every instance locks its one row, appends after it and moves it, so several
@@ -67,4 +67,78 @@ enum PostgresMigrations {
             """,
             "INSERT INTO audit_head (seq, hash) VALUES (0, decode(repeat('00', 32), 'hex'))",
         ])
+
+    /// Decisions, the images kept with them, the training queue, and what a decision reads
+    /// about its subject (objection, key) and its content (erased, near-duplicates by the four
+    /// 16-bit bands of its perceptual hash). An erased admission keeps no pseudonym and no
+    /// request hash: NULL there means erased (SQLite writes the text `erased`).
+    static let admissions = Migration(
+        identifier: "pg2-admissions",
+        statements: [
+            """
+            CREATE TABLE image (
+                sha256 text PRIMARY KEY CHECK (length(sha256) = 64),
+                content_type text NOT NULL,
+                byte_count integer NOT NULL CHECK (byte_count > 0),
+                bytes bytea NOT NULL,
+                width integer,
+                height integer,
+                phash bigint, phash_b0 bigint, phash_b1 bigint, phash_b2 bigint, phash_b3 bigint)
+            """,
+            """
+            CREATE TABLE erased_content (
+                sha256 text PRIMARY KEY,
+                erased_at text NOT NULL,
+                phash bigint, phash_b0 bigint, phash_b1 bigint, phash_b2 bigint, phash_b3 bigint)
+            """,
+            """
+            CREATE TABLE reason_list (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                reasons text NOT NULL UNIQUE)
+            """,
+            """
+            CREATE TRIGGER reason_list_append_only BEFORE UPDATE OR DELETE ON reason_list
+                FOR EACH ROW EXECUTE FUNCTION traingate_refuse_change()
+            """,
+            """
+            CREATE TABLE admission (
+                audit_seq bigint PRIMARY KEY REFERENCES audit_entry(seq),
+                id text NOT NULL UNIQUE,
+                source text NOT NULL,
+                image_id text NOT NULL,
+                subject_ref bytea,
+                request_hash bytea,
+                decision text NOT NULL CHECK (decision IN ('admitted', 'rejected')),
+                reasons bigint NOT NULL REFERENCES reason_list(id),
+                jurisdictions text NOT NULL,
+                signals text NOT NULL,
+                policy_id text NOT NULL,
+                queued boolean NOT NULL,
+                image_sha256 text REFERENCES image(sha256),
+                superseded_by text REFERENCES admission(id) DEFERRABLE INITIALLY DEFERRED,
+                api_key text,
+                erased_at text)
+            """,
+            "CREATE UNIQUE INDEX admission_current_key ON admission (source, image_id) WHERE superseded_by IS NULL",
+            "CREATE INDEX admission_subject ON admission (subject_ref)",
+            "CREATE INDEX image_sha256_admission ON admission (image_sha256) WHERE image_sha256 IS NOT NULL",
+            """
+            CREATE TABLE queue_item (
+                admission_id text PRIMARY KEY REFERENCES admission(id),
+                source text NOT NULL,
+                image_id text NOT NULL,
+                image_sha256 text NOT NULL REFERENCES image(sha256),
+                enqueued_at text NOT NULL,
+                UNIQUE (source, image_id))
+            """,
+            "CREATE INDEX queue_item_image ON queue_item (image_sha256)",
+            "CREATE TABLE objection (subject_ref bytea PRIMARY KEY, registered_at text NOT NULL)",
+            "CREATE TABLE subject_key (lookup bytea PRIMARY KEY, wrapped bytea NOT NULL, created_at text NOT NULL)",
+            // Moved on whenever items leave the queue for a subject's sake (running jobs re-check).
+            "CREATE TABLE queue_removals (one boolean PRIMARY KEY DEFAULT true CHECK (one), generation bigint NOT NULL)",
+            "INSERT INTO queue_removals (generation) VALUES (0)",
+        ]
+            + ["image", "erased_content"].flatMap { table in
+                (0..<4).map { "CREATE INDEX \(table)_phash_b\($0) ON \(table) (phash_b\($0))" }
+            })
 }

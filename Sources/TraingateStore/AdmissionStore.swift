@@ -5,7 +5,7 @@ import PolicyEngine
 import StrictDocuments
 
 /// Admissions: the decision row, its audit entry and its queue change, committed together.
-public struct AdmissionStore: Sendable {
+public struct AdmissionStore: AdmissionRecording {
     private let database: AppDatabase
     private let committer: GroupCommitWriter
     private let keyring: SubjectKeyring

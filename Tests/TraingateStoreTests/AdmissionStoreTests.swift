@@ -18,23 +18,6 @@ import Testing
         }
     }
 
-    @Test func anAdmissionItsAuditEntryAndItsQueueRowCommitTogether() async throws {
-        try await StoreFixture.withStore { fixture in
-            let outcome = try await fixture.store.record(StoreFixture.submission())
-            guard case .created(let admission) = outcome else { throw TestFailure("expected a new decision") }
-            #expect(admission.queued)
-            #expect(admission.auditSeq == 1)
-            #expect(try await fixture.store.queuedAdmissionIDs() == [admission.id])
-            let entries = try await AuditStore(database: fixture.database).entries()
-            #expect(entries.map(\.admissionID) == [admission.id])
-            #expect(entries[0].hash == admission.auditHash)
-            // The entry names the subject under the subject's own key, not the lookup pseudonym.
-            #expect(entries[0].subjectRef != admission.subjectRef)
-            #expect(entries[0].subjectRef?.count == 64)
-            #expect(try await AuditStore(database: fixture.database).verify().ok)
-        }
-    }
-
     @Test func theFactsAreSealedUnderTheSubjectsKeyAndErasingTheKeyShredsThem() async throws {
         try await StoreFixture.withStore { fixture in
             let audit = AuditStore(database: fixture.database)
@@ -71,61 +54,6 @@ import Testing
         }
     }
 
-    @Test func thePixelsOfARejectedPhotoAreNeverStored() async throws {
-        try await StoreFixture.withStore { fixture in
-            let rejected = try await fixture.store.record(StoreFixture.submission(verdict: .rejected)).admission
-            #expect(rejected.image == nil)
-            #expect(!rejected.queued)
-            let images = try await fixture.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM image")! }
-            #expect(images == 0)
-        }
-    }
-
-    @Test func theSameBodyAgainWritesNothing() async throws {
-        try await StoreFixture.withStore { fixture in
-            let first = try await fixture.store.record(StoreFixture.submission())
-            let second = try await fixture.store.record(StoreFixture.submission())
-            guard case .unchanged(let stored) = second else { throw TestFailure("expected unchanged") }
-            #expect(stored.id == first.admission.id)
-            #expect(try await AuditStore(database: fixture.database).entries().count == 1)
-        }
-    }
-
-    @Test func aChangedBodyIsDecidedAgainAndARejectionLeavesTheQueue() async throws {
-        try await StoreFixture.withStore { fixture in
-            let first = try await fixture.store.record(StoreFixture.submission()).admission
-            let second = try await fixture.store.record(StoreFixture.submission(verdict: .rejected, requestHash: "h2")).admission
-            #expect(second.id != first.id)
-            #expect(second.auditSeq == 2)
-            #expect(try await fixture.store.queuedAdmissionIDs().isEmpty)
-            let old = try #require(try await fixture.store.admission(id: first.id))
-            #expect(old.supersededBy == second.id)
-            #expect(old.queued == false)
-            let third = try await fixture.store.record(StoreFixture.submission(requestHash: "h3")).admission
-            #expect(try await fixture.store.queuedAdmissionIDs() == [third.id])
-        }
-    }
-
-    /// The write reads the subject's standing and calls the engine itself when it is not clear:
-    /// an objection registered before the write turns the pre-computed admission into OPTED_OUT,
-    /// with nothing from the app in between.
-    @Test func theWriteDecidesAgainWithTheStandingItReads() async throws {
-        try await StoreFixture.withStore { fixture in
-            let submission = StoreFixture.submission(imageID: "objected", subjectID: "objector")
-            #expect(submission.decision.verdict == .admitted)
-            try await fixture.database.writer.write { db in
-                try db.execute(
-                    sql: "INSERT INTO objection (subject_ref, registered_at) VALUES (?, '2026-01-01T00:00:00Z')",
-                    arguments: [StoredLookup(submission.subjectRef)])
-            }
-            guard case .created(let admission) = try await fixture.store.record(submission) else { throw TestFailure("expected a new decision") }
-            #expect(admission.verdict == .rejected)
-            #expect(admission.reasons.map(\.code) == [.optedOut])
-            #expect(!admission.queued)
-            #expect(try await fixture.store.queuedAdmissionIDs().isEmpty)
-        }
-    }
-
     @Test func admissionIDsAreUnguessableButOrderedByTime() {
         let start = Date(timeIntervalSince1970: 1_795_867_200)
         let ids = (0..<50).map { AdmissionStore.newAdmissionID(now: start.addingTimeInterval(Double($0) * 0.002)) }
@@ -158,44 +86,6 @@ import Testing
             #expect(result.ok == false)
             #expect(result.firstBadSeq == 3)
             #expect(result.entries == 2)
-        }
-    }
-
-    @Test func aFailedWriteRecordsNothingAndReportsAStorageError() async throws {
-        try await StoreFixture.withStore { fixture in
-            try await fixture.database.writer.write { db in
-                try db.execute(sql: "CREATE TRIGGER fail_queue BEFORE INSERT ON queue_item BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
-            }
-            await #expect {
-                try await fixture.store.record(StoreFixture.submission())
-            } throws: { error in
-                (error as? StoreError)?.code == .writeFailed
-            }
-            let counts = try await fixture.database.writer.read { db in
-                (
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")!,
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry")!,
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM image")!
-                )
-            }
-            #expect(counts == (0, 0, 0))
-        }
-    }
-
-    @Test func concurrentAdmissionsShareTransactionsAndKeepOneUnbrokenChain() async throws {
-        try await StoreFixture.withStore { fixture in
-            let count = 300
-            let seqs = try await withThrowingTaskGroup(of: Int64.self) { group in
-                for index in 0..<count {
-                    group.addTask { try await fixture.store.record(StoreFixture.submission(imageID: "img-\(index)")).admission.auditSeq }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
-            }
-            #expect(seqs.sorted() == (1...Int64(count)).map { $0 })
-            #expect(fixture.committer.committedTransactions < count)
-            let verification = try await AuditStore(database: fixture.database).verify()
-            #expect(verification.ok && verification.entries == count)
-            #expect(try await fixture.store.queuedAdmissionIDs().count == count)
         }
     }
 

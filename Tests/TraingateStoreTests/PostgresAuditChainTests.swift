@@ -34,7 +34,7 @@ import Testing
             try await fixture.database.writer.write { db in try records.map { try AuditLog.append($0, in: db) } }
         }
         try await PostgresTestDatabase.with { database in
-            let writer = PostgresAuditWriter(database: database)
+            let writer = PostgresAuditWriter(store: database)
             let onPostgres = try await Self.withWriter(writer) { writer in
                 var entries: [AuditEntry] = []
                 for record in records { entries.append(try await writer.append(record)) }
@@ -61,7 +61,7 @@ import Testing
                     instances.addTask {
                         await Result(catching: {
                             try await PostgresTestDatabase.running(url: url) { database in
-                                try await Self.withWriter(PostgresAuditWriter(database: database)) { writer in
+                                try await Self.withWriter(PostgresAuditWriter(store: database)) { writer in
                                     let results = await withTaskGroup(of: Result<AuditEntry, any Error>.self) { submitters in
                                         for index in 0..<perInstance {
                                             submitters.addTask {
@@ -102,7 +102,7 @@ import Testing
     /// its entry, and removing the newest entries is found against the chain's head row.
     @Test func editsAreRefusedAndThoseForcedThroughAreFound() async throws {
         try await PostgresTestDatabase.with { database in
-            try await Self.withWriter(PostgresAuditWriter(database: database)) { writer in
+            try await Self.withWriter(PostgresAuditWriter(store: database)) { writer in
                 for record in Self.records(12) { _ = try await writer.append(record) }
             }
             let client = try database.openClient()

@@ -31,7 +31,7 @@ public enum NearDuplicates {
     }
 
     /// The band columns' values, in the order of the `phash_b0`…`phash_b3` columns.
-    static func bandArguments(_ hash: UInt64?) -> [Int64?] {
+    package static func bandArguments(_ hash: UInt64?) -> [Int64?] {
         guard let hash else { return [nil, nil, nil, nil] }
         return PerceptualHashBands.bands(of: hash)
     }

@@ -6,16 +6,16 @@ import StrictDocuments
 /// write on the request's own task: the one writer thread every decision waits for then only
 /// does what must be serial. The jurisdictions and reasons are the submitted decision's; a
 /// decision made again inside the write (its standing was not clear) forms its own.
-struct PreparedColumns: Sendable {
-    let admissionID: String
+package struct PreparedColumns: Sendable {
+    package let admissionID: String
     /// The decision's instant as stored (RFC 3339 UTC): the one place it is formatted.
-    let decidedAt: String
-    let jurisdictions: String
-    let signals: String
+    package let decidedAt: String
+    package let jurisdictions: String
+    package let signals: String
     /// The reason list as interned (`reason_list`), and the key its committed id is remembered by.
-    let reasons: String
+    package let reasons: String
 
-    init(_ submission: AdmissionSubmission) {
+    package init(_ submission: AdmissionSubmission) {
         admissionID = AdmissionStore.newAdmissionID()
         decidedAt = Timestamp.format(submission.decidedAt)
         jurisdictions = Self.jurisdictions(of: submission.decision)
@@ -23,11 +23,11 @@ struct PreparedColumns: Sendable {
         reasons = Self.reasons(of: submission.decision)
     }
 
-    static func reasons(of decision: Decision) -> String {
+    package static func reasons(of decision: Decision) -> String {
         JSONText.encode(.array(decision.reasons.map(\.json)))
     }
 
-    static func jurisdictions(of decision: Decision) -> String {
+    package static func jurisdictions(of decision: Decision) -> String {
         JSONText.encode(.array(decision.jurisdictions.map(JSONValue.string)))
     }
 }

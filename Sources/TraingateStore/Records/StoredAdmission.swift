@@ -28,8 +28,35 @@ public struct StoredAdmission: Hashable, Sendable {
     /// When the subject's data was erased (Art. 17): the row keeps only its non-personal fields.
     public let erasedAt: String?
 
+    /// Every field as stored (a store that decodes its rows itself: PostgreSQL's).
+    package init(
+        id: String, source: String, imageID: String, subjectRef: String, requestHash: String, verdict: Verdict, reasons: [Reason],
+        jurisdictions: [String], signals: [StoredSignal], policyID: String, policyVersion: String, auditSeq: Int64, auditHash: String,
+        queued: Bool, decidedAt: String, image: StoredImageInfo?, supersededBy: String?, apiKey: String?, erasedAt: String?
+    ) {
+        self.id = id
+        self.source = source
+        self.imageID = imageID
+        self.subjectRef = subjectRef
+        self.requestHash = requestHash
+        self.verdict = verdict
+        self.reasons = reasons
+        self.jurisdictions = jurisdictions
+        self.signals = signals
+        self.policyID = policyID
+        self.policyVersion = policyVersion
+        self.auditSeq = auditSeq
+        self.auditHash = auditHash
+        self.queued = queued
+        self.decidedAt = decidedAt
+        self.image = image
+        self.supersededBy = supersededBy
+        self.apiKey = apiKey
+        self.erasedAt = erasedAt
+    }
+
     /// The row `AdmissionStore.record` has just inserted, without reading it back.
-    init(id: String, submission: AdmissionSubmission, decision: Decision, decidedAt: String, audit: AuditEntry, keptImage: ImageUpload?) {
+    package init(id: String, submission: AdmissionSubmission, decision: Decision, decidedAt: String, audit: AuditEntry, keptImage: ImageUpload?) {
         self.id = id
         source = submission.source
         imageID = submission.imageID

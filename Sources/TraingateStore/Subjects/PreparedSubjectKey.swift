@@ -2,18 +2,18 @@
 /// pseudonym and the sealed facts, under a key from `SubjectKeyCache` or, for a subject it
 /// does not know, a new key. The write uses it only when the key stored for the subject is the
 /// one it was made from (`matches`): the same wrapped bytes, or no key at all for a new one.
-struct PreparedSubjectKey: Sendable {
-    let key: SubjectKey
+package struct PreparedSubjectKey: Sendable {
+    package let key: SubjectKey
     /// The key as `subject_key.wrapped` holds it (or will, for a new key).
-    let wrapped: [UInt8]
+    package let wrapped: [UInt8]
     /// A key made for a subject with none stored; the write stores it.
-    let isNew: Bool
+    package let isNew: Bool
     /// The subject's pseudonym in the audit entry.
-    let reference: String
+    package let reference: String
     /// The facts sealed under the key.
-    let sealed: [UInt8]
+    package let sealed: [UInt8]
 
-    init(key: SubjectKey, wrapped: [UInt8], isNew: Bool, source: String, subjectID: String, facts: [UInt8]) throws {
+    package init(key: SubjectKey, wrapped: [UInt8], isNew: Bool, source: String, subjectID: String, facts: [UInt8]) throws {
         self.key = key
         self.wrapped = wrapped
         self.isNew = isNew
@@ -22,7 +22,7 @@ struct PreparedSubjectKey: Sendable {
     }
 
     /// From the cached key, or a new key when the cache has none for the subject.
-    init(
+    package init(
         cached: SubjectKeyCache.Entry?, keyring: SubjectKeyring, lookup: String, source: String, subjectID: String, facts: [UInt8]
     ) throws {
         if let cached {
@@ -35,7 +35,7 @@ struct PreparedSubjectKey: Sendable {
     }
 
     /// Whether the key stored now (as the write read it) is the one this was made from.
-    func matches(stored: [UInt8]?) -> Bool {
+    package func matches(stored: [UInt8]?) -> Bool {
         isNew ? stored == nil : stored == wrapped
     }
 }

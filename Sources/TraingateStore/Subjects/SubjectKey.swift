@@ -13,7 +13,7 @@ public struct SubjectKey: Sendable {
     }
 
     /// A fresh key from the system's secure random generator.
-    static func random() -> SubjectKey {
+    package static func random() -> SubjectKey {
         SubjectKey(bytes: SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
     }
 

@@ -10,11 +10,16 @@ import Synchronization
 /// erasure: crypto-shredding means the key is gone, from memory too. `forget` removes the
 /// subject's entry and moves a generation on, and an entry learned by a write that began
 /// before (whose commit may have raced the erasure) is dropped instead of stored.
-final class SubjectKeyCache: Sendable {
-    struct Entry: Sendable {
+package final class SubjectKeyCache: Sendable {
+    package struct Entry: Sendable {
         /// The key as `subject_key.wrapped` holds it.
-        let wrapped: [UInt8]
-        let key: SubjectKey
+        package let wrapped: [UInt8]
+        package let key: SubjectKey
+
+        package init(wrapped: [UInt8], key: SubjectKey) {
+            self.wrapped = wrapped
+            self.key = key
+        }
     }
 
     private struct State {
@@ -31,12 +36,12 @@ final class SubjectKeyCache: Sendable {
     }
 
     /// The subject's entry, and the generation to pass to `remember` after the write.
-    func entry(forLookup lookup: String) -> (entry: Entry?, generation: UInt64) {
+    package func entry(forLookup lookup: String) -> (entry: Entry?, generation: UInt64) {
         state.withLock { ($0.entries[lookup], $0.generation) }
     }
 
     /// Keeps what a committed write used, unless something was forgotten since `generation`.
-    func remember(_ entry: Entry, forLookup lookup: String, generation: UInt64) {
+    package func remember(_ entry: Entry, forLookup lookup: String, generation: UInt64) {
         state.withLock { state in
             guard state.generation == generation else { return }
             if state.entries[lookup] == nil, state.entries.count >= capacity, let any = state.entries.keys.first {
@@ -47,7 +52,7 @@ final class SubjectKeyCache: Sendable {
     }
 
     /// After an erasure: the subject's key leaves memory as it left the database.
-    func forget(lookup: String) {
+    package func forget(lookup: String) {
         state.withLock { state in
             state.entries[lookup] = nil
             state.generation &+= 1

@@ -10,7 +10,7 @@ import GRDB
 public struct SubjectKeyring: Sendable {
     private let wrappingKey: SymmetricKey
     /// Keys committed admissions used, shared by every copy of this keyring (one per app).
-    let cache = SubjectKeyCache()
+    package let cache = SubjectKeyCache()
 
     public init(masterKey: SymmetricKey) {
         // A key of its own for wrapping (HKDF), never the master key itself, which also keys
@@ -46,14 +46,14 @@ public struct SubjectKeyring: Sendable {
     }
 
     // The lookup is authenticated data: a wrapped key moved to another subject's row won't open.
-    func wrap(_ key: SubjectKey, lookup: String) throws -> [UInt8] {
+    package func wrap(_ key: SubjectKey, lookup: String) throws -> [UInt8] {
         guard let combined = try AES.GCM.seal(key.bytes, using: wrappingKey, authenticating: Array(lookup.utf8)).combined else {
             throw StoreError.corruptRecord("AES-GCM produced no combined form")
         }
         return Array(combined)
     }
 
-    func unwrap(_ wrapped: [UInt8], lookup: String) throws -> SubjectKey {
+    package func unwrap(_ wrapped: [UInt8], lookup: String) throws -> SubjectKey {
         do {
             let box = try AES.GCM.SealedBox(combined: wrapped)
             return SubjectKey(bytes: Array(try AES.GCM.open(box, using: wrappingKey, authenticating: Array(lookup.utf8))))

@@ -1,0 +1,286 @@
+import Foundation
+import NIOCore
+import PolicyEngine
+import PostgresNIO
+import StrictDocuments
+import TraingateStore
+
+/// A group of admissions decided in order against what the group read (`PostgresAdmissionProbe`)
+/// and what the jobs before each one did, then written with one statement per table: the same
+/// outcome, job by job, as SQLite's one-at-a-time `AdmissionStore.record`, for a handful of
+/// round trips per group instead of per job.
+struct PostgresAdmissionPlan {
+    /// A decision to insert.
+    struct Row {
+        let seq: Int64
+        let job: PostgresAdmissionJob
+        let decision: Decision
+        let reasons: String
+        let jurisdictions: String
+        let keptImage: ImageUpload?
+        let record: AuditRecord
+        var queued: Bool
+        var supersededBy: String?
+        var id: String { job.columns.admissionID }
+    }
+
+    /// What a job comes to: a new decision (by its row), or one already stored or made earlier
+    /// in the group.
+    enum Outcome {
+        case created(row: Int, queued: Bool)
+        case unchanged(StoredAdmission)
+        case unchangedInGroup(row: Int, queued: Bool)
+    }
+
+    private let keyring: SubjectKeyring
+    private var probe: PostgresAdmissionProbe
+    private var nextSeq: Int64
+    private(set) var rows: [Row] = []
+    private var outcomes: [(outcome: Outcome, subjectKey: SubjectKeyCache.Entry?)] = []
+    /// Rows current before the group that a job superseded: (old id, new id, key).
+    private var supersessions: [(old: String, new: String, key: PostgresAdmissionKey)] = []
+    private var rowOfCurrent: [PostgresAdmissionKey: Int] = [:]
+    private var newKeys: [(lookup: ByteBuffer, wrapped: [UInt8], createdAt: String)] = []
+    private var queueRemoved = false
+
+    init(headSeq: Int64, probe: PostgresAdmissionProbe, keyring: SubjectKeyring) {
+        nextSeq = headSeq + 1
+        self.probe = probe
+        self.keyring = keyring
+    }
+
+    /// Decides `job` after the ones added before it. A withdrawal of consent dequeues the
+    /// subject's earlier items at once (a statement of its own), as it reaches back in time.
+    mutating func add(_ job: PostgresAdmissionJob, on connection: PostgresConnection, logger: Logger) async throws {
+        let submission = job.submission
+        let key = job.key
+        if let row = rowOfCurrent[key] {
+            if rows[row].job.submission.requestHash == submission.requestHash {
+                outcomes.append((.unchangedInGroup(row: row, queued: rows[row].queued), nil))
+                return
+            }
+        } else if let current = probe.current[key], current.requestHash == submission.requestHash {
+            outcomes.append((.unchanged(current), nil))
+            return
+        }
+        let standing = probe.standing(of: job)
+        let decidedAgain = standing != .clear
+        let decision =
+            decidedAgain
+            ? Evaluator.evaluate(
+                submission.policy, facts: submission.facts,
+                environment: EvaluationEnvironment(now: submission.decidedAt, standing: standing))
+            : submission.decision
+        // Data minimisation (Art. 5(1)(c)): the pixels of a rejected photo are never kept.
+        let keptImage = decision.verdict == .admitted ? submission.image : nil
+        let keyed = try subjectKey(for: job)
+
+        var details: [String: JSONValue] = [:]
+        details["api_key"] = submission.apiKey.map(JSONValue.string)
+        if decision.reasonCodes.contains(.consentWithdrawn) {
+            details["dequeued"] = .integer(try await dequeueEarlierItems(of: job, on: connection, logger: logger))
+        }
+        let id = job.columns.admissionID
+        if let row = rowOfCurrent[key] {
+            rows[row].supersededBy = id
+            rows[row].queued = false
+        } else if let current = probe.current[key] {
+            supersessions.append((current.id, id, key))
+        }
+        rowOfCurrent[key] = rows.count
+        outcomes.append((.created(row: rows.count, queued: keptImage != nil), SubjectKeyCache.Entry(wrapped: keyed.wrapped, key: keyed.key)))
+        rows.append(
+            Row(
+                seq: nextSeq, job: job, decision: decision,
+                reasons: decidedAgain ? PreparedColumns.reasons(of: decision) : job.columns.reasons,
+                jurisdictions: decidedAgain ? PreparedColumns.jurisdictions(of: decision) : job.columns.jurisdictions,
+                keptImage: keptImage,
+                record: AuditRecord(
+                    kind: .decision, at: job.columns.decidedAt, admissionID: id, decision: decision.verdict.rawValue,
+                    reasonCodes: decision.reasonCodes.map(\.rawValue), policyVersion: decision.policyVersion,
+                    subjectRef: keyed.reference, sealed: keyed.sealed, details: details.isEmpty ? nil : .object(details)),
+                queued: keptImage != nil, supersededBy: nil))
+        nextSeq += 1
+    }
+
+    /// The key the entry is sealed under: the prepared one if it is the key stored now (or, for
+    /// a subject with none, a new one, stored with the group), else the stored one.
+    private mutating func subjectKey(for job: PostgresAdmissionJob) throws -> PreparedSubjectKey {
+        let submission = job.submission
+        let lookup = submission.subjectRef
+        let stored = probe.wrappedKeys[lookup]
+        if job.prepared.matches(stored: stored) {
+            if job.prepared.isNew { remember(newKey: job.prepared.wrapped, for: job) }
+            return job.prepared
+        }
+        if let stored {
+            return try PreparedSubjectKey(
+                key: try keyring.unwrap(stored, lookup: lookup), wrapped: stored, isNew: false, source: submission.source,
+                subjectID: submission.subjectID, facts: submission.sealedFacts)
+        }
+        // Prepared from a key that is gone (erased since): a new one.
+        let key = SubjectKey.random()
+        let fresh = try PreparedSubjectKey(
+            key: key, wrapped: try keyring.wrap(key, lookup: lookup), isNew: true, source: submission.source,
+            subjectID: submission.subjectID, facts: submission.sealedFacts)
+        remember(newKey: fresh.wrapped, for: job)
+        return fresh
+    }
+
+    private mutating func remember(newKey wrapped: [UInt8], for job: PostgresAdmissionJob) {
+        newKeys.append((job.lookup, wrapped, job.columns.decidedAt))
+        probe.wrappedKeys[job.submission.subjectRef] = wrapped
+    }
+
+    /// Takes the subject's items out of the queue (Art. 7(3)): those stored before the group (in
+    /// the database, after the supersessions so far), and those the group queued. Returns how
+    /// many left.
+    private mutating func dequeueEarlierItems(of job: PostgresAdmissionJob, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        try await writeSupersessions(on: connection, logger: logger)
+        var binds = PostgresBindings()
+        binds.append(job.lookup)
+        var dequeued = 0
+        for try await _ in try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    DELETE FROM queue_item q USING admission a WHERE q.admission_id = a.id AND a.subject_ref = $1
+                    RETURNING q.admission_id
+                    """, binds: binds), logger: logger
+        ).decode(String.self) {
+            dequeued += 1
+        }
+        try await connection.query(
+            PostgresQuery(unsafeSQL: "UPDATE admission SET queued = false WHERE subject_ref = $1 AND queued", binds: binds), logger: logger)
+        for index in rows.indices where rows[index].queued && rows[index].job.submission.subjectRef == job.submission.subjectRef {
+            rows[index].queued = false
+            dequeued += 1
+        }
+        if dequeued > 0 { queueRemoved = true }
+        return dequeued
+    }
+
+    /// Marks the decisions stored before the group that jobs superseded, and takes their items
+    /// out of the queue (they re-enter only through the new decision's row).
+    private mutating func writeSupersessions(on connection: PostgresConnection, logger: Logger) async throws {
+        guard !supersessions.isEmpty else { return }
+        var binds = PostgresBindings()
+        binds.append(supersessions.map(\.old))
+        binds.append(supersessions.map(\.new))
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    UPDATE admission SET superseded_by = v.new_id, queued = false
+                    FROM unnest($1::text[], $2::text[]) AS v(old_id, new_id) WHERE admission.id = v.old_id
+                    """, binds: binds), logger: logger)
+        var keys = PostgresBindings()
+        keys.append(supersessions.map(\.key.source))
+        keys.append(supersessions.map(\.key.imageID))
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: "DELETE FROM queue_item WHERE (source, image_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))", binds: keys),
+            logger: logger)
+        supersessions.removeAll()
+    }
+
+    /// Writes the group, in the order the foreign keys need, and returns each job's outcome with
+    /// the subject key its write used (nil when it wrote nothing).
+    mutating func write(on connection: PostgresConnection, logger: Logger) async throws -> [PostgresAdmissionWritten] {
+        try await Self.insertSubjectKey.run(newKeys, on: connection, logger: logger)
+        var images: [String: ImageUpload] = [:]
+        for row in rows { if let image = row.keptImage { images[image.sha256] = image } }
+        try await Self.insertImage.run(images.values.sorted { $0.sha256 < $1.sha256 }, on: connection, logger: logger)
+        try await writeSupersessions(on: connection, logger: logger)
+        let entries = try await PostgresAuditChain.append(rows.map(\.record), on: connection, logger: logger)
+        guard entries.map(\.seq) == rows.map(\.seq) else {
+            throw StoreError.corruptRecord("the audit chain moved under a locked head; run `traingate audit verify`")
+        }
+        let reasonIDs = try await PostgresInternedText.reasonLists.ids(of: Set(rows.map(\.reasons)), on: connection, logger: logger)
+        try await Self.insertAdmission.run(rows.map { ($0, reasonIDs[$0.reasons]) }, on: connection, logger: logger)
+        try await Self.insertQueueItem.run(rows.filter(\.queued), on: connection, logger: logger)
+        if queueRemoved {
+            try await connection.query("UPDATE queue_removals SET generation = generation + 1", logger: logger)
+        }
+        return outcomes.map { outcome, subjectKey in
+            switch outcome {
+            case .unchanged(let admission):
+                return PostgresAdmissionWritten(outcome: .unchanged(admission), subjectKey: nil)
+            case .created(let row, let queued):
+                return PostgresAdmissionWritten(outcome: .created(stored(row, queued: queued, entry: entries[row])), subjectKey: subjectKey)
+            case .unchangedInGroup(let row, let queued):
+                return PostgresAdmissionWritten(outcome: .unchanged(stored(row, queued: queued, entry: entries[row])), subjectKey: nil)
+            }
+        }
+    }
+
+    /// A new decision as its job saw it when it was made.
+    private func stored(_ index: Int, queued: Bool, entry: AuditEntry) -> StoredAdmission {
+        let row = rows[index]
+        let submission = row.job.submission
+        return StoredAdmission(
+            id: row.id, source: submission.source, imageID: submission.imageID, subjectRef: submission.subjectRef,
+            requestHash: submission.requestHash, verdict: row.decision.verdict, reasons: row.decision.reasons,
+            jurisdictions: row.decision.jurisdictions, signals: submission.signals, policyID: row.decision.policyID,
+            policyVersion: row.decision.policyVersion, auditSeq: entry.seq, auditHash: entry.hash, queued: queued,
+            decidedAt: row.job.columns.decidedAt, image: row.keptImage?.info, supersededBy: nil, apiKey: submission.apiKey, erasedAt: nil)
+    }
+
+    private static let insertSubjectKey = PostgresInsert<(lookup: ByteBuffer, wrapped: [UInt8], createdAt: String)>(
+        table: "subject_key", columns: ["lookup", "wrapped", "created_at"]
+    ) { key, bindings in
+        bindings.append(key.lookup)
+        bindings.append(ByteBuffer(bytes: key.wrapped))
+        bindings.append(key.createdAt)
+    }
+
+    /// A few per statement: each holds a minimised photo.
+    private static let insertImage = PostgresInsert<ImageUpload>(
+        table: "image",
+        columns: [
+            "sha256", "content_type", "byte_count", "bytes", "width", "height", "phash", "phash_b0", "phash_b1", "phash_b2", "phash_b3",
+        ], suffix: "ON CONFLICT (sha256) DO NOTHING", chunk: 32
+    ) { image, bindings in
+        bindings.append(image.sha256)
+        bindings.append(image.contentType)
+        bindings.append(Int32(image.bytes.count))
+        bindings.append(ByteBuffer(bytes: image.bytes))
+        bindings.append(image.width.map(Int32.init))
+        bindings.append(image.height.map(Int32.init))
+        bindings.append(image.perceptualHash.map { Int64(bitPattern: $0) })
+        for band in NearDuplicates.bandArguments(image.perceptualHash) { bindings.append(band) }
+    }
+
+    private static let insertAdmission = PostgresInsert<(row: Row, reasonsID: Int64?)>(
+        table: "admission",
+        columns: [
+            "audit_seq", "id", "source", "image_id", "subject_ref", "request_hash", "decision", "reasons", "jurisdictions", "signals",
+            "policy_id", "queued", "image_sha256", "superseded_by", "api_key",
+        ]
+    ) { item, bindings in
+        let row = item.row
+        bindings.append(row.seq)
+        bindings.append(row.id)
+        bindings.append(row.job.submission.source)
+        bindings.append(row.job.submission.imageID)
+        bindings.append(row.job.lookup)
+        bindings.append(row.job.requestHash)
+        bindings.append(row.decision.verdict.rawValue)
+        bindings.append(item.reasonsID)
+        bindings.append(row.jurisdictions)
+        bindings.append(row.job.columns.signals)
+        bindings.append(row.decision.policyID)
+        bindings.append(row.queued)
+        bindings.append(row.keptImage?.sha256)
+        bindings.append(row.supersededBy)
+        bindings.append(row.job.submission.apiKey)
+    }
+
+    private static let insertQueueItem = PostgresInsert<Row>(
+        table: "queue_item", columns: ["admission_id", "source", "image_id", "image_sha256", "enqueued_at"]
+    ) { row, bindings in
+        bindings.append(row.id)
+        bindings.append(row.job.submission.source)
+        bindings.append(row.job.submission.imageID)
+        bindings.append(row.keptImage?.sha256)
+        bindings.append(row.job.columns.decidedAt)
+    }
+}

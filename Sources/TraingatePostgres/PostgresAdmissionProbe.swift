@@ -1,0 +1,72 @@
+import NIOCore
+import PostgresNIO
+import StrictDocuments
+import TraingateStore
+
+/// What a group of admissions must read before it writes, one statement per kind for the whole
+/// group: the current decisions for their keys, which subjects objected, the subjects' keys,
+/// and which contents were erased (the same bytes, or a near-duplicate by perceptual hash).
+/// Read after the chain head is locked, so no other instance writes in between.
+struct PostgresAdmissionProbe {
+    var current: [PostgresAdmissionKey: StoredAdmission] = [:]
+    /// Lookup pseudonyms (hex) of subjects who objected.
+    var objected: Set<String> = []
+    /// Wrapped keys by lookup pseudonym (hex).
+    var wrappedKeys: [String: [UInt8]] = [:]
+    var erasedSHA256: Set<String> = []
+    /// Perceptual hashes within the near-duplicate distance of erased content.
+    var erasedNear: Set<UInt64> = []
+
+    static func fetch(
+        for jobs: [PostgresAdmissionJob], nearDuplicateDistance: Int, on connection: PostgresConnection, logger: Logger
+    ) async throws -> PostgresAdmissionProbe {
+        var probe = PostgresAdmissionProbe()
+        var keys = PostgresBindings()
+        keys.append(jobs.map(\.submission.source))
+        keys.append(jobs.map(\.submission.imageID))
+        let current = try await PostgresAdmissionRow.decode(
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: PostgresAdmissionRow.select
+                        + " WHERE a.superseded_by IS NULL AND (a.source, a.image_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))",
+                    binds: keys), logger: logger))
+        for admission in current { probe.current[PostgresAdmissionKey(source: admission.source, imageID: admission.imageID)] = admission }
+
+        var lookups = PostgresBindings()
+        lookups.append(Array(Set(jobs.map(\.lookup))))
+        for try await lookup in try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT subject_ref FROM objection WHERE subject_ref = ANY($1::bytea[])", binds: lookups), logger: logger
+        ).decode(ByteBuffer.self) {
+            probe.objected.insert(Hex.encode(Array(buffer: lookup)))
+        }
+        for try await (lookup, wrapped) in try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT lookup, wrapped FROM subject_key WHERE lookup = ANY($1::bytea[])", binds: lookups),
+            logger: logger
+        ).decode((ByteBuffer, ByteBuffer).self) {
+            probe.wrappedKeys[Hex.encode(Array(buffer: lookup))] = Array(buffer: wrapped)
+        }
+
+        let images = jobs.compactMap(\.submission.image)
+        guard !images.isEmpty else { return probe }
+        var contents = PostgresBindings()
+        contents.append(Array(Set(images.map(\.sha256))))
+        for try await sha256 in try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT sha256 FROM erased_content WHERE sha256 = ANY($1::text[])", binds: contents), logger: logger
+        ).decode(String.self) {
+            probe.erasedSHA256.insert(sha256)
+        }
+        let near = try await PostgresNearDuplicates.search(
+            .erasedContent, hashes: Set(images.compactMap(\.perceptualHash)), radius: nearDuplicateDistance, on: connection,
+            logger: logger)
+        probe.erasedNear = Set(near.keys)
+        return probe
+    }
+
+    /// The subject's standing for a job, as the write reads it.
+    func standing(of job: PostgresAdmissionJob) -> SubjectStanding {
+        let image = job.submission.image
+        return SubjectStanding(
+            objectionRegistered: objected.contains(job.submission.subjectRef),
+            contentErased: image.map { erasedSHA256.contains($0.sha256) || ($0.perceptualHash.map(erasedNear.contains) ?? false) } ?? false)
+    }
+}

@@ -1,0 +1,134 @@
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+import TraingateStore
+
+/// Group commit on PostgreSQL: jobs submitted concurrently are committed in one transaction
+/// (`commit` handles them together, with one round trip per kind of statement rather than per
+/// job), and each submitter resumes only once that transaction has committed: durable, as
+/// `synchronous_commit` is on (PostgreSQL's default).
+///
+/// When the group's transaction fails on something PostgreSQL refused (not a lost
+/// connection), each of its jobs is run again in a transaction of its own, so one job's failure
+/// does not fail the others (SQLite's `GroupCommitWriter` does the same with savepoints).
+///
+/// Runs as a `Service`: on graceful shutdown it stops accepting jobs, commits the ones already
+/// submitted, and returns.
+public final class PostgresGroupCommitter<Job: Sendable, Output: Sendable>: Service, Sendable {
+    /// Commits `jobs` in the transaction on `connection`, returning one output per job in order.
+    public typealias Commit = @Sendable ([Job], PostgresConnection) async throws -> [Output]
+
+    private struct Pending: Sendable {
+        let job: Job
+        let continuation: CheckedContinuation<Output, any Error>
+    }
+
+    private struct State {
+        var pending: [Pending] = []
+        var accepting = true
+    }
+
+    private let store: PostgresStore
+    private let commit: Commit
+    private let maxBatchSize: Int
+    private let maxPendingJobs: Int
+    private let state = Mutex(State())
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    private let transactions = Atomic<Int>(0)
+
+    /// - Parameters:
+    ///   - maxBatchSize: the most jobs one transaction takes.
+    ///   - maxPendingJobs: the most jobs waiting; beyond it `submit` fails at once with
+    ///     `StoreError.overloaded`.
+    public init(store: PostgresStore, maxBatchSize: Int = 512, maxPendingJobs: Int = 10_000, commit: @escaping Commit) {
+        self.store = store
+        self.commit = commit
+        self.maxBatchSize = maxBatchSize
+        self.maxPendingJobs = maxPendingJobs
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Transactions committed so far; with concurrent submitters this stays below the job count.
+    public var committedTransactions: Int { transactions.load(ordering: .relaxed) }
+
+    /// Commits `job` with the next group and returns its output once that is durable.
+    /// - Throws: the job's own error, `StoreError.writeFailed` when its transaction fails
+    ///   (nothing of it kept), `StoreError.overloaded` when too many jobs wait,
+    ///   `StoreError.unavailable` after shutdown began.
+    public func submit(_ job: Job) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            let refusal = state.withLock { state -> StoreError? in
+                guard state.accepting else { return .unavailable }
+                guard state.pending.count < maxPendingJobs else { return .overloaded }
+                state.pending.append(Pending(job: job, continuation: continuation))
+                return nil
+            }
+            if let refusal { continuation.resume(throwing: refusal) } else { wake.yield() }
+        }
+    }
+
+    public func run() async throws {
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                for await _ in wakeups {
+                    while let batch = nextBatch() { await commit(batch) }
+                }
+                // Stopped: what was accepted before is still committed.
+                while let batch = nextBatch() { await commit(batch) }
+            } onGracefulShutdown: {
+                self.stopAccepting()
+            }
+        } onCancel: {
+            self.stopAccepting()
+        }
+    }
+
+    private func stopAccepting() {
+        state.withLock { $0.accepting = false }
+        wake.finish()
+    }
+
+    private func nextBatch() -> [Pending]? {
+        state.withLock { state in
+            guard !state.pending.isEmpty else { return nil }
+            let count = min(state.pending.count, maxBatchSize)
+            defer { state.pending.removeFirst(count) }
+            return Array(state.pending.prefix(count))
+        }
+    }
+
+    private func commit(_ batch: [Pending]) async {
+        let results = await outcomes(of: batch.map(\.job))
+        if results.contains(where: { (try? $0.get()) != nil }) { transactions.add(1, ordering: .relaxed) }
+        for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
+    }
+
+    /// The group's outputs, or, when PostgreSQL refused something in it, each job's own outcome.
+    private func outcomes(of jobs: [Job]) async -> [Result<Output, any Error>] {
+        do {
+            let outputs = try await store.transaction { connection in try await commit(jobs, connection) }
+            return outputs.map { .success($0) }
+        } catch {
+            guard jobs.count > 1, PostgresFailure.isRefusal(error) else {
+                return Array(repeating: .failure(Self.storeError(error)), count: jobs.count)
+            }
+        }
+        var results: [Result<Output, any Error>] = []
+        for job in jobs {
+            do {
+                let output = try await store.transaction { connection in try await commit([job], connection) }
+                results.append(.success(output[0]))
+            } catch {
+                results.append(.failure(Self.storeError(error)))
+            }
+        }
+        return results
+    }
+
+    /// A failure as the app maps it: the store's own errors unchanged, anything else a failed write.
+    private static func storeError(_ error: any Error) -> any Error {
+        (error as? StoreError) ?? StoreError.writeFailed(error)
+    }
+}

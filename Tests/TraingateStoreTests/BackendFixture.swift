@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import PostgresNIO
+@testable import TraingatePostgres
+@testable import TraingateStore
+
+/// A store on either backend, with what the suites that run against both need to look inside
+/// it: the audit log, row counts, and a few ways to stage a case (an objection, a failing table).
+struct BackendFixture {
+    let store: any AdmissionRecording
+    let entries: @Sendable () async throws -> [AuditEntry]
+    let verify: @Sendable () async throws -> AuditVerification
+    let count: @Sendable (_ table: String) async throws -> Int
+    let committedTransactions: @Sendable () -> Int
+    /// Registers an objection for a subject by its lookup pseudonym.
+    let registerObjection: @Sendable (_ lookup: String) async throws -> Void
+    /// Makes every insert into `table` fail, as a full disk would.
+    let failInserts: @Sendable (_ table: String) async throws -> Void
+
+    static func with<T>(_ backend: StoreBackend, _ body: (BackendFixture) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite: try await StoreFixture.withStore { try await body(sqlite($0)) }
+        case .postgres: try await PostgresTestDatabase.with { try await withPostgres($0, body) }
+        }
+    }
+
+    private static func sqlite(_ fixture: StoreFixture) -> BackendFixture {
+        let writer = fixture.database.writer
+        return BackendFixture(
+            store: fixture.store, entries: { try await AuditStore(database: fixture.database).entries() },
+            verify: { try await AuditStore(database: fixture.database).verify() },
+            count: { table in try await writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")! } },
+            committedTransactions: { fixture.committer.committedTransactions },
+            registerObjection: { lookup in
+                try await writer.write { db in
+                    try db.execute(
+                        sql: "INSERT INTO objection (subject_ref, registered_at) VALUES (?, '2026-01-01T00:00:00Z')",
+                        arguments: [StoredLookup(lookup)])
+                }
+            },
+            failInserts: { table in
+                try await writer.write { db in
+                    try db.execute(sql: "CREATE TRIGGER fail_\(table) BEFORE INSERT ON \(table) BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
+                }
+            })
+    }
+
+    private static func withPostgres<T>(_ database: PostgresStore, _ body: (BackendFixture) async throws -> T) async throws -> T {
+        let store = PostgresAdmissionStore(store: database, keyring: StoreFixture.keyring)
+        let logger = database.logger
+        let fixture = BackendFixture(
+            store: store, entries: { try await PostgresAuditLog(database: database).entries(after: 0, limit: 100_000) },
+            verify: { try await PostgresAuditLog(database: database).verify() },
+            count: { table in
+                Int(
+                    try await database.openClient().query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), logger: logger)
+                        .collect()[0].decode(Int64.self))
+            },
+            committedTransactions: { store.committer.committedTransactions },
+            registerObjection: { lookup in
+                var binds = PostgresBindings()
+                binds.append(try PostgresBytes.hex(lookup, field: "lookup"))
+                try await database.openClient().query(
+                    PostgresQuery(unsafeSQL: "INSERT INTO objection (subject_ref, registered_at) VALUES ($1, '2026-01-01T00:00:00Z')", binds: binds),
+                    logger: logger)
+            },
+            failInserts: { table in
+                let client = try database.openClient()
+                try await client.query(
+                    "CREATE FUNCTION fail_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$",
+                    logger: logger)
+                try await client.query(
+                    PostgresQuery(unsafeSQL: "CREATE TRIGGER fail_\(table) BEFORE INSERT ON \(table) FOR EACH ROW EXECUTE FUNCTION fail_insert()"),
+                    logger: logger)
+            })
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await store.committer.run() }
+            defer { group.cancelAll() }
+            return try await body(fixture)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Crypto
+import Foundation
+import PostgresNIO
+import Testing
+@testable import TraingatePostgres
+@testable import TraingateStore
+
+/// Several gate instances on one PostgreSQL database: each its own connections and group
+/// committer, as separate processes would have, sharing the master key.
+@Suite(.enabled(if: PostgresTestDatabase.enabled)) struct PostgresInstancesTests {
+    /// The same (`source`, `image_id`) sent to two instances at once is decided once: one
+    /// instance records it, the other answers with that decision. Different bodies for one key
+    /// are both decided, one after the other, and only the later stays current.
+    @Test func idempotencyHoldsAcrossInstances() async throws {
+        try await PostgresTestDatabase.withURL { url in
+            let sameBody = (0..<100).map { StoreFixture.submission(imageID: "same-\($0)", subjectID: "subject-\($0 % 9)") }
+            let twoBodies = (0..<50).map { index in
+                ["a", "b"].map { StoreFixture.submission(imageID: "two-\(index)", subjectID: "subject-\(index % 9)", requestHash: $0) }
+            }
+            let outcomes = try await Self.withInstances(2, url: url) { instances in
+                try await withThrowingTaskGroup(of: AdmissionOutcome.self) { group in
+                    for submission in sameBody {
+                        for instance in instances { group.addTask { try await instance.record(submission) } }
+                    }
+                    for (first, second) in twoBodies.map({ ($0[0], $0[1]) }) {
+                        group.addTask { try await instances[0].record(first) }
+                        group.addTask { try await instances[1].record(second) }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+            }
+            for index in 0..<100 {
+                let answers = outcomes.filter { $0.admission.imageID == "same-\(index)" }
+                // Both answers are the one decision, field for field (one as written, one as read back).
+                #expect(answers.count == 2 && answers.filter(\.isNew).count == 1 && answers[0].admission == answers[1].admission)
+            }
+            for index in 0..<50 { #expect(outcomes.filter { $0.admission.imageID == "two-\(index)" && $0.isNew }.count == 2) }
+            try await PostgresTestDatabase.running(url: url) { database in
+                let admissions = PostgresAdmissionStore(store: database, keyring: StoreFixture.keyring)
+                #expect(try await admissions.queuedAdmissionIDs().count == 150)
+                let verdict = try await PostgresAuditLog(database: database).verify()
+                #expect(verdict.ok && verdict.entries == 200)
+                // Each subject has one key, whichever instance first decided for it.
+                let keys = try await database.openClient().query("SELECT count(*) FROM subject_key", logger: database.logger).collect()
+                #expect(try keys[0].decode(Int64.self) == 9)
+            }
+        }
+    }
+
+    /// Runs `count` instances on `url` for the duration of `body`.
+    static func withInstances<T: Sendable>(
+        _ count: Int, url: String, _ body: @Sendable ([PostgresAdmissionStore]) async throws -> T
+    ) async throws -> T {
+        func nest(_ made: [PostgresAdmissionStore]) async throws -> T {
+            guard made.count < count else { return try await body(made) }
+            return try await PostgresTestDatabase.running(url: url) { database in
+                // A keyring of its own (its own key cache), under the shared master key.
+                let keyring = SubjectKeyring(masterKey: SymmetricKey(data: [UInt8](repeating: 7, count: 32)))
+                let store = PostgresAdmissionStore(store: database, keyring: keyring)
+                return try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await store.committer.run() }
+                    defer { group.cancelAll() }
+                    return try await nest(made + [store])
+                }
+            }
+        }
+        return try await nest([])
+    }
+}
