@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import TestFixtures
 import Testing
 import TraingateStore
 import TraingateTesting
@@ -27,14 +28,7 @@ import TraingateTesting
     /// Runs a tool; whether it exited 0.
     @discardableResult
     static func run(_ tool: String, _ arguments: [String]) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        (try? Subprocess.run(URL(fileURLWithPath: tool), arguments))?.status == 0
     }
 
     /// A fresh ext4 file system of `megabytes` in an image file, mounted on `mountPoint` through a loop device.
