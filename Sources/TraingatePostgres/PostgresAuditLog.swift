@@ -14,12 +14,17 @@ public struct PostgresAuditLog: Sendable {
         self.database = database
     }
 
-    /// Every column under its documented name; the policy version as its text.
-    private static let selectEntries = """
-        SELECT e.seq, e.v, e.at, e.kind, e.admission_id, e.decision, e.reason_codes, k.version, e.subject_ref, e.sealed,
-            e.details, e.prev_hash, e.hash
-        FROM audit_entry e LEFT JOIN known_policy_version k ON k.id = e.policy_version
-        """
+    /// Every column under its documented name; the policy version as its text. `linked` reads a
+    /// `prev_hash` not stored (the hash of the entry before) from that entry, for pages that do
+    /// not start at the first entry; verification streams in order and links the rows itself.
+    private static func selectEntries(linked: Bool) -> String {
+        let prevHash = linked ? "coalesce(e.prev_hash, (SELECT b.hash FROM audit_entry b WHERE b.seq = e.seq - 1))" : "e.prev_hash"
+        return """
+            SELECT e.seq, e.v, e.at, e.kind, e.admission_id, e.decision, e.reason_codes, k.version, e.subject_ref, e.sealed,
+                e.details, \(prevHash), e.hash
+            FROM audit_entry e LEFT JOIN known_policy_version k ON k.id = e.policy_version
+            """
+    }
 
     private typealias Row = (
         Int64, Int32, String, String, String?, String?, String, String?, ByteBuffer?, ByteBuffer?, String?, ByteBuffer?, ByteBuffer
@@ -27,20 +32,47 @@ public struct PostgresAuditLog: Sendable {
 
     /// Entries after `seq`, oldest first.
     public func entries(after seq: Int64 = 0, limit: Int = 1000) async throws -> [AuditEntry] {
-        let logger = database.logger
-        let rows = try await database.openClient().query(
-            PostgresQuery(unsafeSQL: Self.selectEntries + " WHERE e.seq > $1 ORDER BY e.seq LIMIT $2", binds: try Self.binds(seq, Int64(limit))),
-            logger: logger)
+        try await entries(AuditQuery(after: seq, limit: limit))
+    }
+
+    /// A page of entries, filtered as `GET /v1/audit` asks, in `seq` order.
+    public func entries(_ query: AuditQuery) async throws -> [AuditEntry] {
+        var conditions = ["e.seq > $1"]
+        var binds = PostgresBindings()
+        binds.append(query.after)
+        func filter(_ condition: String, _ value: String?) {
+            guard let value else { return }
+            binds.append(value)
+            conditions.append(condition.replacingOccurrences(of: "$?", with: "$\(conditions.count + 1)"))
+        }
+        filter("e.kind = $?", query.kind?.rawValue)
+        filter("e.decision = $?", query.decision)
+        filter("e.reason_codes::jsonb ? $?", query.reason)
+        // As instants: RFC 3339 texts with and without fractions do not sort as text.
+        filter("e.at::timestamptz >= $?::timestamptz", query.since)
+        filter("e.at::timestamptz < $?::timestamptz", query.until)
+        binds.append(Int64(query.limit))
+        let sql = Self.selectEntries(linked: true) + " WHERE \(conditions.joined(separator: " AND ")) ORDER BY e.seq LIMIT $\(conditions.count + 1)"
+        let rows = try await database.openClient().query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: database.logger)
         var entries: [AuditEntry] = []
-        var previousHash: (seq: Int64, hash: [UInt8])?
         for try await row in rows.decode(Row.self) {
-            guard let entry = Self.entry(row, previous: previousHash) else {
+            guard let entry = Self.entry(row, previous: nil) else {
                 throw StoreError.corruptRecord("audit entry \(row.0) does not decode; run `traingate audit verify`")
             }
             entries.append(entry)
-            previousHash = (entry.seq, Hex.decode(entry.hash) ?? [])
         }
         return entries
+    }
+
+    /// The newest entry of `kind`.
+    func latest(_ kind: AuditEntry.Kind, on connection: PostgresConnection) async throws -> AuditEntry? {
+        var binds = PostgresBindings()
+        binds.append(kind.rawValue)
+        let rows = try await connection.query(
+            PostgresQuery(unsafeSQL: Self.selectEntries(linked: true) + " WHERE e.kind = $1 ORDER BY e.seq DESC LIMIT 1", binds: binds),
+            logger: database.logger)
+        for try await row in rows.decode(Row.self) { return Self.entry(row, previous: nil) }
+        return nil
     }
 
     /// Recomputes every hash, checks the chain against `anchors`, and checks that the chain's
@@ -66,7 +98,7 @@ public struct PostgresAuditLog: Sendable {
     ) async throws -> AuditVerification {
         var verifier = ChainVerifier(anchors: anchors)
         var previous: (seq: Int64, hash: [UInt8])?
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: selectEntries + " ORDER BY e.seq"), logger: logger)
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: selectEntries(linked: false) + " ORDER BY e.seq"), logger: logger)
         for try await row in rows.decode(Row.self) {
             guard let stored = entry(row, previous: previous) else { return verifier.undecodable(at: row.0) }
             if let broken = verifier.check(stored) { return broken }
@@ -80,12 +112,6 @@ public struct PostgresAuditLog: Sendable {
                 "the chain's head names seq \(head.seq), but the log ends at seq \(last?.seq ?? 0): entries were removed or the head was moved")
         }
         return verifier.finish()
-    }
-
-    private static func binds(_ values: Int64...) throws -> PostgresBindings {
-        var bindings = PostgresBindings()
-        for value in values { bindings.append(value) }
-        return bindings
     }
 
     /// A row as an entry, or nil when a value is not one traingate writes (an edit made outside

@@ -7,7 +7,7 @@ enum PostgresMigrations {
         let statements: [String]
     }
 
-    static let all: [Migration] = [auditChain, admissions]
+    static let all: [Migration] = [auditChain, admissions, apiKeys]
 
     /// The hash-chained log. `audit_head` is the chain's single serialisation point: each group
     /// commit of every instance locks its one row, appends after it and moves it, so several
@@ -141,4 +141,22 @@ enum PostgresMigrations {
             + ["image", "erased_content"].flatMap { table in
                 (0..<4).map { "CREATE INDEX \(table)_phash_b\($0) ON \(table) (phash_b\($0))" }
             })
+
+    /// API keys: only each key's SHA-256 is stored. `position` keeps the order of creation.
+    static let apiKeys = Migration(
+        identifier: "pg3-api-keys",
+        statements: [
+            """
+            CREATE TABLE api_key (
+                position bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+                name text PRIMARY KEY,
+                role text NOT NULL CHECK (role IN ('submitter', 'auditor', 'trainer', 'dpo', 'admin')),
+                key_id text NOT NULL UNIQUE,
+                digest bytea NOT NULL CHECK (length(digest) = 32),
+                created_at text NOT NULL,
+                expires_at text,
+                revoked_at text,
+                last_used_at text)
+            """
+        ])
 }

@@ -4,12 +4,10 @@ import StrictDocuments
 
 /// The audit log outside admissions: entries of their own (policy changes, later training jobs,
 /// erasures, objections), queries, verification and unsealing.
-public struct AuditStore: Sendable {
+public struct AuditStore: AuditLogStore {
     private let database: AppDatabase
     /// The anchored heads, next to the database file.
     public let anchorFile: AuditAnchorFile
-    /// The newest seq in the anchor file, once read (shared by copies of this store).
-    private let lastAnchoredSeq = SharedMutex<Int64?>(nil)
 
     public init(database: AppDatabase) {
         self.database = database
@@ -100,18 +98,7 @@ public struct AuditStore: Sendable {
     /// - Returns: the new anchor, or nil when there was nothing new to anchor.
     @discardableResult
     public func anchorHead(at date: Date) async throws -> AuditAnchorFile.Anchor? {
-        let at = Timestamp.format(date)  // as the log stores it
-        guard let head = try await database.writer.read({ db in try AuditLog.head(in: db) }) else { return nil }
-        // The file is read once; after that the last seq this store anchored is remembered.
-        let lastAnchored = try lastAnchoredSeq.withLock { seq in
-            if seq == nil { seq = try anchorFile.anchors().last?.seq ?? 0 }
-            return seq ?? 0
-        }
-        guard head.seq > lastAnchored else { return nil }
-        let anchor = AuditAnchorFile.Anchor(seq: head.seq, hash: head.hash, at: at)
-        try anchorFile.append(anchor)
-        lastAnchoredSeq.withLock { $0 = max($0 ?? 0, anchor.seq) }
-        return anchor
+        try anchorFile.anchor(try await database.writer.read { db in try AuditLog.head(in: db) }, at: date)
     }
 
     public func entries(_ query: AuditQuery = AuditQuery()) async throws -> [AuditEntry] {
@@ -127,15 +114,9 @@ public struct AuditStore: Sendable {
         return try await database.writer.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT subject_ref, erased_at FROM admission WHERE id = ?", arguments: [admissionID])
             else { throw StoreError.corruptRecord("audit entry \(entry.seq) names admission \(admissionID), which is not stored") }
-            guard (row["erased_at"] as String?) == nil, let key = try keyring.existingKey(forLookup: (row["subject_ref"] as StoredLookup).hex, in: db)
-            else {
-                return .erased
-            }
-            do {
-                return .open(try key.open(sealed))
-            } catch {
-                throw StoreError.corruptRecord("the facts of audit entry \(entry.seq) do not open under their subject's key")
-            }
+            guard (row["erased_at"] as String?) == nil else { return .erased }
+            let key = try keyring.existingKey(forLookup: (row["subject_ref"] as StoredLookup).hex, in: db)
+            return try SealedFacts.opening(sealed, with: key, entry: entry.seq)
         }
     }
 

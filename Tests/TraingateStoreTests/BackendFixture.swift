@@ -8,6 +8,8 @@ import PostgresNIO
 /// it: the audit log, row counts, and a few ways to stage a case (an objection, a failing table).
 struct BackendFixture {
     let store: any AdmissionRecording
+    let audit: any AuditLogStore
+    let keys: any APIKeyStoring
     let entries: @Sendable () async throws -> [AuditEntry]
     let verify: @Sendable () async throws -> AuditVerification
     let count: @Sendable (_ table: String) async throws -> Int
@@ -16,6 +18,8 @@ struct BackendFixture {
     let registerObjection: @Sendable (_ lookup: String) async throws -> Void
     /// Makes every insert into `table` fail, as a full disk would.
     let failInserts: @Sendable (_ table: String) async throws -> Void
+    /// Deletes a subject's key (what erasure does to shred its entries).
+    let shredKey: @Sendable (_ lookup: String) async throws -> Void
 
     static func with<T>(_ backend: StoreBackend, _ body: (BackendFixture) async throws -> T) async throws -> T {
         switch backend {
@@ -27,7 +31,8 @@ struct BackendFixture {
     private static func sqlite(_ fixture: StoreFixture) -> BackendFixture {
         let writer = fixture.database.writer
         return BackendFixture(
-            store: fixture.store, entries: { try await AuditStore(database: fixture.database).entries() },
+            store: fixture.store, audit: AuditStore(database: fixture.database), keys: APIKeyStore(database: fixture.database),
+            entries: { try await AuditStore(database: fixture.database).entries() },
             verify: { try await AuditStore(database: fixture.database).verify() },
             count: { table in try await writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")! } },
             committedTransactions: { fixture.committer.committedTransactions },
@@ -42,14 +47,24 @@ struct BackendFixture {
                 try await writer.write { db in
                     try db.execute(sql: "CREATE TRIGGER fail_\(table) BEFORE INSERT ON \(table) BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
                 }
+            },
+            shredKey: { lookup in
+                try await writer.write { db in
+                    try db.execute(sql: "DELETE FROM subject_key WHERE lookup = ?", arguments: [StoredLookup(lookup)])
+                }
             })
     }
 
     private static func withPostgres<T>(_ database: PostgresStore, _ body: (BackendFixture) async throws -> T) async throws -> T {
         let store = PostgresAdmissionStore(store: database, keyring: StoreFixture.keyring)
+        let writer = PostgresAuditWriter(store: database)
+        let anchors = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-anchors-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: anchors, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: anchors) }
         let logger = database.logger
         let fixture = BackendFixture(
-            store: store, entries: { try await PostgresAuditLog(database: database).entries(after: 0, limit: 100_000) },
+            store: store, audit: PostgresAuditStore(store: database, writer: writer, anchorDirectory: anchors),
+            keys: PostgresAPIKeyStore(store: database), entries: { try await PostgresAuditLog(database: database).entries(after: 0, limit: 100_000) },
             verify: { try await PostgresAuditLog(database: database).verify() },
             count: { table in
                 Int(
@@ -72,9 +87,16 @@ struct BackendFixture {
                 try await client.query(
                     PostgresQuery(unsafeSQL: "CREATE TRIGGER fail_\(table) BEFORE INSERT ON \(table) FOR EACH ROW EXECUTE FUNCTION fail_insert()"),
                     logger: logger)
+            },
+            shredKey: { lookup in
+                var binds = PostgresBindings()
+                binds.append(try PostgresBytes.hex(lookup, field: "lookup"))
+                try await database.openClient().query(
+                    PostgresQuery(unsafeSQL: "DELETE FROM subject_key WHERE lookup = $1", binds: binds), logger: logger)
             })
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.committer.run() }
+            group.addTask { try await writer.run() }
             defer { group.cancelAll() }
             return try await body(fixture)
         }

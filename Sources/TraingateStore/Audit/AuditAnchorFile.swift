@@ -21,9 +21,27 @@ public struct AuditAnchorFile: Sendable {
     }
 
     public let path: String
+    /// The newest seq in the file, once read (shared by copies of this value).
+    private let lastAnchoredSeq = SharedMutex<Int64?>(nil)
 
     public init(directory: URL) {
         path = directory.appendingPathComponent(Self.fileName).path
+    }
+
+    /// Appends `head` as an anchor at `date` unless it is anchored already.
+    /// - Returns: the new anchor, or nil when there was nothing new to anchor.
+    public func anchor(_ head: (seq: Int64, hash: String)?, at date: Date) throws -> Anchor? {
+        guard let head else { return nil }
+        // The file is read once; after that the last seq anchored through this value is remembered.
+        let lastAnchored = try lastAnchoredSeq.withLock { seq in
+            if seq == nil { seq = try anchors().last?.seq ?? 0 }
+            return seq ?? 0
+        }
+        guard head.seq > lastAnchored else { return nil }
+        let anchor = Anchor(seq: head.seq, hash: head.hash, at: Timestamp.format(date))  // as the log stores times
+        try append(anchor)
+        lastAnchoredSeq.withLock { $0 = max($0 ?? 0, anchor.seq) }
+        return anchor
     }
 
     /// Every anchor in the file (none when it does not exist yet). A last line cut short by a

@@ -6,4 +6,15 @@ public enum SealedFacts: Sendable, Equatable {
     case open([UInt8])
     /// The subject was erased: its key is destroyed and the facts can never be read again.
     case erased
+
+    /// Entry `seq`'s sealed facts opened with its subject's key, or erased when the key is gone.
+    /// - Throws: `StoreError.corruptRecord` when they do not open under the key.
+    package static func opening(_ sealed: [UInt8], with key: SubjectKey?, entry seq: Int64) throws -> SealedFacts {
+        guard let key else { return .erased }
+        do {
+            return .open(try key.open(sealed))
+        } catch {
+            throw StoreError.corruptRecord("the facts of audit entry \(seq) do not open under their subject's key")
+        }
+    }
 }

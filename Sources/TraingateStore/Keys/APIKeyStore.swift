@@ -6,7 +6,7 @@ import StrictDocuments
 /// server runs: SQLite serialises the writers, and the server re-reads the keys every half
 /// second), read by the server's `KeyCache`. Each creation and revocation appends an audit entry
 /// in the same transaction.
-public struct APIKeyStore: Sendable {
+public struct APIKeyStore: APIKeyStoring {
     let database: AppDatabase
 
     public init(database: AppDatabase) {
@@ -22,17 +22,13 @@ public struct APIKeyStore: Sendable {
         let text = APIKeyText.generate()
         return try await database.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM api_key WHERE name = ?)", arguments: [name]) == false else {
-                throw StoreError.conflict("a key named \(name) exists or existed; names are never reused, so the audit log stays unambiguous")
+                throw APIKey.nameTaken(name)
             }
-            let key = APIKey(
-                name: name, role: role, keyID: text.keyID, digest: text.digest, createdAt: date, expiresAt: expiresAt, revokedAt: nil,
-                lastUsedAt: nil)
+            let key = APIKey(newKeyNamed: name, role: role, text: text, expiresAt: expiresAt, createdAt: date)
             try db.execute(
                 sql: "INSERT INTO api_key (name, role, key_id, digest, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [name, role, key.keyID, key.digest, Timestamp.format(date), expiresAt.map(Timestamp.format)])
-            var details: [String: JSONValue] = ["event": .string("created"), "name": .string(name), "role": .string(role)]
-            details["expires_at"] = expiresAt.map { JSONValue.string(Timestamp.format($0)) } ?? JSONValue.null
-            let audit = try AuditLog.append(AuditRecord(kind: .apiKey, at: Timestamp.format(date), details: .object(details)), in: db)
+            let audit = try AuditLog.append(APIKey.creationRecord(name: name, role: role, expiresAt: expiresAt, at: date), in: db)
             return (text.text, key, audit)
         }
     }
@@ -43,10 +39,7 @@ public struct APIKeyStore: Sendable {
             try db.execute(
                 sql: "UPDATE api_key SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", arguments: [Timestamp.format(date), name])
             guard db.changesCount == 1 else { return nil }
-            return try AuditLog.append(
-                AuditRecord(
-                    kind: .apiKey, at: Timestamp.format(date), details: .object(["event": .string("revoked"), "name": .string(name)])),
-                in: db)
+            return try AuditLog.append(APIKey.revocationRecord(name: name, at: date), in: db)
         }
     }
 
@@ -74,17 +67,9 @@ public struct APIKeyStore: Sendable {
         try Row.fetchAll(
             db, sql: "SELECT name, role, key_id, digest, created_at, expires_at, revoked_at, last_used_at FROM api_key ORDER BY rowid"
         ).map { row in
-            func date(_ column: String) throws -> Date? {
-                guard let text: String = row[column] else { return nil }
-                guard let date = Timestamp.parse(text) else {
-                    throw StoreError.corruptRecord("api key \((row["name"] as String?) ?? "?") has a bad \(column)")
-                }
-                return date
-            }
-            guard let created = try date("created_at") else { throw StoreError.corruptRecord("api key without created_at") }
-            return APIKey(
-                name: row["name"], role: row["role"], keyID: row["key_id"], digest: row["digest"], createdAt: created,
-                expiresAt: try date("expires_at"), revokedAt: try date("revoked_at"), lastUsedAt: try date("last_used_at"))
+            try APIKey(
+                name: row["name"], role: row["role"], keyID: row["key_id"], digest: row["digest"], storedCreatedAt: row["created_at"],
+                storedExpiresAt: row["expires_at"], storedRevokedAt: row["revoked_at"], storedLastUsedAt: row["last_used_at"])
         }
     }
 }
