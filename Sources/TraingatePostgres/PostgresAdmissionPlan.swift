@@ -160,7 +160,8 @@ struct PostgresAdmissionPlan {
     }
 
     /// Marks the decisions stored before the group that jobs superseded, and takes their items
-    /// out of the queue (they re-enter only through the new decision's row).
+    /// (and the items' embeddings) out of the queue: they re-enter only through the new
+    /// decision's row.
     private mutating func writeSupersessions(on connection: PostgresConnection, logger: Logger) async throws {
         guard !supersessions.isEmpty else { return }
         var binds = PostgresBindings()
@@ -175,6 +176,14 @@ struct PostgresAdmissionPlan {
         var keys = PostgresBindings()
         keys.append(supersessions.map(\.key.source))
         keys.append(supersessions.map(\.key.imageID))
+        // Their embeddings go with them (data minimisation); the checkpoints' lineage keeps the
+        // fact that they trained them.
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    DELETE FROM embedding WHERE admission_id IN (
+                        SELECT admission_id FROM queue_item WHERE (source, image_id) IN (SELECT * FROM unnest($1::text[], $2::text[])))
+                    """, binds: keys), logger: logger)
         try await connection.query(
             PostgresQuery(
                 unsafeSQL: "DELETE FROM queue_item WHERE (source, image_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))", binds: keys),

@@ -7,7 +7,7 @@ enum PostgresMigrations {
         let statements: [String]
     }
 
-    static let all: [Migration] = [auditChain, admissions, apiKeys]
+    static let all: [Migration] = [auditChain, admissions, apiKeys, training]
 
     /// The hash-chained log. `audit_head` is the chain's single serialisation point: each group
     /// commit of every instance locks its one row, appends after it and moves it, so several
@@ -158,5 +158,63 @@ enum PostgresMigrations {
                 revoked_at text,
                 last_used_at text)
             """
+        ])
+
+    /// Training jobs, their checkpoints, which admissions trained each (lineage) and the
+    /// embeddings they left.
+    static let training = Migration(
+        identifier: "pg4-training",
+        statements: [
+            """
+            CREATE TABLE training_job (
+                id text PRIMARY KEY,
+                position bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+                status text NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+                parameters text NOT NULL,
+                epoch integer NOT NULL DEFAULT 0,
+                step integer NOT NULL DEFAULT 0,
+                total_steps integer NOT NULL DEFAULT 0,
+                loss double precision,
+                images integer NOT NULL DEFAULT 0,
+                created_at text NOT NULL,
+                started_at text,
+                finished_at text,
+                checkpoint_id text,
+                error text,
+                api_key text)
+            """,
+            "CREATE INDEX training_job_status ON training_job (status, position)",
+            """
+            CREATE TABLE checkpoint (
+                id text PRIMARY KEY,
+                job_id text NOT NULL UNIQUE REFERENCES training_job(id),
+                created_at text NOT NULL,
+                format integer NOT NULL,
+                parameters text NOT NULL,
+                weights bytea NOT NULL,
+                embedding_dim integer NOT NULL,
+                images integer NOT NULL,
+                policy_versions text NOT NULL,
+                erased_items integer NOT NULL DEFAULT 0,
+                objected_items integer NOT NULL DEFAULT 0)
+            """,
+            """
+            CREATE TABLE checkpoint_lineage (
+                checkpoint_id text NOT NULL REFERENCES checkpoint(id),
+                admission_id text NOT NULL,
+                image_sha256 text NOT NULL,
+                policy_version text NOT NULL,
+                epochs integer NOT NULL,
+                PRIMARY KEY (checkpoint_id, admission_id))
+            """,
+            "CREATE INDEX checkpoint_lineage_admission ON checkpoint_lineage (admission_id)",
+            """
+            CREATE TABLE embedding (
+                admission_id text NOT NULL,
+                checkpoint_id text NOT NULL REFERENCES checkpoint(id),
+                vector bytea NOT NULL,
+                PRIMARY KEY (admission_id, checkpoint_id))
+            """,
+            "CREATE INDEX embedding_checkpoint ON embedding (checkpoint_id)",
         ])
 }

@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import TestFixtures
 import Testing
 @testable import TraingateApp
 import TraingateTesting

@@ -10,6 +10,8 @@ struct BackendFixture {
     let store: any AdmissionRecording
     let audit: any AuditLogStore
     let keys: any APIKeyStoring
+    let training: any TrainingJobStore
+    let embeddings: any EmbeddingReading
     let entries: @Sendable () async throws -> [AuditEntry]
     let verify: @Sendable () async throws -> AuditVerification
     let count: @Sendable (_ table: String) async throws -> Int
@@ -32,6 +34,7 @@ struct BackendFixture {
         let writer = fixture.database.writer
         return BackendFixture(
             store: fixture.store, audit: AuditStore(database: fixture.database), keys: APIKeyStore(database: fixture.database),
+            training: TrainingStore(database: fixture.database), embeddings: EmbeddingStore(database: fixture.database),
             entries: { try await AuditStore(database: fixture.database).entries() },
             verify: { try await AuditStore(database: fixture.database).verify() },
             count: { table in try await writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")! } },
@@ -64,7 +67,9 @@ struct BackendFixture {
         let logger = database.logger
         let fixture = BackendFixture(
             store: store, audit: PostgresAuditStore(store: database, writer: writer, anchorDirectory: anchors),
-            keys: PostgresAPIKeyStore(store: database), entries: { try await PostgresAuditLog(database: database).entries(after: 0, limit: 100_000) },
+            keys: PostgresAPIKeyStore(store: database), training: PostgresTrainingStore(store: database),
+            embeddings: PostgresEmbeddingStore(store: database),
+            entries: { try await PostgresAuditLog(database: database).entries(after: 0, limit: 100_000) },
             verify: { try await PostgresAuditLog(database: database).verify() },
             count: { table in
                 Int(

@@ -5,7 +5,7 @@ import StrictDocuments
 /// Embeddings as the API serves them: only of images still in the queue (an image that left
 /// it, by a rejection, objection or erasure, is no longer anyone's training data), and only from
 /// the newest succeeded checkpoint.
-public struct EmbeddingStore: Sendable {
+public struct EmbeddingStore: EmbeddingReading {
     private let database: AppDatabase
 
     /// The id of the newest succeeded job's checkpoint (only succeeded jobs have one).

@@ -5,4 +5,10 @@ public struct QueuedImage: Sendable {
     public let admissionID: String
     public let policyVersion: String
     public let imageSHA256: String
+
+    package init(admissionID: String, policyVersion: String, imageSHA256: String) {
+        self.admissionID = admissionID
+        self.policyVersion = policyVersion
+        self.imageSHA256 = imageSHA256
+    }
 }

@@ -43,6 +43,46 @@ public struct TrainingJob: Sendable, Equatable {
             FROM training_job
         """
 
+    /// Every stored field (a store that decodes its rows itself: PostgreSQL's).
+    package init(
+        id: String, status: Status, parameters: JSONValue, progress: TrainingProgress, images: Int, createdAt: String,
+        startedAt: String?, finishedAt: String?, checkpointID: String?, error: String?, apiKey: String?, erasedItems: Int,
+        objectedItems: Int
+    ) {
+        self.id = id
+        self.status = status
+        self.parameters = parameters
+        self.progress = progress
+        self.images = images
+        self.createdAt = createdAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.checkpointID = checkpointID
+        self.error = error
+        self.apiKey = apiKey
+        self.erasedItems = erasedItems
+        self.objectedItems = objectedItems
+    }
+
+    /// The audit record of the job's start, at `at`.
+    package func startRecord(at: String) -> AuditRecord {
+        var details: [String: JSONValue] = ["job_id": .string(id), "event": .string("started"), "parameters": parameters]
+        if let apiKey { details["api_key"] = .string(apiKey) }
+        return AuditRecord(kind: .trainingJob, at: at, details: .object(details))
+    }
+
+    /// The audit record of the job's end (`event`: succeeded, failed, cancelled).
+    package func endRecord(event: String) -> AuditRecord {
+        var details: [String: JSONValue] = [
+            "job_id": .string(id), "event": .string(event), "images": .number(Double(images)), "steps": .number(Double(progress.step)),
+        ]
+        if let checkpointID { details["checkpoint_id"] = .string(checkpointID) }
+        if let error { details["error"] = .string(error) }
+        if let apiKey { details["api_key"] = .string(apiKey) }
+        if let cancelledBy { details["cancelled_by"] = .string(cancelledBy) }
+        return AuditRecord(kind: .trainingJob, at: finishedAt ?? createdAt, details: .object(details))
+    }
+
     /// Columns are read leniently and checked: a row edited outside traingate is an error that
     /// names the job, never a trap.
     init(row: Row) throws {

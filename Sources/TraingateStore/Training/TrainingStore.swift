@@ -5,7 +5,7 @@ import StrictDocuments
 /// Training jobs and what they leave behind. HTTP handlers use the async methods; the training
 /// worker, which runs on a thread of its own, uses the synchronous ones. Every start and end of
 /// a job is an audit entry, committed with the state change it records.
-public struct TrainingStore: Sendable {
+public struct TrainingStore: TrainingJobStore {
     private let database: AppDatabase
 
     public init(database: AppDatabase) {
@@ -76,9 +76,7 @@ public struct TrainingStore: Sendable {
             job.status = .running
             job.startedAt = at
             try db.execute(sql: "UPDATE training_job SET status = 'running', started_at = ? WHERE id = ?", arguments: [at, job.id])
-            var details: [String: JSONValue] = ["job_id": .string(job.id), "event": .string("started"), "parameters": job.parameters]
-            if let key = job.apiKey { details["api_key"] = .string(key) }
-            _ = try AuditLog.append(AuditRecord(kind: .trainingJob, at: at, details: .object(details)), in: db)
+            _ = try AuditLog.append(job.startRecord(at: at), in: db)
             return job
         }
     }
@@ -236,14 +234,6 @@ public struct TrainingStore: Sendable {
                 job.status.rawValue, job.progress.epoch, job.progress.step, job.progress.totalSteps, job.progress.loss, job.images,
                 job.finishedAt, job.checkpointID, job.error, job.id,
             ])
-        var details: [String: JSONValue] = [
-            "job_id": .string(job.id), "event": .string(event), "images": .number(Double(job.images)),
-            "steps": .number(Double(job.progress.step)),
-        ]
-        if let checkpoint = job.checkpointID { details["checkpoint_id"] = .string(checkpoint) }
-        if let error = job.error { details["error"] = .string(error) }
-        if let key = job.apiKey { details["api_key"] = .string(key) }
-        if let key = job.cancelledBy { details["cancelled_by"] = .string(key) }
-        _ = try AuditLog.append(AuditRecord(kind: .trainingJob, at: job.finishedAt ?? job.createdAt, details: .object(details)), in: db)
+        _ = try AuditLog.append(job.endRecord(event: event), in: db)
     }
 }
