@@ -137,26 +137,15 @@ struct PostgresAdmissionPlan {
     /// many left.
     private mutating func dequeueEarlierItems(of job: PostgresAdmissionJob, on connection: PostgresConnection, logger: Logger) async throws -> Int {
         try await writeSupersessions(on: connection, logger: logger)
-        var binds = PostgresBindings()
-        binds.append(job.lookup)
-        var dequeued = 0
-        for try await _ in try await connection.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    DELETE FROM queue_item q USING admission a WHERE q.admission_id = a.id AND a.subject_ref = $1
-                    RETURNING q.admission_id
-                    """, binds: binds), logger: logger
-        ).decode(String.self) {
-            dequeued += 1
-        }
-        try await connection.query(
-            PostgresQuery(unsafeSQL: "UPDATE admission SET queued = false WHERE subject_ref = $1 AND queued", binds: binds), logger: logger)
+        let stored = try await PostgresQueue.dequeueAll(lookup: job.lookup, on: connection, logger: logger)
+        var ofTheGroup = 0
         for index in rows.indices where rows[index].queued && rows[index].job.submission.subjectRef == job.submission.subjectRef {
             rows[index].queued = false
-            dequeued += 1
+            ofTheGroup += 1
         }
-        if dequeued > 0 { queueRemoved = true }
-        return dequeued
+        // The group's own items never reach the queue table; running jobs are told at the write.
+        if ofTheGroup > 0 { queueRemoved = true }
+        return stored + ofTheGroup
     }
 
     /// Marks the decisions stored before the group that jobs superseded, and takes their items
@@ -206,9 +195,7 @@ struct PostgresAdmissionPlan {
         let reasonIDs = try await PostgresInternedText.reasonLists.ids(of: Set(rows.map(\.reasons)), on: connection, logger: logger)
         try await Self.insertAdmission.run(rows.map { ($0, reasonIDs[$0.reasons]) }, on: connection, logger: logger)
         try await Self.insertQueueItem.run(rows.filter(\.queued), on: connection, logger: logger)
-        if queueRemoved {
-            try await connection.query("UPDATE queue_removals SET generation = generation + 1", logger: logger)
-        }
+        if queueRemoved { try await PostgresQueue.bumpRemovals(on: connection, logger: logger) }
         return outcomes.map { outcome, subjectKey in
             switch outcome {
             case .unchanged(let admission):

@@ -12,6 +12,9 @@ struct BackendFixture {
     let keys: any APIKeyStoring
     let training: any TrainingJobStore
     let embeddings: any EmbeddingReading
+    let rights: any SubjectRightsHandling
+    let manifest: any ManifestReading
+    let admissibility: any AdmissibilityChecking
     let entries: @Sendable () async throws -> [AuditEntry]
     let verify: @Sendable () async throws -> AuditVerification
     let count: @Sendable (_ table: String) async throws -> Int
@@ -35,6 +38,8 @@ struct BackendFixture {
         return BackendFixture(
             store: fixture.store, audit: AuditStore(database: fixture.database), keys: APIKeyStore(database: fixture.database),
             training: TrainingStore(database: fixture.database), embeddings: EmbeddingStore(database: fixture.database),
+            rights: SubjectRightsStore(database: fixture.database, keyring: StoreFixture.keyring),
+            manifest: TrainingManifest(database: fixture.database), admissibility: AdmissibilityCheck(database: fixture.database),
             entries: { try await AuditStore(database: fixture.database).entries() },
             verify: { try await AuditStore(database: fixture.database).verify() },
             count: { table in try await writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")! } },
@@ -69,6 +74,8 @@ struct BackendFixture {
             store: store, audit: PostgresAuditStore(store: database, writer: writer, anchorDirectory: anchors),
             keys: PostgresAPIKeyStore(store: database), training: PostgresTrainingStore(store: database),
             embeddings: PostgresEmbeddingStore(store: database),
+            rights: PostgresSubjectRightsStore(store: database, keyring: StoreFixture.keyring),
+            manifest: PostgresTrainingManifest(store: database), admissibility: PostgresAdmissibilityCheck(store: database),
             entries: { try await PostgresAuditLog(database: database).entries(after: 0, limit: 100_000) },
             verify: { try await PostgresAuditLog(database: database).verify() },
             count: { table in

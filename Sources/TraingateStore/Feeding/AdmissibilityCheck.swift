@@ -2,7 +2,7 @@ import GRDB
 
 /// The store's answer to "may these admissions still be trained on?", for external trainers
 /// that took items from the manifest earlier (`POST /v1/admissions/recheck`).
-public struct AdmissibilityCheck: Sendable {
+public struct AdmissibilityCheck: AdmissibilityChecking {
     let database: AppDatabase
 
     public init(database: AppDatabase) {
@@ -22,14 +22,20 @@ public struct AdmissibilityCheck: Sendable {
         }
     }
 
-    /// What decides an admission's standing, in the order that names the reason: an erasure
-    /// first (it voids everything else), then the decision, then what took it out of the queue.
-    /// SQLite evaluates a CASE lazily: the subqueries run only for the rows that reach them, and
-    /// the costliest (a withdrawal among the subject's later decisions) only for an admitted
-    /// item with an image that left the queue without an objection: rare.
     private static func sql(_ marks: String) -> String {
+        "SELECT a.id, \(reason(consentWithdrawn: #"e.reason_codes LIKE '%"CONSENT_WITHDRAWN"%'"#)) AS reason FROM admission a WHERE a.id IN (\(marks))"
+    }
+
+    /// What decides the standing of admission `a`, in the order that names the reason: an
+    /// erasure first (it voids everything else), then the decision, then what took it out of
+    /// the queue. The database evaluates the CASE lazily: the subqueries run only for the rows
+    /// that reach them, and the costliest (a withdrawal among the subject's later decisions) only
+    /// for an admitted item with an image that left the queue without an objection: rare.
+    /// - Parameter consentWithdrawn: the backend's test that entry `e`'s reason codes hold
+    ///   `CONSENT_WITHDRAWN`.
+    package static func reason(consentWithdrawn: String) -> String {
         """
-        SELECT a.id, CASE
+        CASE
             WHEN a.erased_at IS NOT NULL THEN 'erased'
             WHEN a.decision = 'rejected' THEN 'rejected'
             WHEN a.superseded_by IS NOT NULL THEN 'superseded'
@@ -38,9 +44,8 @@ public struct AdmissibilityCheck: Sendable {
             WHEN EXISTS (SELECT 1 FROM objection o WHERE o.subject_ref = a.subject_ref) THEN 'objected'
             WHEN EXISTS (SELECT 1 FROM admission w JOIN audit_entry e ON e.seq = w.audit_seq
                          WHERE w.subject_ref = a.subject_ref AND w.audit_seq > a.audit_seq
-                         AND e.reason_codes LIKE '%"CONSENT_WITHDRAWN"%') THEN 'consent_withdrawn'
-            ELSE 'not_queued' END AS reason
-        FROM admission a WHERE a.id IN (\(marks))
+                         AND \(consentWithdrawn)) THEN 'consent_withdrawn'
+            ELSE 'not_queued' END
         """
     }
 }

@@ -12,4 +12,12 @@ public struct ManifestItem: Sendable, Equatable {
     /// subject's items (for a split by person, say) and, once an erasure destroys that key,
     /// can never be tied to the person again. Nil for decisions logged before audit format 2.
     public let subjectRef: String?
+
+    package init(admissionID: String, imageSHA256: String, policyVersion: String, cursor: Int64, subjectRef: String?) {
+        self.admissionID = admissionID
+        self.imageSHA256 = imageSHA256
+        self.policyVersion = policyVersion
+        self.cursor = cursor
+        self.subjectRef = subjectRef
+    }
 }

@@ -4,7 +4,7 @@ import GRDB
 /// The training queue as pages for external trainers, in the order the decisions were logged:
 /// a page starts after a cursor (an audit seq, which is never reused), so a reader that
 /// stopped resumes where it was, and items admitted meanwhile come after it.
-public struct TrainingManifest: Sendable {
+public struct TrainingManifest: ManifestReading {
     let database: AppDatabase
 
     public init(database: AppDatabase) {

@@ -28,11 +28,9 @@ enum SubjectAccess {
                         """, arguments: [admission.id]
                 ).map { (checkpointID: $0[0], jobID: $0[1], epochs: $0[2]) })
         }
-        var details: [String: JSONValue] = [
-            "found": .bool(objection != nil || !admissions.isEmpty), "admissions": .integer(admissions.count), "format": .string(format),
-        ]
-        if let apiKey { details["api_key"] = .string(apiKey) }
-        let audit = try AuditLog.append(AuditRecord(kind: .access, at: at, details: .object(details)), in: db)
+        let record = SubjectReport.record(
+            found: objection != nil || !admissions.isEmpty, admissions: admissions.count, format: format, apiKey: apiKey, at: at)
+        let audit = try AuditLog.append(record, in: db)
         return SubjectReport(objectionRegisteredAt: objection, admissions: admissions, audit: audit)
     }
 

@@ -51,17 +51,10 @@ public enum SubjectErasure {
         let keyDestroyed = db.changesCount > 0
         if queueItems > 0 { try SubjectRightsStore.bumpQueueRemovals(in: db) }
         let checkpoints = tainted.keys.sorted()
-        var details: [String: JSONValue] = [
-            "removed": .object([
-                "admissions": .integer(rows.count), "images": .integer(images), "queue_items": .integer(queueItems),
-                "embeddings": .integer(embeddings),
-            ]),
-            "shared_images_kept": .integer(sharedKept),
-            "key_destroyed": .bool(keyDestroyed),
-            "tainted_checkpoints": .array(checkpoints.map(JSONValue.string)),
-        ]
-        if let apiKey { details["api_key"] = .string(apiKey) }
-        let audit = try AuditLog.append(AuditRecord(kind: .erasure, at: at, details: .object(details)), in: db)
+        let record = ErasureReceipt.record(
+            admissions: rows.count, images: images, sharedImagesKept: sharedKept, queueItems: queueItems, embeddings: embeddings,
+            taintedCheckpoints: checkpoints, keyDestroyed: keyDestroyed, apiKey: apiKey, at: at)
+        let audit = try AuditLog.append(record, in: db)
         return ErasureReceipt(
             admissions: rows.count, images: images, sharedImagesKept: sharedKept, queueItems: queueItems, embeddings: embeddings,
             taintedCheckpoints: checkpoints, keyDestroyed: keyDestroyed, audit: audit)
@@ -76,13 +69,18 @@ public enum SubjectErasure {
         guard let reasons = JSONText.decode([Reason].self, from: row["reasons"]) else {
             throw StoreError.corruptRecord(id: id, column: "reasons")
         }
-        let kept = reasons.map { Reason(code: $0.code, rule: $0.rule, article: $0.article, message: erasedMessage) }
+        let kept = erasedReasons(reasons)
         try db.cachedStatement(
             sql: """
                 UPDATE admission SET image_id = 'erased:' || id, subject_ref = 'erased', request_hash = 'erased', reasons = ?,
                     jurisdictions = '[]', signals = '[]', image_sha256 = NULL, queued = 0, erased_at = ? WHERE id = ?
                 """
         ).execute(arguments: [try InternedText.reasonLists.reference(to: JSONText.encode(.array(kept.map(\.json))), in: db), erasedAt, id])
+    }
+
+    /// What an erased decision's reasons keep: code, rule and article, not the message.
+    package static func erasedReasons(_ reasons: [Reason]) -> [Reason] {
+        reasons.map { Reason(code: $0.code, rule: $0.rule, article: $0.article, message: erasedMessage) }
     }
 
     /// Puts the content on the suppression list (its SHA-256 and perceptual hash), so the same

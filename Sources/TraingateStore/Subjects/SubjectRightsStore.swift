@@ -4,7 +4,7 @@ import StrictDocuments
 
 /// The people in the photos: their objections (GDPR Art. 21) and erasures (Art. 17), each
 /// written in one transaction with everything it changes.
-public struct SubjectRightsStore: Sendable {
+public struct SubjectRightsStore: SubjectRightsHandling {
     let database: AppDatabase
     /// Opens the subject's sealed facts for an access report.
     let keyring: SubjectKeyring
@@ -38,11 +38,8 @@ public struct SubjectRightsStore: Sendable {
             let alreadyRegistered = db.changesCount == 0
             if !alreadyRegistered { try Self.flagCheckpointsObjected(subjectRef: subjectRef, in: db) }
             let dequeued = try Self.dequeueAll(subjectRef: subjectRef, in: db)
-            var details: [String: JSONValue] = [
-                "dequeued": .integer(dequeued), "already_registered": .bool(alreadyRegistered),
-            ]
-            if let apiKey { details["api_key"] = .string(apiKey) }
-            let audit = try AuditLog.append(AuditRecord(kind: .objection, at: at, details: .object(details)), in: db)
+            let audit = try AuditLog.append(
+                ObjectionReceipt.record(dequeued: dequeued, alreadyRegistered: alreadyRegistered, apiKey: apiKey, at: at), in: db)
             return ObjectionReceipt(audit: audit, dequeued: dequeued, alreadyRegistered: alreadyRegistered)
         }
     }
