@@ -75,6 +75,22 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         return configuration
     }
 
+    /// A single connection's configuration (for what must hold a session of its own: the
+    /// training lead's advisory lock).
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        switch sslMode {
+        case .disable: tls = .disable
+        case .prefer, .require:
+            var unchecked = TLSConfiguration.makeClientConfiguration()
+            unchecked.certificateVerification = .none
+            let context = try NIOSSLContext(configuration: unchecked)
+            tls = sslMode == .prefer ? .prefer(context) : .require(context)
+        case .verifyFull: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        return PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database, tls: tls)
+    }
+
     /// The URL without its password, for logs and error messages.
     public var description: String { "postgres://\(username)@\(host):\(port)/\(database)?sslmode=\(sslMode.rawValue)" }
 }

@@ -1,0 +1,128 @@
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// One leader among the instances on one database, for work that must run once (the trainer):
+/// whoever holds a session-level advisory lock, on a connection of its own. PostgreSQL releases
+/// the lock when that session ends, whether the instance stopped, crashed (its socket closes
+/// with it) or lost the network (when the server notices the connection is dead), and another
+/// instance takes it at its next try.
+///
+/// The leader checks its session every `interval`; one that finds it gone stops leading at
+/// once. Work done under the lead should still be fenced (written only while its own row says
+/// it is running), as a leader cut off from the database learns it last.
+public final class PostgresLeadership: Service, Sendable {
+    private let location: PostgresLocation
+    private let lockKey: Int64
+    private let interval: Duration
+    private let logger: Logger
+    private let leading = Atomic<Bool>(false)
+    private let changes: AsyncStream<Bool>.Continuation
+    /// Each change of lead, as it happens (true: this instance leads now).
+    public let leadership: AsyncStream<Bool>
+
+    /// - Parameters:
+    ///   - lockKey: the advisory lock's key: one per kind of work that must run once.
+    ///   - interval: how often a follower tries to take the lead, and a leader checks it still has it.
+    public init(location: PostgresLocation, lockKey: Int64, interval: Duration = .seconds(1), logger: Logger) {
+        self.location = location
+        self.lockKey = lockKey
+        self.interval = interval
+        self.logger = logger
+        (leadership, changes) = AsyncStream.makeStream(of: Bool.self, bufferingPolicy: .unbounded)
+    }
+
+    /// Whether this instance leads now.
+    public var isLeader: Bool { leading.load(ordering: .relaxed) }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var attempt = 0
+            while !Task.isCancelled {
+                attempt += 1
+                do {
+                    try await self.holdSession(id: attempt)
+                } catch {
+                    // A connection that failed or was cut: follow, and try again.
+                    if !Task.isCancelled { self.logger.debug("training lead: session ended", metadata: ["error": "\(error)"]) }
+                }
+                self.setLeading(false)
+                try? await Task.sleep(for: self.interval)
+            }
+        }
+        changes.finish()
+    }
+
+    /// One session: tries for the lock every interval; once held, checks every interval that
+    /// the session is alive. Returns (or throws) when the session ends.
+    private func holdSession(id: Int) async throws {
+        let connection = try await PostgresConnection.connect(configuration: try location.connectionConfiguration(), id: id, logger: logger)
+        var binds = PostgresBindings()
+        binds.append(lockKey)
+        let tryLock = PostgresQuery(unsafeSQL: "SELECT pg_try_advisory_lock($1)", binds: binds)
+        do {
+            while true {
+                if isLeader {
+                    // A session the server ended can leave a query waiting for good (seen with
+                    // postgres-nio 1.33 after pg_terminate_backend): no answer in time is a
+                    // lost session too.
+                    let answered = try await Self.answers(within: interval * 4) { [logger] in
+                        _ = try await connection.query("SELECT 1", logger: logger).collect()
+                    }
+                    guard answered else { throw SessionLost() }
+                } else if try await connection.query(tryLock, logger: logger).collect()[0].decode(Bool.self) {
+                    setLeading(true)
+                }
+                try await Task.sleep(for: interval)
+            }
+        } catch {
+            // Stopping, or the session failed: closing it releases the lock for the others. The
+            // close is not waited for: on a dead session it may never finish.
+            setLeading(false)
+            Task { try? await connection.close() }
+            throw error
+        }
+    }
+
+    private struct SessionLost: Error {}
+
+    /// Resumes a continuation once, with whichever outcome comes first.
+    private final class FirstOutcome: Sendable {
+        private let continuation: Mutex<CheckedContinuation<Bool, any Error>?>
+
+        init(_ continuation: CheckedContinuation<Bool, any Error>) {
+            self.continuation = Mutex(continuation)
+        }
+
+        func settle(_ result: Result<Bool, any Error>) {
+            continuation.withLock { $0.take() }?.resume(with: result)
+        }
+    }
+
+    /// Whether `body` finished within `deadline` (and did not throw). One that is still
+    /// running then is left to end on its own.
+    private static func answers(within deadline: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws -> Bool {
+        try await withCheckedThrowingContinuation { continuation in
+            let outcome = FirstOutcome(continuation)
+            Task {
+                do {
+                    try await body()
+                    outcome.settle(.success(true))
+                } catch {
+                    outcome.settle(.failure(error))
+                }
+            }
+            Task {
+                try? await Task.sleep(for: deadline)
+                outcome.settle(.success(false))
+            }
+        }
+    }
+
+    private func setLeading(_ now: Bool) {
+        guard leading.exchange(now, ordering: .relaxed) != now else { return }
+        logger.notice(now ? "training lead taken: this instance runs training jobs" : "training lead given up")
+        changes.yield(now)
+    }
+}
