@@ -70,7 +70,7 @@ public struct PostgresTrainingStore: TrainingJobStore {
             job.cancelledBy = apiKey
             job.finishedAt = Timestamp.format(date)
             job.error = "cancelled before it started"
-            try await Self.finish(job, event: "cancelled", on: connection, logger: logger)
+            try await Self.finish(job, event: "cancelled", from: .queued, on: connection, logger: logger)
             return (job, true)
         }
     }
@@ -228,8 +228,14 @@ public struct PostgresTrainingStore: TrainingJobStore {
         ).first
     }
 
-    /// Writes a finished job's row and appends the audit entry for its end.
-    private static func finish(_ job: TrainingJob, event: String, on connection: PostgresConnection, logger: Logger) async throws {
+    /// Writes a finished job's row and appends the audit entry for its end, if the row still
+    /// has the status the caller read (`from`). This fences a deposed training lead: a job the
+    /// new lead failed as interrupted is not then ended again by the old one, whose transaction
+    /// (checkpoint and all) rolls back.
+    /// - Throws: `StoreError.conflict` when the row moved on.
+    private static func finish(
+        _ job: TrainingJob, event: String, from status: TrainingJob.Status = .running, on connection: PostgresConnection, logger: Logger
+    ) async throws {
         var binds = PostgresBindings()
         binds.append(job.status.rawValue)
         binds.append(Int32(job.progress.epoch))
@@ -241,12 +247,17 @@ public struct PostgresTrainingStore: TrainingJobStore {
         binds.append(job.checkpointID)
         binds.append(job.error)
         binds.append(job.id)
-        try await connection.query(
+        binds.append(status.rawValue)
+        let updated = try await connection.query(
             PostgresQuery(
                 unsafeSQL: """
                     UPDATE training_job SET status = $1, epoch = $2, step = $3, total_steps = $4, loss = $5, images = $6,
-                        finished_at = $7, checkpoint_id = $8, error = $9 WHERE id = $10
-                    """, binds: binds), logger: logger)
+                        finished_at = $7, checkpoint_id = $8, error = $9 WHERE id = $10 AND status = $11 RETURNING id
+                    """, binds: binds), logger: logger
+        ).collect()
+        guard !updated.isEmpty else {
+            throw StoreError.conflict("training job \(job.id) is no longer \(status.rawValue): another instance ended it")
+        }
         _ = try await PostgresAuditChain.append([job.endRecord(event: event)], on: connection, logger: logger)
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import PostgresNIO
+import TestFixtures
 import Testing
 @testable import TraingatePostgres
 @testable import TraingateStore
@@ -65,5 +66,27 @@ import Testing
             }
         }
         return try await nest([])
+    }
+
+    /// A deposed training lead is fenced: once the new lead failed its job as interrupted, the
+    /// old lead's success is refused and leaves nothing (no checkpoint, no lineage).
+    @Test func aDeposedLeadCannotEndAJobTheNewLeadFailed() async throws {
+        try await PostgresTestDatabase.with { database in
+            let at = Date()
+            let oldLead = PostgresTrainingStore(store: database)
+            let newLead = PostgresTrainingStore(store: database)
+            _ = try await oldLead.submit(parameters: .object([:]), at: at, apiKey: nil, maxQueued: .max)
+            let job = try #require(try await oldLead.startNext(at: at))
+            #expect(try await OffPool.run { try newLead.failInterrupted(at: at) } == [job.id])
+            let checkpoint = TrainedCheckpoint(
+                id: "ckpt_late", format: 1, parameters: .object([:]), weights: [1], embeddingDimension: 1, lineage: [], embeddings: [])
+            await #expect {
+                try await OffPool.run { try oldLead.succeed(job, checkpoint: checkpoint, at: at) }
+            } throws: { error in
+                (error as? StoreError)?.code == .conflict
+            }
+            #expect(try await oldLead.job(job.id)?.status == .failed)
+            #expect(try await PostgresEmbeddingStore(store: database).newestCheckpoint() == nil)
+        }
     }
 }
