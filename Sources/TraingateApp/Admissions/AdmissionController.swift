@@ -9,7 +9,7 @@ import TraingateStore
 /// `POST /v1/admissions`, `POST /v1/admissions/batch`, `GET /v1/admissions/{admission_id}`.
 struct AdmissionController: Sendable {
     let service: AdmissionService
-    let store: AdmissionStore
+    let store: any AdmissionRecording
     let decoder: AdmissionRequestDecoder
     let maxBatchLines: Int
     let maxBatchBytes: Int

@@ -9,7 +9,7 @@ import TraingateStore
 /// Orchestrates one admission: facts → policy engine → one durable write.
 struct AdmissionService: Sendable {
     let policy: Policy
-    let store: AdmissionStore
+    let store: any AdmissionRecording
     let positions: PositionResolver
     let pseudonymizer: SubjectPseudonymizer
     let imageLimits: ImageLimits

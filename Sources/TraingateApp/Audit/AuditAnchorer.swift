@@ -8,7 +8,7 @@ import TraingateStore
 /// shutdown (after the writer drained), and logs each anchor, so that a copy exists outside
 /// the database even when the file does not leave the machine.
 struct AuditAnchorer: Service {
-    let store: AuditStore
+    let store: any AuditLogStore
     let interval: Duration
     let logger: Logger
     let now: @Sendable () -> Date

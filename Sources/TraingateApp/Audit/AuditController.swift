@@ -6,7 +6,7 @@ import TraingateStore
 /// The audit log for auditors: `GET /v1/audit` (filtered pages), `/v1/audit/verify` and
 /// `/v1/audit/export` (the whole log, streamed, gzip when the client accepts it).
 struct AuditController: Sendable {
-    let store: AuditStore
+    let store: any AuditLogStore
     /// Told each verification's result (an auditor's counts as the periodic one does).
     let metrics: AuditMetrics?
     let now: @Sendable () -> Date

@@ -19,9 +19,9 @@ public struct AuditExporter: Sendable {
 
     static let pageSize = 1000
 
-    let store: AuditStore
+    let store: any AuditLogStore
 
-    public init(store: AuditStore) {
+    public init(store: any AuditLogStore) {
         self.store = store
     }
 

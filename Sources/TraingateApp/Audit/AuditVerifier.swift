@@ -7,7 +7,7 @@ import TraingateStore
 /// damaged disk) is found by the service itself and shows in `/metrics`, not only when an
 /// auditor happens to look. A broken chain is logged as critical every time it is found.
 struct AuditVerifier: Service {
-    let store: AuditStore
+    let store: any AuditLogStore
     let interval: Duration
     let metrics: AuditMetrics?
     let logger: Logger

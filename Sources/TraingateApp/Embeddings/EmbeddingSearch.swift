@@ -9,7 +9,7 @@ import TraingateStore
 /// are unit length, so a dot product) of the query against the whole matrix in one `sgemm`,
 /// then the top k. BLAS runs on NIO's blocking pool, never on an event loop or the cooperative pool.
 struct EmbeddingSearch: Sendable {
-    let store: EmbeddingStore
+    let store: any EmbeddingReading
     let imageLimits: ImageLimits
     /// Decoding the query image reserves what it takes from here.
     let budget: MemoryBudget

@@ -7,7 +7,7 @@ import TraingateStore
 /// Embeddings of queued images: `GET /v1/embeddings/{admission_id}` and
 /// `POST /v1/embeddings/search` (by admission or by an uploaded image, cosine, top k).
 struct EmbeddingsController: Sendable {
-    let store: EmbeddingStore
+    let store: any EmbeddingReading
     let search: EmbeddingSearch
     let maxBodyBytes: Int
     static let k = 1...1000

@@ -8,8 +8,8 @@ import TraingateStore
 /// `GET /v1/training/images/{admission_id}` serves an item's stored copy while it is admissible;
 /// `POST /v1/admissions/recheck` says which of up to 10,000 items still are, and why not.
 struct FeedingController: Sendable {
-    let manifest: TrainingManifest
-    let admissibility: AdmissibilityCheck
+    let manifest: any ManifestReading
+    let admissibility: any AdmissibilityChecking
 
     /// Items read from the store per page of the stream.
     static let pageSize = 1000

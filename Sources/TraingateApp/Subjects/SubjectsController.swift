@@ -7,7 +7,7 @@ import TraingateStore
 /// Art. 17) and `POST /v1/subjects/{subject_id}/objection?source=` (Art. 21). Only `dpo` keys
 /// (and `admin`) may call them.
 struct SubjectsController: Sendable {
-    let store: SubjectRightsStore
+    let store: any SubjectRightsHandling
     let pseudonymizer: SubjectPseudonymizer
     let now: @Sendable () -> Date
 

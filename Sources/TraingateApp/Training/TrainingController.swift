@@ -6,7 +6,7 @@ import TraingateStore
 /// Training jobs: `POST /v1/training/jobs` queues one (202), `GET` shows one or all, and
 /// `POST .../cancel` stops one (at once when queued, at the next step boundary when running).
 struct TrainingController: Sendable {
-    let store: TrainingStore
+    let store: any TrainingJobStore
     let worker: TrainingWorker
     /// Jobs that may wait at once; beyond it a submission is refused (409), so that nobody can
     /// queue years of training, each job an audit entry forever.
@@ -34,7 +34,7 @@ struct TrainingController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: TraingateRequestContext) async throws -> Response {
-        let jobs = try await store.jobs().map(worker.control.current)
+        let jobs = try await store.jobs(limit: 1000).map(worker.control.current)
         return JSONResponse.make(.ok, json: .object(["jobs": .array(jobs.map { TrainingJobBody(job: $0).json })]))
     }
 

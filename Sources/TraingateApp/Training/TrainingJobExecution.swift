@@ -10,7 +10,7 @@ import TraingateStore
 /// event loop or the cooperative pool: every step is seconds of BLAS). It always ends the job
 /// in the store, with the audit entry for its end, and never throws.
 struct TrainingJobExecution: Sendable {
-    let store: TrainingStore
+    let store: any TrainingJobStore
     let control: TrainingControl
     let logger: Logger
     let now: @Sendable () -> Date

@@ -12,7 +12,7 @@ import TraingateStore
 /// (BLAS work must not hold an event loop or a cooperative-pool thread). At shutdown the running
 /// job stops at its next step boundary and is recorded as failed; queued jobs stay queued.
 final class TrainingWorker: Service, Sendable {
-    let store: TrainingStore
+    let store: any TrainingJobStore
     let control: TrainingControl
     private let execution: TrainingJobExecution
     private let logger: Logger
@@ -22,7 +22,7 @@ final class TrainingWorker: Service, Sendable {
     private let nice: Int32
 
     init(
-        store: TrainingStore, blasThreads: Int, maxImages: Int, nice: Int, logger: Logger, metrics: TrainingMetrics? = nil,
+        store: any TrainingJobStore, blasThreads: Int, maxImages: Int, nice: Int, logger: Logger, metrics: TrainingMetrics? = nil,
         now: @escaping @Sendable () -> Date
     ) {
         self.nice = Int32(nice)
