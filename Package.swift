@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "TraingateCommands", targets: ["TraingateCommands"]),
         .library(name: "TraingateApp", targets: ["TraingateApp"]),
         .library(name: "TraingateStore", targets: ["TraingateStore"]),
+        .library(name: "TraingatePostgres", targets: ["TraingatePostgres"]),
         .library(name: "StrictDocuments", targets: ["StrictDocuments"]),
         .library(name: "PolicyEngine", targets: ["PolicyEngine"]),
         .library(name: "Imaging", targets: ["Imaging"]),

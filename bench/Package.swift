@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "TrainerBenchmark", targets: ["TrainerBenchmark"]),
         .executable(name: "IntakeFuzzer", targets: ["IntakeFuzzer"]),
         .executable(name: "ErasureBenchmark", targets: ["ErasureBenchmark"]),
+        .executable(name: "StoreScaling", targets: ["StoreScaling"]),
     ],
     dependencies: [
         .package(name: "traingate", path: ".."),
@@ -32,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The traingate server with the baseline routes of bench/admissions mounted
@@ -82,6 +84,15 @@ let package = Package(
                 .product(name: "TraingateStore", package: "traingate"), .product(name: "PolicyEngine", package: "traingate"),
                 .product(name: "StrictDocuments", package: "traingate"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "StoreScaling",
+            dependencies: [
+                .product(name: "TraingateStore", package: "traingate"), .product(name: "TraingatePostgres", package: "traingate"),
+                .product(name: "PolicyEngine", package: "traingate"), .product(name: "StrictDocuments", package: "traingate"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings),
         // libFuzzer target over image intake (docs/images.md); built normally it replays files.

@@ -40,6 +40,7 @@ public struct PostgresAPIKeyStore: APIKeyStoring {
                     unsafeSQL: "INSERT INTO api_key (name, role, key_id, digest, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
                     binds: row), logger: logger)
             return try await PostgresAuditChain.append(
+                texts: store.committedTexts,
                 [APIKey.creationRecord(name: name, role: role, expiresAt: expiresAt, at: date)], on: connection, logger: logger)[0]
         }
         return (text.text, key, audit)
@@ -56,7 +57,9 @@ public struct PostgresAPIKeyStore: APIKeyStoring {
                 logger: logger
             ).collect()
             guard !revoked.isEmpty else { return nil }
-            return try await PostgresAuditChain.append([APIKey.revocationRecord(name: name, at: date)], on: connection, logger: logger).first
+            return try await PostgresAuditChain.append(
+                texts: store.committedTexts, [APIKey.revocationRecord(name: name, at: date)], on: connection, logger: logger
+            ).first
         }
     }
 

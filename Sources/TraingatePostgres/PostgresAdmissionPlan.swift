@@ -33,6 +33,7 @@ struct PostgresAdmissionPlan {
     }
 
     private let keyring: SubjectKeyring
+    private let texts: PostgresCommittedTexts
     private var probe: PostgresAdmissionProbe
     private var nextSeq: Int64
     private(set) var rows: [Row] = []
@@ -43,7 +44,8 @@ struct PostgresAdmissionPlan {
     private var newKeys: [(lookup: ByteBuffer, wrapped: [UInt8], createdAt: String)] = []
     private var queueRemoved = false
 
-    init(headSeq: Int64, probe: PostgresAdmissionProbe, keyring: SubjectKeyring) {
+    init(headSeq: Int64, probe: PostgresAdmissionProbe, keyring: SubjectKeyring, texts: PostgresCommittedTexts) {
+        self.texts = texts
         nextSeq = headSeq + 1
         self.probe = probe
         self.keyring = keyring
@@ -188,11 +190,11 @@ struct PostgresAdmissionPlan {
         for row in rows { if let image = row.keptImage { images[image.sha256] = image } }
         try await Self.insertImage.run(images.values.sorted { $0.sha256 < $1.sha256 }, on: connection, logger: logger)
         try await writeSupersessions(on: connection, logger: logger)
-        let entries = try await PostgresAuditChain.append(rows.map(\.record), on: connection, logger: logger)
+        let entries = try await PostgresAuditChain.append(texts: texts, rows.map(\.record), on: connection, logger: logger)
         guard entries.map(\.seq) == rows.map(\.seq) else {
             throw StoreError.corruptRecord("the audit chain moved under a locked head; run `traingate audit verify`")
         }
-        let reasonIDs = try await PostgresInternedText.reasonLists.ids(of: Set(rows.map(\.reasons)), on: connection, logger: logger)
+        let reasonIDs = try await PostgresInternedText.reasonLists.ids(of: Set(rows.map(\.reasons)), committed: texts, on: connection, logger: logger)
         try await Self.insertAdmission.run(rows.map { ($0, reasonIDs[$0.reasons]) }, on: connection, logger: logger)
         try await Self.insertQueueItem.run(rows.filter(\.queued), on: connection, logger: logger)
         if queueRemoved { try await PostgresQueue.bumpRemovals(on: connection, logger: logger) }

@@ -19,14 +19,14 @@ public struct PostgresAdmissionStore: AdmissionRecording {
         self.store = store
         self.keyring = keyring
         self.nearDuplicateDistance = nearDuplicateDistance
-        let logger = store.logger
+        let (logger, texts) = (store.logger, store.committedTexts)
         committer = PostgresGroupCommitter(store: store, maxBatchSize: maxBatchSize) { jobs, connection in
             // The head first: every writer of every instance queues here, so what the group
             // reads next stays true until it commits.
             let head = try await PostgresAuditChain.head(on: connection, locking: true, logger: logger)
             let probe = try await PostgresAdmissionProbe.fetch(
                 for: jobs, nearDuplicateDistance: nearDuplicateDistance, on: connection, logger: logger)
-            var plan = PostgresAdmissionPlan(headSeq: head.seq, probe: probe, keyring: keyring)
+            var plan = PostgresAdmissionPlan(headSeq: head.seq, probe: probe, keyring: keyring, texts: texts)
             for job in jobs { try await plan.add(job, on: connection, logger: logger) }
             return try await plan.write(on: connection, logger: logger)
         }

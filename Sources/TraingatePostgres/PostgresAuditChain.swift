@@ -11,11 +11,13 @@ enum PostgresAuditChain {
     /// `records` after it in order, and moves the head. One lock and four statements for the
     /// whole group, however many records it has: the lock is held only for this tail of the
     /// transaction and its commit.
-    static func append(_ records: [AuditRecord], on connection: PostgresConnection, logger: Logger) async throws -> [AuditEntry] {
+    static func append(
+        texts: PostgresCommittedTexts, _ records: [AuditRecord], on connection: PostgresConnection, logger: Logger
+    ) async throws -> [AuditEntry] {
         guard !records.isEmpty else { return [] }
         var head = try await head(on: connection, locking: true, logger: logger)
         let policyVersionIDs = try await PostgresInternedText.policyVersions.ids(
-            of: Set(records.compactMap(\.policyVersion)), on: connection, logger: logger)
+            of: Set(records.compactMap(\.policyVersion)), committed: texts, on: connection, logger: logger)
         var entries: [AuditEntry] = []
         entries.reserveCapacity(records.count)
         var rows: [(content: AuditChain.Content, hash: [UInt8], policyVersionID: Int64?)] = []

@@ -34,7 +34,7 @@ public struct PostgresAuditStore: AuditLogStore {
             let record = AuditRecord(
                 kind: .policyChange, at: Timestamp.format(date), policyVersion: version,
                 details: .object(["policy_id": .string(id), "previous_version": previous.map(JSONValue.string) ?? .null]))
-            return try await PostgresAuditChain.append([record], on: connection, logger: logger).first
+            return try await PostgresAuditChain.append(texts: store.committedTexts, [record], on: connection, logger: logger).first
         }
     }
 

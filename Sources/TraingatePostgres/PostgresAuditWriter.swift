@@ -8,9 +8,9 @@ public final class PostgresAuditWriter: Service, Sendable {
     private let committer: PostgresGroupCommitter<AuditRecord, AuditEntry>
 
     public init(store: PostgresStore, maxBatchSize: Int = 512, maxPendingJobs: Int = 10_000) {
-        let logger = store.logger
+        let (logger, texts) = (store.logger, store.committedTexts)
         committer = PostgresGroupCommitter(store: store, maxBatchSize: maxBatchSize, maxPendingJobs: maxPendingJobs) { records, connection in
-            try await PostgresAuditChain.append(records, on: connection, logger: logger)
+            try await PostgresAuditChain.append(texts: texts, records, on: connection, logger: logger)
         }
     }
 

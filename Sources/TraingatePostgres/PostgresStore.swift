@@ -17,6 +17,8 @@ public final class PostgresStore: Service, Sendable {
     /// Set once the client begins to stop: postgres-nio queues a query made after that for a
     /// client that will never run again, so the store refuses it instead.
     private let stopping = Atomic<Bool>(false)
+    /// Interned texts' ids known to be committed in this database.
+    let committedTexts = PostgresCommittedTexts()
 
     /// Key of the advisory lock migrations run under (any instance starting at the same time
     /// waits for the first to finish).

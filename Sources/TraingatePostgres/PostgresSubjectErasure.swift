@@ -10,9 +10,9 @@ import TraingateStore
 /// non-personal fields, its content enters the suppression list and its stored copies go
 /// (unless another subject's decision holds the same content), and its key is destroyed.
 enum PostgresSubjectErasure {
-    static func erase(lookup: ByteBuffer, at: String, apiKey: String?, on connection: PostgresConnection, logger: Logger) async throws
-        -> ErasureReceipt
-    {
+    static func erase(
+        lookup: ByteBuffer, at: String, apiKey: String?, texts: PostgresCommittedTexts, on connection: PostgresConnection, logger: Logger
+    ) async throws -> ErasureReceipt {
         var subject = PostgresBindings()
         subject.append(lookup)
         var rows: [(id: String, sha256: String?, reasons: String)] = []
@@ -47,7 +47,7 @@ enum PostgresSubjectErasure {
         ).decode(String.self) {
             tainted.append(checkpoint)
         }
-        try await keepNonPersonalFields(of: rows, erasedAt: at, on: connection, logger: logger)
+        try await keepNonPersonalFields(of: rows, erasedAt: at, texts: texts, on: connection, logger: logger)
         var (images, sharedKept) = (0, 0)
         for sha256 in Set(rows.compactMap(\.sha256)).sorted() {
             var content = PostgresBindings()
@@ -85,7 +85,7 @@ enum PostgresSubjectErasure {
         let record = ErasureReceipt.record(
             admissions: rows.count, images: images, sharedImagesKept: sharedKept, queueItems: queueItems, embeddings: embeddings,
             taintedCheckpoints: tainted.sorted(), keyDestroyed: keyDestroyed, apiKey: apiKey, at: at)
-        let audit = try await PostgresAuditChain.append([record], on: connection, logger: logger)[0]
+        let audit = try await PostgresAuditChain.append(texts: texts, [record], on: connection, logger: logger)[0]
         return ErasureReceipt(
             admissions: rows.count, images: images, sharedImagesKept: sharedKept, queueItems: queueItems, embeddings: embeddings,
             taintedCheckpoints: tainted.sorted(), keyDestroyed: keyDestroyed, audit: audit)
@@ -96,7 +96,8 @@ enum PostgresSubjectErasure {
     /// the pipeline's image id, the pseudonym, the request hash (both NULL: erased), the
     /// reasons' messages, jurisdictions and signals, and the link to the stored copy.
     private static func keepNonPersonalFields(
-        of rows: [(id: String, sha256: String?, reasons: String)], erasedAt: String, on connection: PostgresConnection, logger: Logger
+        of rows: [(id: String, sha256: String?, reasons: String)], erasedAt: String, texts: PostgresCommittedTexts,
+        on connection: PostgresConnection, logger: Logger
     ) async throws {
         guard !rows.isEmpty else { return }
         let kept = try rows.map { row -> String in
@@ -105,7 +106,7 @@ enum PostgresSubjectErasure {
             }
             return JSONText.encode(.array(SubjectErasure.erasedReasons(reasons).map(\.json)))
         }
-        let reasonIDs = try await PostgresInternedText.reasonLists.ids(of: Set(kept), on: connection, logger: logger)
+        let reasonIDs = try await PostgresInternedText.reasonLists.ids(of: Set(kept), committed: texts, on: connection, logger: logger)
         var binds = PostgresBindings()
         binds.append(rows.map(\.id))
         binds.append(kept.map { reasonIDs[$0] ?? 0 })

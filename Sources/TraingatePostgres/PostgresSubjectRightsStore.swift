@@ -26,7 +26,7 @@ public struct PostgresSubjectRightsStore: SubjectRightsHandling {
             let record = SubjectReport.record(
                 found: report.objectionRegisteredAt != nil || !report.admissions.isEmpty, admissions: report.admissions.count, format: format,
                 apiKey: apiKey, at: Timestamp.format(date))
-            let audit = try await PostgresAuditChain.append([record], on: connection, logger: logger)[0]
+            let audit = try await PostgresAuditChain.append(texts: store.committedTexts, [record], on: connection, logger: logger)[0]
             return SubjectReport(objectionRegisteredAt: report.objectionRegisteredAt, admissions: report.admissions, audit: audit)
         }
     }
@@ -48,7 +48,7 @@ public struct PostgresSubjectRightsStore: SubjectRightsHandling {
             if !alreadyRegistered { try await Self.flagCheckpointsObjected(lookup: lookup, on: connection, logger: logger) }
             let dequeued = try await PostgresQueue.dequeueAll(lookup: lookup, on: connection, logger: logger)
             let record = ObjectionReceipt.record(dequeued: dequeued, alreadyRegistered: alreadyRegistered, apiKey: apiKey, at: at)
-            let audit = try await PostgresAuditChain.append([record], on: connection, logger: logger)[0]
+            let audit = try await PostgresAuditChain.append(texts: store.committedTexts, [record], on: connection, logger: logger)[0]
             return ObjectionReceipt(audit: audit, dequeued: dequeued, alreadyRegistered: alreadyRegistered)
         }
     }
@@ -59,7 +59,8 @@ public struct PostgresSubjectRightsStore: SubjectRightsHandling {
         let lookup = try PostgresBytes.hex(subjectRef, field: "the subject's lookup pseudonym")
         return try await store.transaction { [logger = store.logger] connection in
             _ = try await PostgresAuditChain.head(on: connection, locking: true, logger: logger)
-            return try await PostgresSubjectErasure.erase(lookup: lookup, at: Timestamp.format(date), apiKey: apiKey, on: connection, logger: logger)
+            return try await PostgresSubjectErasure.erase(
+                lookup: lookup, at: Timestamp.format(date), apiKey: apiKey, texts: store.committedTexts, on: connection, logger: logger)
         }
     }
 

@@ -70,13 +70,13 @@ public struct PostgresTrainingStore: TrainingJobStore {
             job.cancelledBy = apiKey
             job.finishedAt = Timestamp.format(date)
             job.error = "cancelled before it started"
-            try await Self.finish(job, event: "cancelled", from: .queued, on: connection, logger: logger)
+            try await Self.finish(job, event: "cancelled", from: .queued, texts: store.committedTexts, on: connection, logger: logger)
             return (job, true)
         }
     }
 
     public func startNext(at date: Date) async throws -> TrainingJob? {
-        try await store.transaction { [logger] connection in
+        try await store.transaction { [logger] connection -> TrainingJob? in
             _ = try await PostgresAuditChain.head(on: connection, locking: true, logger: logger)
             guard
                 var job = try await PostgresTrainingJobRow.decode(
@@ -93,7 +93,8 @@ public struct PostgresTrainingStore: TrainingJobStore {
             try await connection.query(
                 PostgresQuery(unsafeSQL: "UPDATE training_job SET status = 'running', started_at = $1 WHERE id = $2", binds: binds),
                 logger: logger)
-            _ = try await PostgresAuditChain.append([job.startRecord(at: job.startedAt!)], on: connection, logger: logger)
+            _ = try await PostgresAuditChain.append(
+                texts: store.committedTexts, [job.startRecord(at: job.startedAt!)], on: connection, logger: logger)
             return job
         }
     }
@@ -177,7 +178,7 @@ public struct PostgresTrainingStore: TrainingJobStore {
                 finished.finishedAt = Timestamp.format(date)
                 finished.checkpointID = checkpoint.id
                 finished.images = checkpoint.lineage.count
-                try await Self.finish(finished, event: "succeeded", on: connection, logger: logger)
+                try await Self.finish(finished, event: "succeeded", texts: store.committedTexts, on: connection, logger: logger)
             }
         }
     }
@@ -191,7 +192,7 @@ public struct PostgresTrainingStore: TrainingJobStore {
                 ended.status = status
                 ended.error = error
                 ended.finishedAt = Timestamp.format(date)
-                try await Self.finish(ended, event: status.rawValue, on: connection, logger: logger)
+                try await Self.finish(ended, event: status.rawValue, texts: store.committedTexts, on: connection, logger: logger)
             }
         }
     }
@@ -211,7 +212,7 @@ public struct PostgresTrainingStore: TrainingJobStore {
                     job.status = .failed
                     job.finishedAt = Timestamp.format(date)
                     job.error = "the service stopped while this job was running (started \(job.startedAt ?? "?")); submit it again"
-                    try await Self.finish(job, event: "failed", on: connection, logger: logger)
+                    try await Self.finish(job, event: "failed", texts: store.committedTexts, on: connection, logger: logger)
                 }
                 return jobs.map(\.id)
             }
@@ -234,7 +235,8 @@ public struct PostgresTrainingStore: TrainingJobStore {
     /// (checkpoint and all) rolls back.
     /// - Throws: `StoreError.conflict` when the row moved on.
     private static func finish(
-        _ job: TrainingJob, event: String, from status: TrainingJob.Status = .running, on connection: PostgresConnection, logger: Logger
+        _ job: TrainingJob, event: String, from status: TrainingJob.Status = .running, texts: PostgresCommittedTexts,
+        on connection: PostgresConnection, logger: Logger
     ) async throws {
         var binds = PostgresBindings()
         binds.append(job.status.rawValue)
@@ -258,6 +260,6 @@ public struct PostgresTrainingStore: TrainingJobStore {
         guard !updated.isEmpty else {
             throw StoreError.conflict("training job \(job.id) is no longer \(status.rawValue): another instance ended it")
         }
-        _ = try await PostgresAuditChain.append([job.endRecord(event: event)], on: connection, logger: logger)
+        _ = try await PostgresAuditChain.append(texts: texts, [job.endRecord(event: event)], on: connection, logger: logger)
     }
 }
