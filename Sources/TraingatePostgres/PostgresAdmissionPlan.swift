@@ -39,7 +39,9 @@ struct PostgresAdmissionPlan {
     private(set) var rows: [Row] = []
     private var outcomes: [(outcome: Outcome, subjectKey: SubjectKeyCache.Entry?)] = []
     /// Rows current before the group that a job superseded: (old id, new id, key).
-    private var supersessions: [(old: String, new: String, key: PostgresAdmissionKey)] = []
+    private var supersessions: [(old: String, new: String, key: PostgresAdmissionKey, wasQueued: Bool)] = []
+    /// Subjects (lookup hex) whose stored items a withdrawal earlier in the group dequeued.
+    private var dequeuedSubjects: Set<String> = []
     private var rowOfCurrent: [PostgresAdmissionKey: Int] = [:]
     private var newKeys: [(lookup: ByteBuffer, wrapped: [UInt8], createdAt: String)] = []
     private var queueRemoved = false
@@ -76,6 +78,10 @@ struct PostgresAdmissionPlan {
         // Data minimisation (Art. 5(1)(c)): the pixels of a rejected photo are never kept.
         let keptImage = decision.verdict == .admitted ? submission.image : nil
         let keyed = try subjectKey(for: job)
+        // The stored decision this one supersedes, and whether its image was queued when this
+        // job began (its embeddings go with it), before this job's own withdrawal dequeues it.
+        let supersededStored = rowOfCurrent[key] == nil ? probe.current[key] : nil
+        let supersededWasQueued = supersededStored.map { $0.queued && !dequeuedSubjects.contains($0.subjectRef) } ?? false
 
         var details: [String: JSONValue] = [:]
         details["api_key"] = submission.apiKey.map(JSONValue.string)
@@ -86,8 +92,8 @@ struct PostgresAdmissionPlan {
         if let row = rowOfCurrent[key] {
             rows[row].supersededBy = id
             rows[row].queued = false
-        } else if let current = probe.current[key] {
-            supersessions.append((current.id, id, key))
+        } else if let current = supersededStored {
+            supersessions.append((current.id, id, key, supersededWasQueued))
         }
         rowOfCurrent[key] = rows.count
         outcomes.append((.created(row: rows.count, queued: keptImage != nil), SubjectKeyCache.Entry(wrapped: keyed.wrapped, key: keyed.key)))
@@ -140,6 +146,7 @@ struct PostgresAdmissionPlan {
     private mutating func dequeueEarlierItems(of job: PostgresAdmissionJob, on connection: PostgresConnection, logger: Logger) async throws -> Int {
         try await writeSupersessions(on: connection, logger: logger)
         let stored = try await PostgresQueue.dequeueAll(lookup: job.lookup, on: connection, logger: logger)
+        dequeuedSubjects.insert(job.submission.subjectRef)
         var ofTheGroup = 0
         for index in rows.indices where rows[index].queued && rows[index].job.submission.subjectRef == job.submission.subjectRef {
             rows[index].queued = false
@@ -164,17 +171,15 @@ struct PostgresAdmissionPlan {
                     UPDATE admission SET superseded_by = v.new_id, queued = false
                     FROM unnest($1::text[], $2::text[]) AS v(old_id, new_id) WHERE admission.id = v.old_id
                     """, binds: binds), logger: logger)
+        // The embeddings of those that were queued go with them (data minimisation); the
+        // checkpoints' lineage keeps the fact that they trained them.
+        var queued = PostgresBindings()
+        queued.append(supersessions.filter(\.wasQueued).map(\.old))
+        try await connection.query(
+            PostgresQuery(unsafeSQL: "DELETE FROM embedding WHERE admission_id = ANY($1::text[])", binds: queued), logger: logger)
         var keys = PostgresBindings()
         keys.append(supersessions.map(\.key.source))
         keys.append(supersessions.map(\.key.imageID))
-        // Their embeddings go with them (data minimisation); the checkpoints' lineage keeps the
-        // fact that they trained them.
-        try await connection.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    DELETE FROM embedding WHERE admission_id IN (
-                        SELECT admission_id FROM queue_item WHERE (source, image_id) IN (SELECT * FROM unnest($1::text[], $2::text[])))
-                    """, binds: keys), logger: logger)
         try await connection.query(
             PostgresQuery(
                 unsafeSQL: "DELETE FROM queue_item WHERE (source, image_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))", binds: keys),

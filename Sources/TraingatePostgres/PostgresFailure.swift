@@ -1,4 +1,5 @@
 import PostgresNIO
+import TraingateStore
 
 /// What went wrong with PostgreSQL, in words an operator can act on. postgres-nio's own
 /// description of an error is a fixed sentence (it may not know whether the query holds
@@ -19,9 +20,13 @@ struct PostgresFailure: Error, CustomStringConvertible {
         return PostgresFailure(description: "PostgreSQL client: \(error.code)" + (error.underlying.map { ": \($0)" } ?? ""))
     }
 
-    /// Whether PostgreSQL refused a statement (a constraint, a trigger, a type), as against the
-    /// connection or the server failing: the jobs of a refused group are worth running one by one.
-    static func isRefusal(_ error: any Error) -> Bool {
-        (error as? PostgresFailure)?.fromServer ?? ((error as? PSQLError)?.serverInfo != nil)
+    /// Whether a group's failure came from one of its jobs (PostgreSQL refused a statement, or
+    /// the job's own code threw), as against the transaction failing to begin or commit or the
+    /// connection failing: only then are its jobs worth running one by one.
+    static func isJobFailure(_ error: any Error) -> Bool {
+        if let failure = error as? PostgresFailure { return failure.fromServer }
+        if let error = error as? PSQLError { return error.serverInfo != nil }
+        if let error = error as? StoreError { return error.code != .writeFailed && error.code != .unavailable }
+        return !(error is CancellationError)
     }
 }

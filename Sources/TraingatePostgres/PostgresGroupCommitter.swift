@@ -9,9 +9,11 @@ import TraingateStore
 /// job), and each submitter resumes only once that transaction has committed: durable, as
 /// `synchronous_commit` is on (PostgreSQL's default).
 ///
-/// When the group's transaction fails on something PostgreSQL refused (not a lost
-/// connection), each of its jobs is run again in a transaction of its own, so one job's failure
-/// does not fail the others (SQLite's `GroupCommitWriter` does the same with savepoints).
+/// When a job of the group fails (PostgreSQL refused a statement, or the job threw: a row that
+/// does not decode, a key that does not open), each of the group's jobs is run again in a
+/// transaction of its own, so one job's failure does not fail the others (SQLite's
+/// `GroupCommitWriter` does the same with savepoints). A failed begin or commit, or a lost
+/// connection, fails the group as a whole.
 ///
 /// Runs as a `Service`: on graceful shutdown it stops accepting jobs, commits the ones already
 /// submitted, and returns.
@@ -111,7 +113,7 @@ public final class PostgresGroupCommitter<Job: Sendable, Output: Sendable>: Serv
             let outputs = try await store.transaction { connection in try await commit(jobs, connection) }
             return outputs.map { .success($0) }
         } catch {
-            guard jobs.count > 1, PostgresFailure.isRefusal(error) else {
+            guard jobs.count > 1, PostgresFailure.isJobFailure(error) else {
                 return Array(repeating: .failure(Self.storeError(error)), count: jobs.count)
             }
         }

@@ -31,10 +31,11 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
             ["postgres", "postgresql"].contains(scheme)
         else { throw Invalid(description: "storage.url must start with postgres:// or postgresql://") }
         guard let host = components.host, !host.isEmpty else { throw Invalid(description: "storage.url names no host") }
-        guard let username = components.user, !username.isEmpty else {
+        // The percent-encoded parts, decoded once here: a password may hold a literal "%41".
+        guard let username = components.percentEncodedUser, !username.isEmpty else {
             throw Invalid(description: "storage.url names no user (postgres://USER@HOST/DATABASE)")
         }
-        let database = String(components.path.drop { $0 == "/" })
+        let database = String(components.percentEncodedPath.drop { $0 == "/" })
         guard !database.isEmpty, !database.contains("/") else {
             throw Invalid(description: "storage.url names no database (postgres://USER@HOST/DATABASE)")
         }
@@ -53,7 +54,7 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         self.host = host
         self.port = port
         self.username = username.removingPercentEncoding ?? username
-        self.password = components.password.map { $0.removingPercentEncoding ?? $0 } ?? environment["PGPASSWORD"]
+        self.password = components.percentEncodedPassword.map { $0.removingPercentEncoding ?? $0 } ?? environment["PGPASSWORD"]
         self.database = database.removingPercentEncoding ?? database
         self.sslMode = sslMode
     }

@@ -163,7 +163,10 @@ public struct PostgresTrainingStore: TrainingJobStore {
             binds.append(id)
             _ = try await store.openClient().query(
                 PostgresQuery(
-                    unsafeSQL: "UPDATE training_job SET epoch = $1, step = $2, total_steps = $3, loss = $4, images = $5 WHERE id = $6",
+                    unsafeSQL: """
+                        UPDATE training_job SET epoch = $1, step = $2, total_steps = $3, loss = $4, images = $5
+                        WHERE id = $6 AND status = 'running'
+                        """,
                     binds: binds), logger: logger)
         }
     }

@@ -43,12 +43,21 @@ struct StoreFixture {
 
     static func submission(
         imageID: String = "img-1", source: String = "test", subjectID: String = "user-1", verdict: Verdict = .admitted, requestHash: String = "h1",
-        image: [UInt8]? = [0xFF, 0xD8, 0xFF, 0x00]
+        image: [UInt8]? = [0xFF, 0xD8, 0xFF, 0x00], consentWithdrawn: Bool = false
     ) -> AdmissionSubmission {
-        let reasons: [ReasonCode] = verdict == .admitted ? [] : [.visibilityNotPublic]
-        let facts = AdmissionFacts(
+        let reasons: [ReasonCode] = consentWithdrawn ? [.consentWithdrawn] : verdict == .admitted ? [] : [.visibilityNotPublic]
+        var facts = AdmissionFacts(
             visibility: verdict == .admitted ? .public : .private,
             signals: [CountrySignal(source: .accountCountry, country: CountryCode("US")!)])
+        if consentWithdrawn {
+            // Consent to training given, then withdrawn (Art. 7(3)).
+            var claim = LawfulBasisClaim()
+            claim.basis = .consent
+            claim.purposes = ["model_training"]
+            claim.givenAt = Date(timeIntervalSince1970: 1_767_225_600)
+            claim.withdrawnAt = Date(timeIntervalSince1970: 1_769_904_000)
+            facts.lawfulBasis = claim
+        }
         let decision = Evaluator.evaluate(DefaultPolicy.policy, facts: facts, environment: EvaluationEnvironment(now: Date()))
         precondition(decision.reasons.map(\.code) == reasons)
         return AdmissionSubmission(

@@ -79,10 +79,18 @@ import Testing
             let matrix = try await fixture.embeddings.matrix(of: "ckpt_1", dimension: 2)
             #expect(matrix.admissionIDs == Array(ids.prefix(2)).sorted())
             #expect(try await fixture.count("checkpoint_lineage") == 3)
-            // Superseding an image again takes its embedding with it.
+            // Superseding an image again takes its embedding with it; so does a withdrawal of
+            // consent sent for the same image, which also dequeues the subject's other items.
             _ = try await fixture.store.record(StoreFixture.submission(imageID: "img-1", verdict: .rejected, requestHash: "h3"))
             #expect(try await fixture.embeddings.embedding(of: ids[1]) == nil)
             #expect(try await fixture.count("embedding") == 1)
+            let withdrawal = try await fixture.store.record(
+                StoreFixture.submission(imageID: "img-0", requestHash: "h4", consentWithdrawn: true)
+            ).admission
+            #expect(withdrawal.reasons.map(\.code) == [.consentWithdrawn])
+            #expect(try await fixture.embeddings.embedding(of: ids[0]) == nil)
+            #expect(try await fixture.count("embedding") == 0)
+            #expect(try await fixture.store.queuedAdmissionIDs().isEmpty)
             #expect(try await fixture.verify().ok)
         }
     }
