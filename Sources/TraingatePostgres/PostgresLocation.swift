@@ -61,15 +61,7 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
 
     /// The client's configuration: at most `connections` connections to the server.
     func clientConfiguration(connections: Int) -> PostgresClient.Configuration {
-        let tls: PostgresClient.Configuration.TLS
-        switch sslMode {
-        case .disable: tls = .disable
-        case .prefer, .require:
-            var unchecked = TLSConfiguration.makeClientConfiguration()
-            unchecked.certificateVerification = .none
-            tls = sslMode == .prefer ? .prefer(unchecked) : .require(unchecked)
-        case .verifyFull: tls = .require(.makeClientConfiguration())
-        }
+        let tls: PostgresClient.Configuration.TLS = tlsConfiguration.map { sslMode == .prefer ? .prefer($0) : .require($0) } ?? .disable
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: tls)
         configuration.options.maximumConnections = connections
@@ -79,17 +71,25 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
     /// A single connection's configuration (for what must hold a session of its own: the
     /// training lead's advisory lock).
     func connectionConfiguration() throws -> PostgresConnection.Configuration {
-        let tls: PostgresConnection.Configuration.TLS
+        let tls: PostgresConnection.Configuration.TLS =
+            try tlsConfiguration.map { configuration in
+                let context = try NIOSSLContext(configuration: configuration)
+                return sslMode == .prefer ? .prefer(context) : .require(context)
+            } ?? .disable
+        return PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database, tls: tls)
+    }
+
+    /// TLS as `sslMode` asks (nil: none). `prefer` and `require` encrypt without checking the
+    /// server's certificate; `verify-full` checks it against the system's roots and the host name.
+    private var tlsConfiguration: TLSConfiguration? {
         switch sslMode {
-        case .disable: tls = .disable
+        case .disable: return nil
         case .prefer, .require:
             var unchecked = TLSConfiguration.makeClientConfiguration()
             unchecked.certificateVerification = .none
-            let context = try NIOSSLContext(configuration: unchecked)
-            tls = sslMode == .prefer ? .prefer(context) : .require(context)
-        case .verifyFull: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            return unchecked
+        case .verifyFull: return .makeClientConfiguration()
         }
-        return PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database, tls: tls)
     }
 
     /// The URL without its password, for logs and error messages.

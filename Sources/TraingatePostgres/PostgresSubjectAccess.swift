@@ -54,20 +54,9 @@ enum PostgresSubjectAccess {
         }
         let report = try admissions.map { admission in
             SubjectReport.Admission(
-                admission: admission, facts: try facts(sealed[admission.id], of: admission, key: key),
+                admission: admission, facts: try SubjectAccess.openFacts(sealed[admission.id], of: admission, key: key),
                 embeddings: embeddings[admission.id] ?? [], trained: trained[admission.id] ?? [])
         }
         return (objection, report)
-    }
-
-    /// The decision's facts, opened from its audit entry with the subject's key.
-    private static func facts(_ sealed: [UInt8]?, of admission: StoredAdmission, key: SubjectKey?) throws -> JSONValue? {
-        guard let sealed else { return nil }
-        guard let key else { throw StoreError.corruptRecord("subject of admission \(admission.id) has sealed facts but no key") }
-        do {
-            return try JSONValue.parse(try key.open(sealed))
-        } catch {
-            throw StoreError.corruptRecord("the facts of admission \(admission.id) do not open under their subject's key")
-        }
     }
 }

@@ -4,7 +4,7 @@ import StrictDocuments
 
 /// The subject access report (GDPR Art. 15), inside the caller's write transaction: every read
 /// goes through an index keyed by the subject or one of its admissions.
-enum SubjectAccess {
+package enum SubjectAccess {
     static func report(
         subjectRef: String, keyring: SubjectKeyring, format: String, at: String, apiKey: String?, in db: Database
     ) throws -> SubjectReport {
@@ -36,11 +36,18 @@ enum SubjectAccess {
 
     /// The decision's facts, opened from its audit entry with the subject's key.
     private static func facts(of admission: StoredAdmission, key: SubjectKey?, in db: Database) throws -> JSONValue? {
-        guard let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM audit_entry WHERE seq = ?", arguments: [admission.auditSeq])
-        else { return nil }
+        let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM audit_entry WHERE seq = ?", arguments: [admission.auditSeq])
+        return try openFacts(sealed.map(Array.init), of: admission, key: key)
+    }
+
+    /// Sealed facts opened with the subject's key, for the report (nil when nothing was sealed).
+    /// - Throws: `StoreError.corruptRecord` when facts are sealed but the key is gone or does
+    ///   not open them.
+    package static func openFacts(_ sealed: [UInt8]?, of admission: StoredAdmission, key: SubjectKey?) throws -> JSONValue? {
+        guard let sealed else { return nil }
         guard let key else { throw StoreError.corruptRecord("subject of admission \(admission.id) has sealed facts but no key") }
         do {
-            return try JSONValue.parse(try key.open(Array(sealed)))
+            return try JSONValue.parse(try key.open(sealed))
         } catch {
             throw StoreError.corruptRecord("the facts of admission \(admission.id) do not open under their subject's key")
         }
