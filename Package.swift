@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "TraingateCommands",
             dependencies: [
-                "TraingateApp", "TraingateStore", "PolicyEngine", "StrictDocuments",
+                "TraingateApp", "TraingateStore", "TraingatePostgres", "PolicyEngine", "StrictDocuments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "TraingateApp",
             dependencies: [
-                "PolicyEngine", "TraingateStore", "Geocoding", "StrictDocuments", "Imaging", "Trainer", "Tensors",
+                "PolicyEngine", "TraingateStore", "TraingatePostgres", "Geocoding", "StrictDocuments", "Imaging", "Trainer", "Tensors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

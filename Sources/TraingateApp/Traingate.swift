@@ -8,7 +8,8 @@ import TraingateStore
 /// The assembled service: the Hummingbird application plus what tests and the CLI need to see.
 public struct Traingate: Sendable {
     public let application: Application<RouterResponder<TraingateRequestContext>>
-    public let database: AppDatabase
+    /// The SQLite database the app runs on; nil when it runs on PostgreSQL (`storage.url`).
+    public let sqliteDatabase: AppDatabase?
     /// The policy in force, with the configuration's establishment applied.
     public let policy: Policy
     let catalog: RouteCatalog

@@ -3,8 +3,8 @@ import Foundation
 import TraingateApp
 import TraingateStore
 
-/// `traingate audit verify|export`: check or dump the audit log of a data directory, read-only,
-/// so both are safe while the server runs.
+/// `traingate audit verify|export`: check or dump the audit log (of a data directory, or of the
+/// PostgreSQL store `--storage-url` names), read-only, so both are safe while the server runs.
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Inspect the audit log.", subcommands: [Verify.self, Export.self])
@@ -13,11 +13,10 @@ struct AuditCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify", abstract: "Verify the audit chain; exit 0 when intact, 1 when broken.")
 
-        @Option(help: "Data directory of the service (default ./data).") var dataDir = "./data"
+        @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let database = try AppDatabase.openReadOnly(directory: URL(fileURLWithPath: dataDir))
-            let result = try await AuditStore(database: database).verify()
+            let result = try await store.withAudit { try await $0.verify() }
             let head = result.head.map { "seq \($0.seq) hash \($0.hash)" } ?? "empty"
             if result.ok {
                 print("audit log intact: \(result.entries) entries, \(result.anchorsChecked) anchors checked, head \(head)")
@@ -34,7 +33,7 @@ struct AuditCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "export", abstract: "Write the whole audit log as JSON Lines or CSV (to stdout by default).")
 
-        @Option(help: "Data directory of the service (default ./data).") var dataDir = "./data"
+        @OptionGroup var store: StoreOptions
         @Option(help: "jsonl or csv.") var format: String = "jsonl"
         @Option(help: "Write to this file instead of stdout.") var output: String?
 
@@ -43,7 +42,6 @@ struct AuditCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let database = try AppDatabase.openReadOnly(directory: URL(fileURLWithPath: dataDir))
             let handle: FileHandle
             if let output {
                 guard FileManager.default.createFile(atPath: output, contents: nil) else {
@@ -53,8 +51,9 @@ struct AuditCommand: AsyncParsableCommand {
             } else {
                 handle = FileHandle.standardOutput
             }
-            try await AuditExporter(store: AuditStore(database: database)).export(AuditExporter.Format(rawValue: format)!) { chunk in
-                try handle.write(contentsOf: Data(chunk.readableBytesView))
+            let format = AuditExporter.Format(rawValue: format)!
+            try await store.withAudit { audit in
+                try await AuditExporter(store: audit).export(format) { chunk in try handle.write(contentsOf: Data(chunk.readableBytesView)) }
             }
             if output != nil { try handle.close() }
         }

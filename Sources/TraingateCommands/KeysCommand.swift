@@ -20,7 +20,7 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(help: "A unique name (letters, digits, . _ -; at most 64), recorded with everything the key does. Never reused.")
         var name: String
         @Option(help: "Expiry: an RFC 3339 instant or a date (midnight UTC), e.g. 2027-06-30.") var expires: String?
-        @Option(help: "Data directory of the service (default ./data).") var dataDir = "./data"
+        @OptionGroup var store: StoreOptions
 
         func validate() throws {
             guard APIKey.roles.contains(role) else {
@@ -36,10 +36,11 @@ struct KeysCommand: AsyncParsableCommand {
             let now = Date()
             let expiry = expires.flatMap(KeyExpiry.parse)
             if let expiry, expiry <= now { throw ValidationError("--expires is in the past") }
-            let store = APIKeyStore(database: try AppDatabase.openBesideServer(directory: URL(fileURLWithPath: dataDir)))
             let created: (text: String, key: APIKey, audit: AuditEntry)
             do {
-                created = try await store.create(name: name, role: role, expiresAt: expiry, at: now)
+                created = try await store.withKeys(writing: true) { keys in
+                    try await keys.create(name: name, role: role, expiresAt: expiry, at: now)
+                }
             } catch let error as StoreError where error.code == .conflict {
                 throw ValidationError(error.description)
             }
@@ -55,10 +56,10 @@ struct KeysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "list", abstract: "List the keys: name, role, created, expires, last used, status (never the key).")
 
-        @Option(help: "Data directory of the service (default ./data).") var dataDir = "./data"
+        @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let keys = try await APIKeyStore(database: try AppDatabase.openReadOnly(directory: URL(fileURLWithPath: dataDir))).all()
+            let keys = try await store.withKeys(writing: false) { try await $0.all() }
             let now = Date()
             var rows = [["NAME", "ROLE", "CREATED", "EXPIRES", "LAST USED", "STATUS"]]
             for key in keys {
@@ -81,11 +82,10 @@ struct KeysCommand: AsyncParsableCommand {
             commandName: "revoke", abstract: "Revoke a key; a running server refuses it within a second. An audit entry records it.")
 
         @Argument(help: "The key's name.") var name: String
-        @Option(help: "Data directory of the service (default ./data).") var dataDir = "./data"
+        @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = APIKeyStore(database: try AppDatabase.openBesideServer(directory: URL(fileURLWithPath: dataDir)))
-            guard let audit = try await store.revoke(name: name, at: Date()) else {
+            guard let audit = try await store.withKeys(writing: true, { try await $0.revoke(name: name, at: Date()) }) else {
                 print("no active key named '\(name)'")
                 throw ExitCode.failure
             }

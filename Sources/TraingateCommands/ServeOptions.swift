@@ -15,6 +15,8 @@ public struct ServeOptions: ParsableArguments {
     @Option(help: "Port to bind; 0 picks a free one (default 8080).") var port: Int?
     @Option(help: "Directory for the database and keys (default ./data).") var dataDir: String?
     @Option(help: "YAML config file (see config/traingate.yaml).") var config: String?
+    @Option(help: "postgres://user@host:port/database for a PostgreSQL store (password from PGPASSWORD); default: SQLite in the data directory.")
+    var storageURL: String?
     @Option(help: "Policy YAML file (default: the policy compiled into the binary).") var policy: String?
     @Option(help: "Regimes the operator is established in, comma-separated (e.g. EU), or 'none'; overrides the policy's controller.established_in.")
     var establishedIn: String?
@@ -29,6 +31,7 @@ public struct ServeOptions: ParsableArguments {
         overrides["http.host"] = host
         overrides["http.port"] = port.map(String.init)
         overrides["data.dir"] = dataDir
+        overrides["storage.url"] = storageURL
         overrides["policy.path"] = policy
         overrides["policy.established_in"] = establishedIn
         overrides["http.tls_certificate"] = tlsCertificate
@@ -61,15 +64,25 @@ public struct ServeOptions: ParsableArguments {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "traingate")
-        let traingate = try buildApplication(
+        let traingate = try await openApplication(
             configuration: configuration, logger: logger, registry: registry,
             onListening: { address in
                 // Unbuffered, so scripts waiting for this line see it at once.
-                FileHandle.standardOutput.write(Data("traingate listening on \(address) (data: \(configuration.dataDirectory))\n".utf8))
+                FileHandle.standardOutput.write(
+                    Data(
+                        "traingate listening on \(address) (data: \(configuration.storageURL.map(Self.withoutPassword) ?? configuration.dataDirectory))\n"
+                            .utf8))
             }, extensions: extensions)
         FileHandle.standardOutput.write(Data("traingate \(traingate.policy.establishmentStatement)\n".utf8))
         FileHandle.standardOutput.write(Data("traingate \(traingate.accessStatement)\n".utf8))
         try await traingate.runService()
         logger.info("traingate stopped; database closed")
+    }
+
+    /// A storage URL as it may be printed: any password in it replaced.
+    static func withoutPassword(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.password = "***"
+        return components.string ?? url
     }
 }

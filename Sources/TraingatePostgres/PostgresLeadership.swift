@@ -33,6 +33,9 @@ public final class PostgresLeadership: Service, Sendable {
         (leadership, changes) = AsyncStream.makeStream(of: Bool.self, bufferingPolicy: .unbounded)
     }
 
+    /// The lock key of the training lead: the one instance that runs training jobs.
+    public static let trainingLockKey: Int64 = 0x7472_6169_6E69_6E67  // "training"
+
     /// Whether this instance leads now.
     public var isLeader: Bool { leading.load(ordering: .relaxed) }
 

@@ -7,7 +7,7 @@ enum PostgresMigrations {
         let statements: [String]
     }
 
-    static let all: [Migration] = [auditChain, admissions, apiKeys, training]
+    static let all: [Migration] = [auditChain, admissions, apiKeys, training, instances]
 
     /// The hash-chained log. `audit_head` is the chain's single serialisation point: each group
     /// commit of every instance locks its one row, appends after it and moves it, so several
@@ -216,5 +216,18 @@ enum PostgresMigrations {
                 PRIMARY KEY (admission_id, checkpoint_id))
             """,
             "CREATE INDEX embedding_checkpoint ON embedding (checkpoint_id)",
+        ])
+
+    /// What the server needs beside the data: the pseudonym key's envelope after a master-key
+    /// rotation (as SQLite's `key_envelope`), the row `/readyz` rewrites to prove the database
+    /// takes writes, and cancel requests for a running job, which any instance may receive
+    /// while only the training lead runs it.
+    static let instances = Migration(
+        identifier: "pg5-instances",
+        statements: [
+            "CREATE TABLE key_envelope (name text PRIMARY KEY, sealed bytea NOT NULL, sealed_at text NOT NULL)",
+            "CREATE TABLE readiness_probe (id integer PRIMARY KEY CHECK (id = 1), at text NOT NULL)",
+            "ALTER TABLE training_job ADD COLUMN cancel_requested boolean NOT NULL DEFAULT false",
+            "ALTER TABLE training_job ADD COLUMN cancel_requested_by text",
         ])
 }

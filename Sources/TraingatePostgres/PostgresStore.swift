@@ -25,9 +25,11 @@ public final class PostgresStore: Service, Sendable {
     static let migrationLock: Int64 = 0x7472_6169_6E67_6174  // "traingat"
 
     /// - Parameter connections: the most connections this instance opens.
-    public init(location: PostgresLocation, connections: Int = 8, logger: Logger) {
+    /// - Parameter clientLogger: what the client logs on its own (connections made and lost); `logger` by default.
+    public init(location: PostgresLocation, connections: Int = 8, logger: Logger, clientLogger: Logger? = nil) {
         self.location = location
-        self.client = PostgresClient(configuration: location.clientConfiguration(connections: connections), backgroundLogger: logger)
+        self.client = PostgresClient(
+            configuration: location.clientConfiguration(connections: connections), backgroundLogger: clientLogger ?? logger)
         self.logger = logger
     }
 
@@ -42,6 +44,23 @@ public final class PostgresStore: Service, Sendable {
             self.stopping.store(true, ordering: .relaxed)
         }
         stopping.store(true, ordering: .relaxed)
+    }
+
+    /// Runs `body` against a store whose client runs for `body`'s duration only: for a
+    /// command (`traingate keys create`) or for the checks a server makes before it serves.
+    public static func withRunning<T: Sendable>(
+        location: PostgresLocation, connections: Int = 2, logger: Logger, _ body: (PostgresStore) async throws -> T
+    ) async throws -> T {
+        // The body's first query may come before the client runs, which postgres-nio warns of;
+        // here that is expected, and a failure reaches the body as an error anyway.
+        var quiet = logger
+        quiet.logLevel = .error
+        let store = PostgresStore(location: location, connections: connections, logger: logger, clientLogger: quiet)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await store.run() }
+            defer { tasks.cancelAll() }
+            return try await body(store)
+        }
     }
 
     /// The client, while it runs (or before it starts: queries made then wait for it).

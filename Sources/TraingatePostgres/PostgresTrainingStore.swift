@@ -8,7 +8,7 @@ import TraingateStore
 /// audit entry locks the chain head first, as every writer does. The worker's synchronous
 /// methods block its own thread on the async client (`PostgresBlocking`).
 public struct PostgresTrainingStore: TrainingJobStore {
-    private let store: PostgresStore
+    let store: PostgresStore
     /// Images the snapshot reads per round trip: its memory holds this many stored copies at most.
     static let snapshotPage = 64
 
@@ -16,7 +16,7 @@ public struct PostgresTrainingStore: TrainingJobStore {
         self.store = store
     }
 
-    private var logger: Logger { store.logger }
+    var logger: Logger { store.logger }
 
     // MARK: - Jobs, from HTTP
 
@@ -76,7 +76,11 @@ public struct PostgresTrainingStore: TrainingJobStore {
     }
 
     public func startNext(at date: Date) async throws -> TrainingJob? {
-        try await store.transaction { [logger] connection -> TrainingJob? in
+        // The lead looks every second; only a queued job is worth the chain head's lock.
+        let waiting = try await store.openClient().query("SELECT EXISTS (SELECT 1 FROM training_job WHERE status = 'queued')", logger: logger)
+            .collect()[0].decode(Bool.self)
+        guard waiting else { return nil }
+        return try await store.transaction { [logger] connection -> TrainingJob? in
             _ = try await PostgresAuditChain.head(on: connection, locking: true, logger: logger)
             guard
                 var job = try await PostgresTrainingJobRow.decode(

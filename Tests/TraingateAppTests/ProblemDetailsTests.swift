@@ -208,7 +208,7 @@ import TraingateTesting
         struct Boom: Error {}
         let directory = TestApp.newDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let keys = KeyCache(store: APIKeyStore(database: try AppDatabase.open(directory: directory)))
+        let keys = KeyCache(store: APIKeyStore(database: try AppDatabase.open(directory: directory)), keys: [])
         let catalog = RouteCatalog(
             access: AccessControl(
                 keys: keys, metricsOpenOnLoopback: false, rateLimiter: RateLimiter(rate: 0, burst: 1), inFlight: InFlightLimit(maximum: 8),

@@ -16,10 +16,12 @@ final class KeyCache: Sendable {
     }
 
     private let state = Mutex(State())
-    let store: APIKeyStore
+    let store: any APIKeyStoring
 
-    init(store: APIKeyStore) {
+    /// - Parameter keys: the keys as read at start.
+    init(store: any APIKeyStoring, keys: [APIKey]) {
         self.store = store
+        replace(with: keys)
     }
 
     /// Development mode: no key was ever created, so every route is open (the server then binds
@@ -37,11 +39,6 @@ final class KeyCache: Sendable {
             state.lastUsed[key.name] = date
             return Caller(keyName: key.name, role: role)
         }
-    }
-
-    /// Reads the keys at start.
-    func load() throws {
-        replace(with: try store.all())
     }
 
     /// Reads the keys again; returns whether development mode just ended.

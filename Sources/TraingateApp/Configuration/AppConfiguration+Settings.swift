@@ -139,6 +139,15 @@ extension AppConfiguration {
             help: "jobs that may wait for the trainer; beyond it POST /v1/training/jobs answers 409 (each job is an audit entry forever)"
         ) { $0.trainingMaxQueuedJobs = try ConfigurationSetting.integer(1...10_000, $1) },
         .init(
+            key: "storage.url", environment: "TRAINGATE_STORAGE_URL", flag: "--storage-url", defaultText: "",
+            help:
+                "postgres://user@host:port/database?sslmode=require for a PostgreSQL store shared by several instances (password from PGPASSWORD; docs/postgres.md); empty = SQLite in data.dir"
+        ) { $0.storageURL = $1.isEmpty ? nil : $1 },
+        .init(
+            key: "storage.postgres_connections", environment: "TRAINGATE_POSTGRES_CONNECTIONS", flag: nil, defaultText: "8",
+            help: "connections this instance opens to PostgreSQL at most (1-1000), besides one for the training lead; unused with SQLite"
+        ) { $0.postgresConnections = try ConfigurationSetting.integer(1...1000, $1) },
+        .init(
             key: "storage.group_commit_max_batch", environment: "TRAINGATE_GROUP_COMMIT_MAX_BATCH", flag: nil, defaultText: "512",
             help: "most admissions per transaction"
         ) { $0.groupCommitMaxBatch = try ConfigurationSetting.integer(1...10_000, $1) },

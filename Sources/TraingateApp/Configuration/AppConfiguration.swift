@@ -57,6 +57,10 @@ public struct AppConfiguration: Sendable {
     public var maxBatchLines = 1000
     /// Largest body of one `POST /v1/admissions/batch`, in bytes.
     public var maxBatchBytes = 64 * 1024 * 1024
+    /// `storage.url`: a PostgreSQL store (`postgres://…`); nil keeps SQLite in `dataDirectory`.
+    public var storageURL: String?
+    /// `storage.postgres_connections`: the PostgreSQL client's connections at most.
+    public var postgresConnections = 8
     /// Most admissions committed in one transaction.
     public var groupCommitMaxBatch = 512
     /// Milliseconds between background WAL checkpoints. Each one's disk traffic slows the

@@ -5,8 +5,7 @@ import TraingateStore
 /// `/healthz` (the process answers), `/readyz` (storage open, migrated and writable),
 /// `/metrics` (Prometheus).
 struct OperationsController: Sendable {
-    let database: AppDatabase
-    let writability: WritabilityProbe
+    let health: any StoreHealth
     let metrics: ServiceMetrics?
     let now: @Sendable () -> Date
 
@@ -17,9 +16,8 @@ struct OperationsController: Sendable {
     }
 
     @Sendable func ready(_ request: Request, context: TraingateRequestContext) async throws -> Response {
-        let migrated = (try? await database.isMigrated()) ?? false
-        guard migrated else { throw ProblemDetails(.notReady, detail: "The database is not open or not migrated.") }
-        if let problem = await writability.problem() {
+        guard await health.isMigrated() else { throw ProblemDetails(.notReady, detail: "The database is not open or not migrated.") }
+        if let problem = await health.writeProblem() {
             context.logger.error("not ready: the database cannot be written", metadata: ["error": "\(problem)"])
             throw ProblemDetails(.notReady, detail: "The database cannot be written (full disk, read-only file?); see the log.")
         }
@@ -34,7 +32,7 @@ struct OperationsController: Sendable {
         // that fails leaves those gauges as they were: the scrape must still show the storage
         // errors, which are what an operator looks for then.
         do {
-            let levels = try await StoreLevels.read(from: database)
+            let levels = try await health.levels()
             metrics.queue.refresh(levels)
             metrics.audit.refresh(headSeq: levels.auditHeadSeq, at: now())
         } catch {

@@ -8,6 +8,8 @@ final class TrainingControl: Sendable {
         /// Jobs asked to stop, with the key that asked (nil in development mode).
         var cancelRequested: [String: String?] = [:]
         var shuttingDown = false
+        /// Jobs this instance must stop because it no longer leads training.
+        var abandoned: Set<String> = []
         var live: [String: (progress: TrainingProgress, images: Int)] = [:]
     }
 
@@ -20,13 +22,17 @@ final class TrainingControl: Sendable {
 
     func beginShutdown() { state.withLock { $0.shuttingDown = true } }
 
+    /// Stops a job at its next step boundary because another instance leads training now (its
+    /// end is recorded as failed, unless the new lead already failed it as interrupted).
+    func abandon(_ jobID: String) { state.withLock { _ = $0.abandoned.insert(jobID) } }
+
     var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
 
     /// Why the job must stop at the next step boundary, or nil to go on.
     func stopReason(_ jobID: String) -> TrainingJob.Status? {
         state.withLock { state in
             if state.cancelRequested[jobID] != nil { return .cancelled }
-            return state.shuttingDown ? .failed : nil
+            return state.shuttingDown || state.abandoned.contains(jobID) ? .failed : nil
         }
     }
 
@@ -38,6 +44,7 @@ final class TrainingControl: Sendable {
         state.withLock { state in
             state.live[jobID] = nil
             state.cancelRequested[jobID] = nil
+            state.abandoned.remove(jobID)
         }
     }
 

@@ -51,7 +51,7 @@ struct TrainingController: Sendable {
             guard job.status == .running else {
                 throw ProblemDetails(.conflict, detail: "Job '\(id)' already ended (\(job.status.rawValue)); there is nothing to cancel.")
             }
-            worker.control.requestCancel(id, by: context.identity?.keyName)
+            try await worker.requestCancel(id, by: context.identity?.keyName)
         }
         return JSONResponse.make(.accepted, json: TrainingJobBody(job: worker.control.current(job)).json)
     }

@@ -11,10 +11,23 @@ import TraingateStore
 /// Runs queued training jobs one at a time, in submission order, each on a thread of its own
 /// (BLAS work must not hold an event loop or a cooperative-pool thread). At shutdown the running
 /// job stops at its next step boundary and is recorded as failed; queued jobs stay queued.
+///
+/// With several instances on one database (PostgreSQL) only the training lead runs jobs. The
+/// worker then looks at the store every `sharedStore.pollInterval`: for jobs queued through other
+/// instances, for cancel requests they received, and for a change of lead. On taking the lead it
+/// first fails the jobs the last lead left running; on losing it, it abandons its running job.
 final class TrainingWorker: Service, Sendable {
+    /// How a worker shares its store with other instances (nil: it is the only one).
+    struct SharedStore: Sendable {
+        let lead: any TrainingLead
+        let cancelRequests: any SharedCancelRequests
+        let pollInterval: Duration
+    }
+
     let store: any TrainingJobStore
     let control: TrainingControl
     private let execution: TrainingJobExecution
+    private let shared: SharedStore?
     private let logger: Logger
     private let now: @Sendable () -> Date
     private let wakeups: AsyncStream<Void>
@@ -22,11 +35,12 @@ final class TrainingWorker: Service, Sendable {
     private let nice: Int32
 
     init(
-        store: any TrainingJobStore, blasThreads: Int, maxImages: Int, nice: Int, logger: Logger, metrics: TrainingMetrics? = nil,
-        now: @escaping @Sendable () -> Date
+        store: any TrainingJobStore, shared: SharedStore? = nil, blasThreads: Int, maxImages: Int, nice: Int, logger: Logger,
+        metrics: TrainingMetrics? = nil, now: @escaping @Sendable () -> Date
     ) {
         self.nice = Int32(nice)
         self.store = store
+        self.shared = shared
         self.logger = logger
         self.now = now
         control = TrainingControl()
@@ -42,14 +56,23 @@ final class TrainingWorker: Service, Sendable {
     /// Called after a job is queued, so the worker does not wait for its next look.
     func jobQueued() { wake.yield() }
 
+    /// Asks the running job `id` to stop at its next step boundary, wherever it runs.
+    func requestCancel(_ id: String, by apiKey: String?) async throws {
+        control.requestCancel(id, by: apiKey)
+        try await shared?.cancelRequests.requestCancel(id, by: apiKey)
+    }
+
     func run() async throws {
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
-                var pending = wakeups.makeAsyncIterator()
-                while !control.isShuttingDown {
-                    while !control.isShuttingDown, let job = await nextOrRetry() { await runOnTrainingThread(job) }
-                    // Woken by a new job, or by the end of the stream at shutdown.
-                    guard await pending.next() != nil else { break }
+                await withDiscardingTaskGroup { tasks in
+                    if let shared {
+                        tasks.addTask { [wake] in
+                            while (try? await Task.sleep(for: shared.pollInterval)) != nil { wake.yield() }
+                        }
+                    }
+                    await runJobs()
+                    tasks.cancelAll()
                 }
             } onGracefulShutdown: { [control, wake] in
                 control.beginShutdown()
@@ -60,6 +83,43 @@ final class TrainingWorker: Service, Sendable {
             // ends before the database closes.
             control.beginShutdown()
             wake.finish()
+        }
+    }
+
+    private var isLeader: Bool { shared?.lead.isLeader ?? true }
+
+    private func runJobs() async {
+        var pending = wakeups.makeAsyncIterator()
+        // A sole instance failed its interrupted jobs before it started serving.
+        var leading = shared == nil
+        while !control.isShuttingDown {
+            if isLeader {
+                if !leading {
+                    leading = true
+                    await failInterrupted()
+                }
+                while !control.isShuttingDown, isLeader, let job = await nextOrRetry() { await runOnTrainingThread(job) }
+            } else if leading {
+                leading = false
+                logger.notice("another instance leads training now")
+            }
+            // Woken by a new job or the next look, or by the end of the stream at shutdown.
+            guard await pending.next() != nil else { break }
+        }
+    }
+
+    /// Fails the jobs a lead that died left running (on the training thread: the store's
+    /// synchronous side blocks it).
+    private func failInterrupted() async {
+        logger.notice("this instance leads training now")
+        await onTrainingThread { [store, logger, now] in
+            do {
+                for job in try store.failInterrupted(at: now()) {
+                    logger.warning("training job interrupted by the last lead marked failed", metadata: ["job.id": "\(job)"])
+                }
+            } catch {
+                logger.error("could not fail the jobs the last lead left running", metadata: ["error": "\(error)"])
+            }
         }
     }
 
@@ -79,8 +139,32 @@ final class TrainingWorker: Service, Sendable {
 
     private func runOnTrainingThread(_ job: TrainingJob) async {
         logger.info("training job started", metadata: ["job.id": "\(job.id)"])
+        await withDiscardingTaskGroup { tasks in
+            if let shared { tasks.addTask { await self.watch(job, shared) } }
+            await onTrainingThread { [execution] in execution.run(job) }
+            tasks.cancelAll()
+        }
+    }
+
+    /// While `job` runs: passes on cancel requests other instances recorded, and abandons the
+    /// job if this instance loses the lead.
+    private func watch(_ job: TrainingJob, _ shared: SharedStore) async {
+        while (try? await Task.sleep(for: shared.pollInterval)) != nil {
+            guard shared.lead.isLeader else {
+                logger.warning("training lead lost: abandoning the running job", metadata: ["job.id": "\(job.id)"])
+                control.abandon(job.id)
+                return
+            }
+            if let request = try? await shared.cancelRequests.cancelRequest(of: job.id) {
+                control.requestCancel(job.id, by: request.apiKey)
+            }
+        }
+    }
+
+    /// Runs `body` on a thread of its own at the configured nice value, and waits for it.
+    private func onTrainingThread(_ body: @escaping @Sendable () -> Void) async {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            let thread = Thread { [execution, logger, nice] in
+            let thread = Thread { [logger, nice] in
                 // Nice 19 by default (Linux keeps nice per thread; 0 is this thread): when cores are
                 // contended, admissions win and training takes what is left; on an idle machine it
                 // still gets whole cores. OpenBLAS's own helper threads (blas_threads > 1) keep nice 0.
@@ -89,7 +173,7 @@ final class TrainingWorker: Service, Sendable {
                 }
                 // Named for `ps -L` and `top -H` (15 characters at most).
                 Thread.current.name = "tg-training"
-                execution.run(job)
+                body()
                 done.resume()
             }
             thread.stackSize = 16 << 20

@@ -10,6 +10,12 @@ public struct StoreLevels: Sendable, Equatable {
     /// The newest audit entry's sequence number (0 for an empty log).
     public let auditHeadSeq: Int64
 
+    public init(queuedImages: Int, queuedJobs: Int, auditHeadSeq: Int64) {
+        self.queuedImages = queuedImages
+        self.queuedJobs = queuedJobs
+        self.auditHeadSeq = auditHeadSeq
+    }
+
     /// One read transaction, so the three agree with each other.
     public static func read(from database: AppDatabase) async throws -> StoreLevels {
         try await database.writer.read { db in

@@ -34,7 +34,7 @@ public enum MasterKeyRotation {
         guard (try? envelope(in: database, openedWith: master)) != nil || !hasEnvelope(database) else { return false }
         let row = try database.writer.read { db in try Row.fetchOne(db, sql: "SELECT lookup, wrapped FROM subject_key LIMIT 1") }
         guard let row else { return true }
-        return (try? SubjectKeyring(masterKey: master).unwrap(Array(row["wrapped"] as Data), lookup: (row["lookup"] as StoredLookup).hex)) != nil
+        return unwraps(wrapped: row["wrapped"], lookupHex: (row["lookup"] as StoredLookup).hex, master: master)
     }
 
     private static func hasEnvelope(_ database: AppDatabase) -> Bool {
@@ -46,12 +46,29 @@ public enum MasterKeyRotation {
         let sealed = try database.writer.read { db in
             try Data.fetchOne(db, sql: "SELECT sealed FROM key_envelope WHERE name = 'pseudonym'")
         }
-        guard let sealed else { return nil }
+        return try sealed.map { try openEnvelope($0, with: master) }
+    }
+
+    /// The pseudonym key sealed in `sealed` (a `key_envelope` row of either backend).
+    /// - Throws: `StoreError.corruptRecord` when `master` does not open it.
+    package static func openEnvelope(_ sealed: Data, with master: SymmetricKey) throws -> SymmetricKey {
         do {
             return SymmetricKey(data: try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: envelopeKey(master)))
         } catch {
             throw StoreError.corruptRecord("the master key does not open this database's pseudonym key (a rotated database needs its new master key)")
         }
+    }
+
+    /// `pseudonym` sealed for a `key_envelope` row, under a key derived from `master`.
+    package static func sealEnvelope(_ pseudonym: SymmetricKey, with master: SymmetricKey) throws -> Data {
+        let sealed = try pseudonym.withUnsafeBytes { try AES.GCM.seal(Array($0), using: envelopeKey(master)).combined }
+        guard let sealed else { throw StoreError.corruptRecord("AES-GCM produced no combined form") }
+        return sealed
+    }
+
+    /// Whether `master` unwraps a stored subject key (the first found, in either backend).
+    package static func unwraps(wrapped: Data, lookupHex: String, master: SymmetricKey) -> Bool {
+        (try? SubjectKeyring(masterKey: master).unwrap(Array(wrapped), lookup: lookupHex)) != nil
     }
 
     /// Re-wraps every subject key and seals the pseudonym key under `new`; returns how many
@@ -61,8 +78,7 @@ public enum MasterKeyRotation {
     public static func rotate(in database: AppDatabase, from old: SymmetricKey, to new: SymmetricKey, at instant: Date) throws -> Int {
         let pseudonym = try pseudonymKey(master: old, in: database)
         let (oldRing, newRing) = (SubjectKeyring(masterKey: old), SubjectKeyring(masterKey: new))
-        let sealed = try pseudonym.withUnsafeBytes { try AES.GCM.seal(Array($0), using: envelopeKey(new)).combined }
-        guard let sealed else { throw StoreError.corruptRecord("AES-GCM produced no combined form") }
+        let sealed = try sealEnvelope(pseudonym, with: new)
         return try database.write { db in
             let rows = try Row.fetchAll(db, sql: "SELECT lookup, wrapped FROM subject_key")
             for row in rows {

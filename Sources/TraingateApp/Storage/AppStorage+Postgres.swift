@@ -1,0 +1,53 @@
+import Crypto
+import Foundation
+import Logging
+import TraingatePostgres
+import TraingateStore
+
+extension AppStorage {
+    /// How often a follower tries for the training lead, and the lead looks for jobs and cancel
+    /// requests other instances received.
+    static let trainingLookInterval = Duration.seconds(1)
+
+    /// PostgreSQL at `url`, shared with any other instance pointed at it. Before serving, on
+    /// connections of its own: the schema is migrated (under an advisory lock), the policy in
+    /// force recorded (once, however many instances start with it), the master key checked
+    /// against what the database holds, and the keys read. Jobs left running by a lead that died
+    /// are failed by whichever instance leads next (`TrainingWorker`).
+    static func postgres(
+        url: String, configuration: AppConfiguration, masterKey: SymmetricKey, policy: (id: String, version: String), logger: Logger,
+        now: @escaping @Sendable () -> Date
+    ) async throws -> AppStorage {
+        let location = try PostgresLocation(url: url)
+        let store = PostgresStore(location: location, connections: configuration.postgresConnections, logger: logger)
+        let keys = PostgresAPIKeyStore(store: store)
+        let (pseudonymKey, startingKeys) = try await PostgresStore.withRunning(location: location, logger: logger) { setup in
+            try await setup.migrate()
+            let audit = PostgresAuditStore(
+                store: setup, writer: PostgresAuditWriter(store: setup), anchorDirectory: URL(fileURLWithPath: configuration.dataDirectory))
+            if let change = try await audit.recordPolicyInForce(id: policy.id, version: policy.version, at: now()) {
+                logger.notice("policy change recorded", metadata: ["audit.seq": "\(change.seq)", "policy.version": "\(policy.version)"])
+            }
+            return (
+                try await PostgresKeyEnvelope.pseudonymKey(master: masterKey, in: setup), try await PostgresAPIKeyStore(store: setup).all()
+            )
+        }
+        let keyring = SubjectKeyring(masterKey: masterKey)
+        let auditWriter = PostgresAuditWriter(store: store, maxBatchSize: configuration.groupCommitMaxBatch)
+        let admissions = PostgresAdmissionStore(
+            store: store, keyring: keyring, nearDuplicateDistance: configuration.nearDuplicateDistance,
+            maxBatchSize: configuration.groupCommitMaxBatch)
+        let training = PostgresTrainingStore(store: store)
+        let lead = PostgresLeadership(
+            location: location, lockKey: PostgresLeadership.trainingLockKey, interval: trainingLookInterval, logger: logger)
+        return AppStorage(
+            admissions: admissions,
+            audit: PostgresAuditStore(store: store, writer: auditWriter, anchorDirectory: URL(fileURLWithPath: configuration.dataDirectory)),
+            keys: keys, training: training, embeddings: PostgresEmbeddingStore(store: store),
+            subjects: PostgresSubjectRightsStore(store: store, keyring: keyring), manifest: PostgresTrainingManifest(store: store),
+            admissibility: PostgresAdmissibilityCheck(store: store), health: PostgresHealth(store: store),
+            sharedTraining: TrainingWorker.SharedStore(lead: lead, cancelRequests: training, pollInterval: trainingLookInterval),
+            keepers: [store], writers: [auditWriter, admissions.committer, lead], sqlite: nil, pseudonymKey: pseudonymKey,
+            startingKeys: startingKeys, location: location.description)
+    }
+}

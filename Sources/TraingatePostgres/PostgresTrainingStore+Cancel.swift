@@ -1,0 +1,19 @@
+import PostgresNIO
+import TraingateStore
+
+/// A cancel sent to any instance reaches the lead's running job through the job's row: the
+/// request is recorded there, and the lead's worker reads it within its next look.
+extension PostgresTrainingStore: SharedCancelRequests {
+    public func requestCancel(_ id: String, by apiKey: String?) async throws {
+        try await store.openClient().query(
+            "UPDATE training_job SET cancel_requested = true, cancel_requested_by = \(apiKey) WHERE id = \(id) AND status = 'running'",
+            logger: logger)
+    }
+
+    public func cancelRequest(of id: String) async throws -> TrainingCancelRequest? {
+        let rows = try await store.openClient().query(
+            "SELECT cancel_requested_by FROM training_job WHERE id = \(id) AND cancel_requested", logger: logger)
+        for try await apiKey in rows.decode(String?.self) { return TrainingCancelRequest(apiKey: apiKey) }
+        return nil
+    }
+}
