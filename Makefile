@@ -1,14 +1,18 @@
 # traingate — the two commands a fresh Debian 12 machine needs:
 #   make run    build and run the service on ./data (SQLite) with the compiled-in default policy
 #   make test   build and run the whole test suite
+# (make run-postgres: the service on a PostgreSQL cluster in ./data/postgres, docs/postgres.md)
 # Both install missing system packages first (scripts/install-deps).
 
 SWIFT ?= swift
 
-.PHONY: run test test-bench schema-fuzz check-deploy check-runtime reader-stress sqlite-probe crash-test test-blas-kernels build release deps policy-test bench format lint clean
+.PHONY: run run-postgres test test-bench schema-fuzz check-deploy check-runtime reader-stress sqlite-probe crash-test test-blas-kernels build release deps policy-test bench format lint clean
 
 run: deps
 	$(SWIFT) run traingate serve
+
+run-postgres: deps
+	SWIFT=$(SWIFT) scripts/run-postgres
 
 # The Swift suites (those of the PostgreSQL store on a throw-away cluster, scripts/with-postgres),
 # the crash test, and the external-trainer example against a live server.

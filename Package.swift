@@ -167,17 +167,25 @@ let package = Package(
         ),
         .testTarget(
             name: "TraingateStoreTests",
-            dependencies: ["TraingateStore", "TraingatePostgres", .product(name: "PostgresNIO", package: "postgres-nio"), "PolicyEngine", "StrictDocuments", "TestFixtures", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            dependencies: ["TraingateStore", "TraingatePostgres", "PostgresTesting", .product(name: "PostgresNIO", package: "postgres-nio"), "PolicyEngine", "StrictDocuments", "TestFixtures", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: swiftSettings
         ),
+        // A database of its own per test on the throw-away PostgreSQL cluster, and the backends.
+        .target(
+            name: "PostgresTesting",
+            dependencies: [
+                "TraingatePostgres", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/PostgresTesting", swiftSettings: swiftSettings),
         // Shared by the test targets: the fixture files, the repository's paths, subprocesses.
         .target(name: "TestFixtures", path: "Tests/TestFixtures", resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         // The real app on a scratch data directory, and request helpers, for the HTTP and CLI tests.
         .target(
             name: "TraingateTesting",
             dependencies: [
-                "TraingateApp", "TraingateStore", "TestFixtures", .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
+                "TraingateApp", "TraingateStore", "TraingatePostgres", "PostgresTesting", "TestFixtures",
+                .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/TraingateTesting", swiftSettings: swiftSettings),
         .testTarget(
@@ -193,7 +201,7 @@ let package = Package(
         .testTarget(
             name: "TraingateAppTests",
             dependencies: [
-                "TraingateApp", "TraingateStore", "PolicyEngine", "StrictDocuments", "TestFixtures", "TraingateTesting",
+                "TraingateApp", "TraingateStore", "PolicyEngine", "StrictDocuments", "TestFixtures", "TraingateTesting", "PostgresTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

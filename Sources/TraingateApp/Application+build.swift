@@ -162,7 +162,7 @@ extension ApplicationStart {
                 "storage": "\(storage.location)", "policy.id": "\(policy.id)", "policy.version": "\(policy.version)",
             ])
         return Traingate(
-            application: application, sqliteDatabase: storage.sqlite, policy: policy, catalog: catalog,
+            application: application, sqliteDatabase: storage.sqlite, postgresStore: storage.postgres, policy: policy, catalog: catalog,
             accessStatement: DevelopmentMode.statement(open: keys.isDevelopmentMode, host: configuration.host),
             shutdownGrace: .seconds(configuration.shutdownGraceSeconds))
     }

@@ -3,6 +3,7 @@ import Hummingbird
 import PolicyEngine
 import ServiceLifecycle
 import UnixSignals
+import TraingatePostgres
 import TraingateStore
 
 /// The assembled service: the Hummingbird application plus what tests and the CLI need to see.
@@ -10,6 +11,8 @@ public struct Traingate: Sendable {
     public let application: Application<RouterResponder<TraingateRequestContext>>
     /// The SQLite database the app runs on; nil when it runs on PostgreSQL (`storage.url`).
     public let sqliteDatabase: AppDatabase?
+    /// The PostgreSQL store the app runs on; nil when it runs on SQLite.
+    public let postgresStore: PostgresStore?
     /// The policy in force, with the configuration's establishment applied.
     public let policy: Policy
     let catalog: RouteCatalog

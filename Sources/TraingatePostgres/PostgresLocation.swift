@@ -70,7 +70,7 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
 
     /// A single connection's configuration (for what must hold a session of its own: the
     /// training lead's advisory lock).
-    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
         let tls: PostgresConnection.Configuration.TLS =
             try tlsConfiguration.map { configuration in
                 let context = try NIOSSLContext(configuration: configuration)

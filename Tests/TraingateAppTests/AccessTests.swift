@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import PostgresTesting
 import Testing
 import TraingateStore
 import TraingateTesting
@@ -23,8 +24,8 @@ import TraingateTesting
     /// Each route × each role × no key: probes open; no key is 401 with a Bearer challenge;
     /// a role the route names (or admin, or dpo where auditor is named) gets past the door;
     /// any other role is 403. Both refusals are problem+json.
-    @Test func everyRouteEveryRoleAndNoKey() async throws {
-        try await TestApp.withKeys { client, traingate, keys in
+    @Test(arguments: StoreBackend.available) func everyRouteEveryRoleAndNoKey(_ backend: StoreBackend) async throws {
+        try await TestApp.withKeys(on: backend) { client, traingate, keys in
             let roles = APIRole.allCases.filter { $0 != .anyone }
             #expect(traingate.accessMap.count >= 17)
             for route in traingate.accessMap {
@@ -123,8 +124,8 @@ import TraingateTesting
 
     /// `/metrics` opened to a local scraper stays closed to everyone else (the router client has
     /// no peer address, so it counts as remote).
-    @Test func metricsOpenOnLoopbackStillNeedAKeyFromElsewhere() async throws {
-        try await TestApp.withKeys({ $0.metricsOpenOnLoopback = true }) { client, _, keys in
+    @Test(arguments: StoreBackend.available) func metricsOpenOnLoopbackStillNeedAKeyFromElsewhere(_ backend: StoreBackend) async throws {
+        try await TestApp.withKeys(on: backend, { $0.metricsOpenOnLoopback = true }) { client, _, keys in
             let anonymous = try await client.get("/metrics", key: nil)
             #expect(anonymous.status == .unauthorized)
             let keyed = try await client.get("/metrics", key: keys["trainer"])

@@ -6,13 +6,14 @@ import NIOCore
 import PolicyEngine
 import Crypto
 import StrictDocuments
+import PostgresTesting
 import Testing
 @testable import TraingateApp
 import TraingateTesting
 
 @Suite struct AdmissionAPITests {
-    @Test func aPublicNonEUPhotoIsAdmittedQueuedAndAudited() async throws {
-        try await TestApp.withClient { client, traingate in
+    @Test(arguments: StoreBackend.available) func aPublicNonEUPhotoIsAdmittedQueuedAndAudited(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, traingate in
             let image = Data(Bodies.jpeg).base64EncodedString()
             let response = try await client.postJSON(
                 "/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(image)""#))
@@ -33,15 +34,13 @@ import TraingateTesting
             #expect(fetched.status == .ok)
             #expect(fetched.json["decision"] as? String == "admitted")
             #expect(fetched.json["superseded_by"] is NSNull)
-            let rows = try await traingate.database.writer.read { db in
-                (try Int.fetchOne(db, sql: "SELECT count(*) FROM queue_item")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry")!)
-            }
-            #expect(rows == (1, 2))
+            #expect(try await traingate.count("SELECT count(*) FROM queue_item") == 1)
+            #expect(try await traingate.count("SELECT count(*) FROM audit_entry") == 2)
         }
     }
 
-    @Test func anEUPhotoWithoutConsentIsRejectedWithBothReasons() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func anEUPhotoWithoutConsentIsRejectedWithBothReasons(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let response = try await client.postJSON("/v1/admissions", Bodies.admission(country: "FR"))
             #expect(response.status == .created)
             #expect(response.json["decision"] as? String == "rejected")
@@ -52,8 +51,8 @@ import TraingateTesting
         }
     }
 
-    @Test func gpsIsResolvedOfflineAndCautiouslyAtBorders() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func gpsIsResolvedOfflineAndCautiouslyAtBorders(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let response = try await client.postJSON(
                 "/v1/admissions", Bodies.admission(extra: #","signals":{"gps":{"lat":43.7384,"lon":7.4246}}"#))
             #expect(response.json["decision"] as? String == "rejected")
@@ -63,8 +62,8 @@ import TraingateTesting
         }
     }
 
-    @Test func theSameBodyAgainIsIdempotentWhateverItsFormatting() async throws {
-        try await TestApp.withClient { client, traingate in
+    @Test(arguments: StoreBackend.available) func theSameBodyAgainIsIdempotentWhateverItsFormatting(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, traingate in
             let first = try await client.postJSON("/v1/admissions", Bodies.admission())
             let reformatted =
                 #"{ "visibility": "public", "subject": {"account_country": "US", "id": "user-1"}, "source": "instagram", "image_id": "ig_1", "opt_outs": {"ai_training": false} }"#
@@ -73,15 +72,13 @@ import TraingateTesting
             #expect(second.status == .ok)
             #expect(second.json["admission_id"] as? String == first.json["admission_id"] as? String)
             #expect(second.headers[.location] == first.headers[.location])
-            let entries = try await traingate.database.writer.read { db in
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry WHERE kind = 'decision'")!
-            }
+            let entries = try await traingate.count("SELECT count(*) FROM audit_entry WHERE kind = 'decision'")
             #expect(entries == 1)
         }
     }
 
-    @Test func aChangedBodySupersedesAndTheRejectedImageLeavesTheQueue() async throws {
-        try await TestApp.withClient { client, traingate in
+    @Test(arguments: StoreBackend.available) func aChangedBodySupersedesAndTheRejectedImageLeavesTheQueue(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, traingate in
             let image = Data(Bodies.jpeg).base64EncodedString()
             let first = try await client.postJSON("/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(image)""#))
             #expect(first.json["queued"] as? Bool == true)
@@ -94,15 +91,15 @@ import TraingateTesting
             let old = try await client.execute(uri: "/v1/admissions/\(firstID)", method: .get)
             #expect(old.json["superseded_by"] as? String == second.json["admission_id"] as? String)
             #expect(old.json["queued"] as? Bool == false)
-            let queued = try await traingate.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM queue_item")! }
+            let queued = try await traingate.count("SELECT count(*) FROM queue_item")
             #expect(queued == 0)
         }
     }
 
     /// Answers are canonical JSON (sorted keys, compact), so the same decision reads back as the
     /// same bytes: the new decision, a superseded one with `superseded_by`, and a batch line.
-    @Test func admissionAnswersAreCanonicalJSON() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func admissionAnswersAreCanonicalJSON(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let image = Data(Bodies.jpeg).base64EncodedString()
             let first = try await client.postJSON("/v1/admissions", Bodies.admission(extra: #","image_base64":"\#(image)""#))
             _ = try await client.postJSON("/v1/admissions", Bodies.admission(visibility: "private", extra: #","image_base64":"\#(image)""#))
@@ -125,8 +122,8 @@ import TraingateTesting
     /// One writer for every decision answer: an evaluation is the admission's answer for the same
     /// body without what only a record has, byte for byte, and canonical. (An admitted photo: a
     /// rejected one's recorded answer has no image, whose pixels are never kept.)
-    @Test func anEvaluationIsTheAdmissionsAnswerWithoutTheRecord() async throws {
-        try await TestApp.withClient(now: { Timestamp.parse("2026-11-28T12:00:00Z")! }) { client, _ in
+    @Test(arguments: StoreBackend.available) func anEvaluationIsTheAdmissionsAnswerWithoutTheRecord(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend, now: { Timestamp.parse("2026-11-28T12:00:00Z")! }) { client, _ in
             let image = Data(Bodies.jpeg).base64EncodedString()
             let body = Bodies.admission(country: "US", extra: #","image_base64":"\#(image)""#)
             let evaluated = try await client.postJSON("/v1/policy/evaluate", body)
@@ -142,8 +139,8 @@ import TraingateTesting
         }
     }
 
-    @Test func multipartCarriesMetadataAndTheRawImage() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func multipartCarriesMetadataAndTheRawImage(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let boundary = "traingate-boundary-42"
             var body = ByteBuffer()
             body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"metadata\"\r\nContent-Type: application/json\r\n\r\n")
@@ -166,8 +163,8 @@ import TraingateTesting
         }
     }
 
-    @Test func multipartWithAnUnknownPartOrNoMetadataIsRejected() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func multipartWithAnUnknownPartOrNoMetadataIsRejected(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let boundary = "b"
             let body = "--b\r\nContent-Disposition: form-data; name=\"meta\"\r\n\r\n{}\r\n--b--\r\n"
             let response = try await client.execute(
@@ -179,25 +176,20 @@ import TraingateTesting
         }
     }
 
-    @Test func evaluateDecidesButRecordsNothing() async throws {
-        try await TestApp.withClient { client, traingate in
+    @Test(arguments: StoreBackend.available) func evaluateDecidesButRecordsNothing(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, traingate in
             let response = try await client.postJSON("/v1/policy/evaluate", Bodies.admission(country: "DE"))
             #expect(response.status == .ok)
             #expect(response.json["decision"] as? String == "rejected")
             #expect(response.json["admission_id"] == nil)
             #expect(response.json["audit"] == nil)
-            let counts = try await traingate.database.writer.read { db in
-                (
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")!,
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_entry WHERE kind = 'decision'")!
-                )
-            }
-            #expect(counts == (0, 0))
+            #expect(try await traingate.count("SELECT count(*) FROM admission") == 0)
+            #expect(try await traingate.count("SELECT count(*) FROM audit_entry WHERE kind = 'decision'") == 0)
         }
     }
 
-    @Test func theActivePolicyIsPublished() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func theActivePolicyIsPublished(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let response = try await client.execute(uri: "/v1/policy", method: .get)
             #expect(response.status == .ok)
             #expect(response.json["version"] as? String == DefaultPolicy.policy.version)
@@ -252,8 +244,8 @@ import TraingateTesting
         }
     }
 
-    @Test func aBatchIsDecidedLineByLineInInputOrder() async throws {
-        try await TestApp.withClient { client, traingate in
+    @Test(arguments: StoreBackend.available) func aBatchIsDecidedLineByLineInInputOrder(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, traingate in
             let lines = [
                 Bodies.admission(imageID: "b1"), Bodies.admission(imageID: "b2", country: "FR"), #"{"image_id": 5}"#,
                 "not json", Bodies.admission(imageID: "b1"),
@@ -271,13 +263,13 @@ import TraingateTesting
             #expect(results[1]["decision"] as? String == "rejected")
             #expect(results[2]["line"] as? Int == 3)
             #expect(results[0]["admission_id"] as? String == results[4]["admission_id"] as? String)
-            let admissions = try await traingate.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")! }
+            let admissions = try await traingate.count("SELECT count(*) FROM admission")
             #expect(admissions == 2)
         }
     }
 
-    @Test func laterLinesForTheSameKeyWinAsIfPostedOneByOne() async throws {
-        try await TestApp.withClient { client, traingate in
+    @Test(arguments: StoreBackend.available) func laterLinesForTheSameKeyWinAsIfPostedOneByOne(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, traingate in
             let image = Data(Bodies.jpeg).base64EncodedString()
             var lines: [String] = []
             for round in 0..<20 {
@@ -297,15 +289,13 @@ import TraingateTesting
                 .compactMap { ($0.element["audit"] as? [String: Any])?["seq"] as? Int }
             #expect(sameSeqs == sameSeqs.sorted(), "lines for one key must be recorded in input order")
             #expect(results.last?["decision"] as? String == "rejected")
-            let queued = try await traingate.database.writer.read { db in
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM queue_item WHERE image_id = 'same'")!
-            }
+            let queued = try await traingate.count("SELECT count(*) FROM queue_item WHERE image_id = 'same'")
             #expect(queued == 0, "the last line opted out, so the image must not stay queued")
         }
     }
 
-    @Test func aBatchOverTheByteLimitIsRefusedWhole() async throws {
-        try await TestApp.withClient({ $0.maxBatchBytes = 1024 }) { client, traingate in
+    @Test(arguments: StoreBackend.available) func aBatchOverTheByteLimitIsRefusedWhole(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend, { $0.maxBatchBytes = 1024 }) { client, traingate in
             let body = (1...10).map { Bodies.admission(imageID: "big\($0)") }.joined(separator: "\n")
             #expect(body.utf8.count > 1024)
             let response = try await client.execute(
@@ -313,20 +303,20 @@ import TraingateTesting
                 body: ByteBuffer(string: body))
             #expect(response.status == .contentTooLarge)
             #expect((response.json["detail"] as? String)?.contains("1024") == true)
-            let admissions = try await traingate.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")! }
+            let admissions = try await traingate.count("SELECT count(*) FROM admission")
             #expect(admissions == 0)
         }
     }
 
-    @Test func aBatchOverTheLineLimitIsRefusedWhole() async throws {
-        try await TestApp.withClient({ $0.maxBatchLines = 2 }) { client, traingate in
+    @Test(arguments: StoreBackend.available) func aBatchOverTheLineLimitIsRefusedWhole(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend, { $0.maxBatchLines = 2 }) { client, traingate in
             let body = (1...3).map { Bodies.admission(imageID: "l\($0)") }.joined(separator: "\n")
             let response = try await client.execute(
                 uri: "/v1/admissions/batch", method: .post, headers: [.contentType: "application/x-ndjson"],
                 body: ByteBuffer(string: body))
             #expect(response.status == .contentTooLarge)
             #expect(response.headers[.contentType] == "application/problem+json")
-            let admissions = try await traingate.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM admission")! }
+            let admissions = try await traingate.count("SELECT count(*) FROM admission")
             #expect(admissions == 0)
         }
     }

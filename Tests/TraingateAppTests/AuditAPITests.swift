@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import PolicyEngine
 import StrictDocuments
+import PostgresTesting
 import Testing
 import TraingateStore
 @testable import TraingateApp
@@ -37,8 +38,8 @@ import TraingateTesting
         response.json["entries"] as? [[String: Any]] ?? []
     }
 
-    @Test func pagesFollowTheCursorToTheEnd() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func pagesFollowTheCursorToTheEnd(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             try await admitFive(client)
             var seqs: [Int] = []
             var after = 0
@@ -59,9 +60,9 @@ import TraingateTesting
         }
     }
 
-    @Test func filtersSelectByKindDecisionReasonAndTime() async throws {
+    @Test(arguments: StoreBackend.available) func filtersSelectByKindDecisionReasonAndTime(_ backend: StoreBackend) async throws {
         let clock = MutableClock(Date(timeIntervalSince1970: 1_795_000_000))
-        try await TestApp.withClient(now: clock.now) { client, _ in
+        try await TestApp.withClient(on: backend, now: clock.now) { client, _ in
             try await admitFive(client)
             clock.advance(by: 3600)
             _ = try await client.postJSON("/v1/admissions", Bodies.admission(imageID: "late", visibility: "private"))
@@ -81,8 +82,8 @@ import TraingateTesting
         }
     }
 
-    @Test func badParametersAreAllNamedInOneProblem() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func badParametersAreAllNamedInOneProblem(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let response = try await client.execute(
                 uri: "/v1/audit?limit=0&after=-1&kind=deletion&reason=NOPE&since=yesterday&colour=red&decision=maybe", method: .get)
             #expect(response.status == .badRequest)
@@ -94,8 +95,8 @@ import TraingateTesting
         }
     }
 
-    @Test func verifyReportsTheChainHead() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func verifyReportsTheChainHead(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             try await admitFive(client)
             let report = try await client.execute(uri: "/v1/audit/verify", method: .get).json
             #expect(report["ok"] as? Bool == true)
@@ -130,8 +131,8 @@ import TraingateTesting
         }
     }
 
-    @Test func exportsVerifyWithTheIndependentPythonVerifier() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func exportsVerifyWithTheIndependentPythonVerifier(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             try await admitFive(client)
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-export-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -28,7 +28,7 @@ import TraingateTesting
         let before = AcknowledgedCounter()
         let backupStarted = Flag()
         try await LiveServer.run { port, traingate, _ in
-            let data = URL(fileURLWithPath: traingate.database.path).deletingLastPathComponent()
+            let data = URL(fileURLWithPath: try traingate.database.path).deletingLastPathComponent()
             // What `traingate serve` holds while it runs (the in-process server here does not).
             let serving = try DataDirectoryLock(directory: data)
             defer { withExtendedLifetime(serving) {} }

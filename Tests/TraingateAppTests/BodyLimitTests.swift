@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import PostgresTesting
 import Testing
 import TraingateTesting
 
@@ -58,8 +59,8 @@ import TraingateTesting
 
     /// More parts than `limits.max_multipart_parts` is 413, and a body of 200,000 empty parts
     /// is refused as soon as the parts are counted (the test checks the answer, not the time).
-    @Test func multipartPartsAreBounded() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func multipartPartsAreBounded(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let nine = (0..<9).map { (name: "p\($0)", bytes: [UInt8]()) }
             let few = try await client.execute(
                 uri: "/v1/admissions", method: .post, headers: [.contentType: Self.multipartType], body: Bodies.multipart(boundary: "b", nine))
@@ -75,15 +76,15 @@ import TraingateTesting
 
     /// Decoding reserves memory by the image's pixels: an image that could never fit the budget
     /// is 413 naming it; the same image fits a larger budget.
-    @Test func decodingIsBoundedByTheMemoryBudget() async throws {
+    @Test(arguments: StoreBackend.available) func decodingIsBoundedByTheMemoryBudget(_ backend: StoreBackend) async throws {
         let image = Data(Bodies.image("china.jpg")).base64EncodedString()  // 640 × 427: about 1.9 MB to decode
         let body = Bodies.admission(extra: #","image_base64":"\#(image)""#)
-        try await TestApp.withClient({ $0.memoryBudgetBytes = 1_500_000 }) { client, _ in
+        try await TestApp.withClient(on: backend, { $0.memoryBudgetBytes = 1_500_000 }) { client, _ in
             let refused = try await client.postJSON("/v1/admissions", body)
             #expect(refused.status == .contentTooLarge)
             #expect((refused.json["detail"] as? String)?.contains("limits.memory_budget_bytes") == true)
         }
-        try await TestApp.withClient({ $0.memoryBudgetBytes = 4_000_000 }) { client, _ in
+        try await TestApp.withClient(on: backend, { $0.memoryBudgetBytes = 4_000_000 }) { client, _ in
             let admitted = try await client.postJSON("/v1/admissions", body)
             #expect(admitted.status == .created)
         }

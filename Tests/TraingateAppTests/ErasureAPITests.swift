@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import HummingbirdTesting
+import PostgresTesting
 import Testing
 import TraingateStore
 import TraingateTesting
@@ -25,8 +26,9 @@ import TraingateTesting
         (json["reasons"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
     }
 
-    @Test func anErasureRemovesEveryCopyFlagsTheModelsAndSuppressesTheContent() async throws {
-        try await TestApp.withClient { client, traingate in
+    @Test(arguments: StoreBackend.available) func anErasureRemovesEveryCopyFlagsTheModelsAndSuppressesTheContent(_ backend: StoreBackend) async throws
+    {
+        try await TestApp.withClient(on: backend) { client, traingate in
             // user-1: four photos; user-2: two, one of them the same content as user-1's first.
             var mine: [String] = []
             for (index, photo) in ["china.jpg", "astronaut.jpg", "chelsea.png", "coffee.webp"].enumerated() {
@@ -62,7 +64,7 @@ import TraingateTesting
 
             // Only user-2's items are left for training; the model says what it was trained on.
             #expect(
-                try await traingate.database.writer.read { db in try String.fetchAll(db, sql: "SELECT admission_id FROM queue_item") }.sorted()
+                try await traingate.texts("SELECT admission_id FROM queue_item").sorted()
                     == theirs.sorted())
             let flagged = try await TrainingAPITests.job(client, jobID)
             let lineage = try #require(flagged["lineage"] as? [String: Any])
@@ -98,8 +100,8 @@ import TraingateTesting
         }
     }
 
-    @Test func aRepeatedErasureSaysNothingWasLeft() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func aRepeatedErasureSaysNothingWasLeft(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             _ = try await Self.admit(client, "china.jpg", imageID: "a", subject: "user-9")
             #expect(try await client.delete("/v1/subjects/user-9?source=instagram").json["nothing_left"] as? Bool == false)
             let again = try await client.delete("/v1/subjects/user-9?source=instagram")
@@ -111,8 +113,8 @@ import TraingateTesting
         }
     }
 
-    @Test func onlyDataProtectionOfficersMayErase() async throws {
-        try await TestApp.withKeys { client, _, keys in
+    @Test(arguments: StoreBackend.available) func onlyDataProtectionOfficersMayErase(_ backend: StoreBackend) async throws {
+        try await TestApp.withKeys(on: backend) { client, _, keys in
             for role in ["submitter", "auditor", "trainer"] {
                 #expect(try await client.delete("/v1/subjects/u", key: keys[role]).status == .forbidden, "\(role)")
             }

@@ -68,7 +68,7 @@ import TraingateTesting
                     == "succeeded")
 
             // The stored copies, and the facts as sealed: what must be gone afterwards.
-            let audit = AuditStore(database: traingate.database)
+            let audit = AuditStore(database: try traingate.database)
             let entries = try await audit.entries(AuditQuery(kind: .decision)).filter { admissionIDs.contains($0.admissionID ?? "") }
             #expect(entries.count == Self.photos.count)
             for entry in entries {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PostgresTesting
 import Testing
 import TraingateTesting
 
@@ -24,8 +25,10 @@ import TraingateTesting
         func markErased() { erased = true }
     }
 
-    @Test func anErasureRacingAdmissionsAndATrainingJobLeavesNothingOfTheSubjectAdmitted() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func anErasureRacingAdmissionsAndATrainingJobLeavesNothingOfTheSubjectAdmitted(_ backend: StoreBackend)
+        async throws
+    {
+        try await TestApp.withClient(on: backend) { client, _ in
             var first: [String] = []
             for (index, photo) in Self.subjectPhotos.enumerated() {
                 first.append(try await ErasureAPITests.admit(client, photo, imageID: "s-\(index)", subject: "racer"))

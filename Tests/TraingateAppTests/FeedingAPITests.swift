@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import StrictDocuments
+import PostgresTesting
 import Testing
 @testable import TraingateApp
 import TraingateTesting
@@ -31,8 +32,8 @@ import TraingateTesting
         }
     }
 
-    @Test func theManifestListsAdmissibleItemsInOrderAndResumesByCursor() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func theManifestListsAdmissibleItemsInOrderAndResumesByCursor(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             var queued: [String] = []
             for index in 1...3 {
                 queued.append(try #require(try await Self.admit(client, "m\(index)", subject: "s\(index)")["admission_id"] as? String))
@@ -64,8 +65,8 @@ import TraingateTesting
 
     /// The manifest's `subject_ref` groups a subject's items, is the pseudonym of their audit
     /// entries (keyed by the subject's own key), and changes once an erasure destroyed that key.
-    @Test func theManifestNamesSubjectsByTheirAuditPseudonym() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func theManifestNamesSubjectsByTheirAuditPseudonym(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             for (imageID, subject) in [("a1", "alice"), ("a2", "alice"), ("b1", "bob")] {
                 _ = try await Self.admit(client, imageID, subject: subject)
             }
@@ -80,8 +81,8 @@ import TraingateTesting
         }
     }
 
-    @Test func badManifestParametersAreNamed() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func badManifestParametersAreNamed(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             for (query, field) in [("?shards=2&shard=2", "shard"), ("?limit=0", "limit"), ("?after=x", "after"), ("?page=1", "page")] {
                 let response = try await client.execute(uri: "/v1/training/manifest\(query)", method: .get)
                 #expect(response.status == .badRequest, "\(query)")
@@ -91,8 +92,8 @@ import TraingateTesting
     }
 
     /// The stored copy is served while the item is admissible, and not once its subject objects.
-    @Test func storedCopiesAreServedOnlyWhileAdmissible() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func storedCopiesAreServedOnlyWhileAdmissible(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let id = try #require(try await Self.admit(client, "img", subject: "objector")["admission_id"] as? String)
             let line = try #require(try await Self.manifest(client).first)
             let image = try await client.execute(uri: try #require(line["image_url"] as? String), method: .get)
@@ -108,8 +109,8 @@ import TraingateTesting
         }
     }
 
-    @Test func aRecheckSaysWhichItemsAreStillAdmissibleAndWhyNot() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func aRecheckSaysWhichItemsAreStillAdmissibleAndWhyNot(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             func id(_ answer: [String: Any]) throws -> String { try #require(answer["admission_id"] as? String) }
             let kept = try id(try await Self.admit(client, "kept", subject: "a"))
             let rejected = try id(try await Self.admit(client, "rej", subject: "b", country: "FR"))
@@ -141,8 +142,8 @@ import TraingateTesting
         }
     }
 
-    @Test func aBadRecheckIsRefusedNamingTheField() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func aBadRecheckIsRefusedNamingTheField(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let full = #"{"admission_ids":[\#(Array(repeating: "\"adm_x\"", count: 10_000).joined(separator: ","))]}"#
             #expect((try await client.postJSON("/v1/admissions/recheck", full).json["results"] as? [Any])?.count == 10_000)
             let tooMany = #"{"admission_ids":[\#(Array(repeating: "\"adm_x\"", count: 10_001).joined(separator: ","))]}"#

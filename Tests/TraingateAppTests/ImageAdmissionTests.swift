@@ -53,7 +53,7 @@ import TraingateTesting
             #expect(stored.starts(with: [0xFF, 0xD8, 0xFF]))
             // Every file of the data directory, database, log and keys alike.
             try await traingate.database.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.full) }
-            let directory = URL(fileURLWithPath: traingate.database.path).deletingLastPathComponent()
+            let directory = URL(fileURLWithPath: try traingate.database.path).deletingLastPathComponent()
             let files = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)!.compactMap { $0 as? URL }
             for file in files {
                 guard let data = FileManager.default.contents(atPath: file.path) else { continue }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PostgresTesting
 import Testing
 import TraingateTesting
 
@@ -42,8 +43,8 @@ import TraingateTesting
         return admission?["facts"] as? [String: Any] ?? [:]
     }
 
-    @Test func aGenerativeOnlyReservationIsRecordedNotBinding() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func aGenerativeOnlyReservationIsRecordedNotBinding(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let response = try await Self.admit(client, "rights-xmp-genai.png")
             #expect(response.json["decision"] as? String == "admitted", "\(response.json)")
             let rights = try await Self.facts(client, imageID: "rights-xmp-genai.png")["image_rights"] as? [String: Any]

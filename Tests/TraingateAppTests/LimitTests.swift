@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PostgresTesting
 import Testing
 import TraingateTesting
 
@@ -35,11 +36,14 @@ import TraingateTesting
     }
 
     /// A key over its rate is answered 429 with Retry-After, as problem+json; another key is not.
-    @Test func aKeyOverItsRateIsRefused() async throws {
-        try await TestApp.withKeys({
-            $0.rateLimitPerKey = 1
-            $0.rateBurstPerKey = 2
-        }) { client, _, keys in
+    @Test(arguments: StoreBackend.available) func aKeyOverItsRateIsRefused(_ backend: StoreBackend) async throws {
+        try await TestApp.withKeys(
+            on: backend,
+            {
+                $0.rateLimitPerKey = 1
+                $0.rateBurstPerKey = 2
+            }
+        ) { client, _, keys in
             var statuses: [HTTPResponse.Status] = []
             var refused: TestResponse?
             for _ in 0..<10 {

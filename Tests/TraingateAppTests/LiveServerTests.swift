@@ -154,7 +154,9 @@ import TraingateTesting
 
     @Test func afterShutdownTheDatabaseIsClosed() async throws {
         let holder = Mutex<AppDatabase?>(nil)
-        try await LiveServer.run { _, traingate, _ in holder.withLock { $0 = traingate.database } }
+        try await LiveServer.run { _, traingate, _ in
+            let database = try traingate.database; holder.withLock { $0 = database }
+        }
         let database = try #require(holder.withLock { $0 })
         await #expect(throws: (any Error).self) { try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") } }
     }

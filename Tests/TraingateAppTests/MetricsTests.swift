@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import TestFixtures
+import PostgresTesting
 import Testing
 @testable import TraingateApp
 import TraingateTesting
@@ -19,8 +20,8 @@ import TraingateTesting
 
     /// Every family parses, has help text and a type, follows the naming conventions, is
     /// documented in docs/operations.md, and passes `promtool check metrics` where it is installed.
-    @Test func theScrapeFollowsTheFormatAndTheConventions() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func theScrapeFollowsTheFormatAndTheConventions(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             _ = try await client.postJSON("/v1/admissions", Bodies.admission(imageID: "m1"))
             _ = try await client.postJSON("/v1/admissions", Bodies.admission(imageID: "m2", country: "FR"))
             _ = try await client.execute(uri: "/v1/audit/verify", method: .get)
@@ -38,8 +39,8 @@ import TraingateTesting
         }
     }
 
-    @Test func decisionsAreCountedByOutcomeAndReason() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func decisionsAreCountedByOutcomeAndReason(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             _ = try await client.postJSON("/v1/admissions", Bodies.admission(imageID: "d1"))
             _ = try await client.postJSON("/v1/admissions", Bodies.admission(imageID: "d2"))
             _ = try await client.postJSON("/v1/admissions", Bodies.admission(imageID: "d3", country: "FR"))
@@ -57,8 +58,8 @@ import TraingateTesting
     }
 
     /// Routes are labelled by their template, so a series per admission id never appears.
-    @Test func requestsAreLabelledByRouteTemplateAndStatus() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func requestsAreLabelledByRouteTemplateAndStatus(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let created = try await client.postJSON("/v1/admissions", Bodies.admission(imageID: "r1"))
             let id = try #require(created.json["admission_id"] as? String)
             for _ in 0..<3 { _ = try await client.execute(uri: "/v1/admissions/\(id)", method: .get) }
@@ -77,8 +78,8 @@ import TraingateTesting
         }
     }
 
-    @Test func rejectionsByALimitNameItsSetting() async throws {
-        try await TestApp.withClient({ $0.maxBatchLines = 2 }) { client, _ in
+    @Test(arguments: StoreBackend.available) func rejectionsByALimitNameItsSetting(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend, { $0.maxBatchLines = 2 }) { client, _ in
             let body = (1...3).map { Bodies.admission(imageID: "l\($0)") }.joined(separator: "\n")
             let batch = try await client.execute(
                 uri: "/v1/admissions/batch", method: .post, headers: [.contentType: "application/x-ndjson"], body: ByteBuffer(string: body))
@@ -145,8 +146,8 @@ import TraingateTesting
         }
     }
 
-    @Test func trainingProgressIsExported() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func trainingProgressIsExported(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             _ = try await TrainingAPITests.admit(client)
             let id = try await TrainingAPITests.submit(client, #"{"epochs": 1, "batch_size": 4, "embedding_dim": 8, "seed": 3}"#)
             let job = try await TrainingAPITests.wait(client, id, until: TrainingAPITests.status("succeeded", "failed", "cancelled"))
@@ -162,8 +163,8 @@ import TraingateTesting
         }
     }
 
-    @Test func metricsCanBeTurnedOff() async throws {
-        try await TestApp.withClient({ $0.metricsEnabled = false }) { client, _ in
+    @Test(arguments: StoreBackend.available) func metricsCanBeTurnedOff(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend, { $0.metricsEnabled = false }) { client, _ in
             _ = try await client.postJSON("/v1/admissions", Bodies.admission(imageID: "o1"))
             let response = try await client.execute(uri: "/metrics", method: .get)
             #expect(response.status == .notFound)

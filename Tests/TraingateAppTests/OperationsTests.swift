@@ -1,13 +1,14 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PostgresTesting
 import Testing
 @testable import TraingateApp
 import TraingateTesting
 
 @Suite struct OperationsTests {
-    @Test func healthAndReadiness() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func healthAndReadiness(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let health = try await client.execute(uri: "/healthz", method: .get)
             #expect(health.status == .ok)
             #expect(health.json["status"] as? String == "ok")
@@ -58,8 +59,8 @@ import TraingateTesting
         }
     }
 
-    @Test func metricsAreServedAsPrometheusText() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func metricsAreServedAsPrometheusText(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let response = try await client.execute(uri: "/metrics", method: .get)
             #expect(response.status == .ok)
             #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
@@ -67,8 +68,8 @@ import TraingateTesting
     }
 
     /// The shipped binary carries no benchmark code: the baselines live in bench/'s own server.
-    @Test func theShippedAppHasNoBenchmarkRoutes() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func theShippedAppHasNoBenchmarkRoutes(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             for path in ["/_bench/noop", "/_bench/floor", "/_bench/parse", "/_bench/decide"] {
                 let response = try await client.postJSON(path, "{}")
                 #expect(response.status == .notFound)

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import PostgresTesting
 import Testing
 @testable import TraingateApp
 @testable import TraingateStore
@@ -21,8 +22,8 @@ import TraingateTesting
         #expect((body["detail"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
     }
 
-    @Test func validationErrorsNameEveryField() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func validationErrorsNameEveryField(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let response = try await client.postJSON(
                 "/v1/admissions", #"{"image_id":"a","subject":{"id":"u","account_country":"UK","age":-1},"visibilty":"public"}"#)
             expectProblem(response, .badRequest)
@@ -31,8 +32,8 @@ import TraingateTesting
         }
     }
 
-    @Test func hostileShapesAreBoundedProblemsAndTheServerKeepsServing() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func hostileShapesAreBoundedProblemsAndTheServerKeepsServing(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
             expectProblem(try await client.postJSON("/v1/admissions", deep), .badRequest)
             let manyKeys = "{" + (0..<5000).map { "\"k\($0)\": 1" }.joined(separator: ",") + "}"
@@ -44,8 +45,8 @@ import TraingateTesting
         }
     }
 
-    @Test func malformedJSONIs400() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func malformedJSONIs400(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             expectProblem(try await client.postJSON("/v1/admissions", #"{"image_id": "#), .badRequest)
             expectProblem(try await client.postJSON("/v1/admissions", "[1, 2]"), .badRequest)
         }
@@ -97,8 +98,8 @@ import TraingateTesting
         }
     }
 
-    @Test func unknownPathsAre404AndWrongMethods405WithAllow() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func unknownPathsAre404AndWrongMethods405WithAllow(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             expectProblem(try await client.execute(uri: "/v1/nothing-here", method: .get), .notFound)
             expectProblem(try await client.execute(uri: "/v1/admissions/adm_missing", method: .get), .notFound)
             let wrong = try await client.execute(uri: "/v1/admissions", method: .get)
@@ -116,8 +117,8 @@ import TraingateTesting
     /// `/v1/admissions/recheck` reaches the recheck instead of answering 405 "use GET" for
     /// `/v1/admissions/{admission_id}`, and a GET there is 405 naming POST, not a lookup of an
     /// admission called "recheck".
-    @Test func literalRoutesWinOverParameters() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func literalRoutesWinOverParameters(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let posted = try await client.postJSON("/v1/admissions/recheck", #"{"admission_ids":["adm_1"]}"#)
             #expect(posted.status == .ok)
             #expect((posted.json["results"] as? [[String: Any]])?.first?["reason"] as? String == "not_found")
@@ -128,8 +129,8 @@ import TraingateTesting
         }
     }
 
-    @Test func unsupportedMediaTypesAre415() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func unsupportedMediaTypesAre415(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             expectProblem(
                 try await client.execute(
                     uri: "/v1/admissions", method: .post, headers: [.contentType: "text/plain"],
@@ -154,8 +155,8 @@ import TraingateTesting
         }
     }
 
-    @Test func bodiesOverTheCapAre413() async throws {
-        try await TestApp.withClient({ $0.maxImageBytes = 1024 }) { client, _ in
+    @Test(arguments: StoreBackend.available) func bodiesOverTheCapAre413(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend, { $0.maxImageBytes = 1024 }) { client, _ in
             let padding = String(repeating: " ", count: 2 * 1024 * 1024)
             expectProblem(try await client.postJSON("/v1/admissions", padding + Bodies.admission()), .contentTooLarge)
         }
@@ -193,8 +194,8 @@ import TraingateTesting
 
     /// A body nested a hundred thousand levels deep is refused before it is parsed, and the
     /// server goes on serving.
-    @Test func deeplyNestedBodiesAreRefusedBeforeParsing() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func deeplyNestedBodiesAreRefusedBeforeParsing(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
             let response = try await client.postJSON("/v1/admissions", deep)
             expectProblem(response, .badRequest)

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import NIOCore
 import PolicyEngine
 import StrictDocuments
+import PostgresTesting
 import Testing
 import TraingateStore
 @testable import TraingateApp
@@ -16,8 +17,8 @@ import TraingateTesting
 
     /// An auditor asks what the policy said at an instant: the revised FADP began at midnight in
     /// Zurich, 2023-08-31T22:00:00Z, and `decided_at` is the instant asked about.
-    @Test func evaluateAtAnInstantAppliesTheRulesInForceThen() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func evaluateAtAnInstantAppliesTheRulesInForceThen(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let before = try await client.postJSON("/v1/policy/evaluate?at=2023-08-31T23:59:59%2B02:00", Self.swiss)
             #expect(before.status == .ok)
             #expect(before.json["decision"] as? String == "admitted")
@@ -104,8 +105,8 @@ import TraingateTesting
 
     /// An operator established in the EU needs a basis for everyone: set in the configuration,
     /// stated by the policy, applied to a US subject, cited under the operator's regime.
-    @Test func anEUEstablishedOperatorNeedsABasisForEveryone() async throws {
-        try await TestApp.withClient({ $0.establishedIn = ["EU"] }) { client, traingate in
+    @Test(arguments: StoreBackend.available) func anEUEstablishedOperatorNeedsABasisForEveryone(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend, { $0.establishedIn = ["EU"] }) { client, traingate in
             #expect(traingate.policy.establishmentStatement.contains("operator established in EU"))
             let policy = try await client.execute(uri: "/v1/policy", method: .get)
             #expect((policy.json["controller"] as? [String: Any])?["established_in"] as? [String] == ["EU"])
@@ -119,7 +120,7 @@ import TraingateTesting
             #expect((reasons.first?["message"] as? String)?.contains("The operator is established in EU") == true)
         }
         // The default operator is established nowhere: the same photo needs no basis.
-        try await TestApp.withClient { client, traingate in
+        try await TestApp.withClient(on: backend) { client, traingate in
             #expect(traingate.policy.establishmentStatement.contains("established in no regime"))
             let response = try await client.postJSON("/v1/admissions", Bodies.admission(imageID: "us-1", country: "US"))
             #expect(response.json["decision"] as? String == "admitted")

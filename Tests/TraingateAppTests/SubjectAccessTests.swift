@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PostgresTesting
 import Testing
 import TraingateTesting
 
@@ -19,8 +20,8 @@ import TraingateTesting
         return try await client.execute(uri: path, method: .get, headers: headers)
     }
 
-    @Test func theReportShowsEveryDecisionItsFactsAndWhereTheImageWent() async throws {
-        try await TestApp.withKeys { client, _, keys in
+    @Test(arguments: StoreBackend.available) func theReportShowsEveryDecisionItsFactsAndWhereTheImageWent(_ backend: StoreBackend) async throws {
+        try await TestApp.withKeys(on: backend) { client, _, keys in
             for (photo, imageID, visibility) in [("china.jpg", "a", "public"), ("astronaut.jpg", "b", "public"), ("chelsea.png", "c", "private")] {
                 let body =
                     #"{"image_id":"\#(imageID)","source":"instagram","subject":{"id":"reader","account_country":"US"},"visibility":"\#(visibility)","lawful_basis":{"basis":"consent","purposes":["model_training"],"given_at":"2026-01-01T00:00:00Z","consent_ref":"cr-\#(imageID)"},"image_base64":"\#(Data(Bodies.image(photo)).base64EncodedString())"}"#
@@ -62,8 +63,8 @@ import TraingateTesting
         }
     }
 
-    @Test func peopleCanReadItAsMarkdownOrHTMLAndNothingInItIsMarkup() async throws {
-        try await TestApp.withKeys { client, _, keys in
+    @Test(arguments: StoreBackend.available) func peopleCanReadItAsMarkdownOrHTMLAndNothingInItIsMarkup(_ backend: StoreBackend) async throws {
+        try await TestApp.withKeys(on: backend) { client, _, keys in
             let hostile = #"<script>alert(1)</script> | *x*"#
             let body =
                 #"{"image_id":"\#(hostile)","source":"instagram","subject":{"id":"reader","account_country":"US"},"visibility":"public"}"#
@@ -94,8 +95,8 @@ import TraingateTesting
         #expect(MarkdownReport.escape("a\r\nb\nc\rd\u{2028}e") == "a b c d e")
     }
 
-    @Test func anUnknownOrErasedSubjectIsNotFoundAndOnlyTheAccessIsAudited() async throws {
-        try await TestApp.withKeys { client, _, keys in
+    @Test(arguments: StoreBackend.available) func anUnknownOrErasedSubjectIsNotFoundAndOnlyTheAccessIsAudited(_ backend: StoreBackend) async throws {
+        try await TestApp.withKeys(on: backend) { client, _, keys in
             let before = try await client.get("/v1/audit/verify", key: keys["auditor"]).json["entries"] as? Int ?? 0
             let unknown = try await client.get("/v1/subjects/nobody", key: keys["auditor"])
             #expect(unknown.status == .notFound && unknown.headers[.contentType] == "application/problem+json")
@@ -110,8 +111,8 @@ import TraingateTesting
         }
     }
 
-    @Test func onlyAuditorsAndDataProtectionOfficersMayReadIt() async throws {
-        try await TestApp.withKeys { client, _, keys in
+    @Test(arguments: StoreBackend.available) func onlyAuditorsAndDataProtectionOfficersMayReadIt(_ backend: StoreBackend) async throws {
+        try await TestApp.withKeys(on: backend) { client, _, keys in
             _ = try await client.postJSON("/v1/admissions", Bodies.admission(), key: keys["submitter"])
             for role in ["submitter", "trainer"] {
                 #expect(try await client.get("/v1/subjects/user-1?source=instagram", key: keys[role]).status == .forbidden, "\(role)")

@@ -1,7 +1,7 @@
 import Foundation
-import GRDB
 import Hummingbird
 import HummingbirdTesting
+import PostgresTesting
 import Testing
 import TraingateStore
 import TraingateTesting
@@ -12,12 +12,14 @@ import TraingateTesting
 /// the queue, later admissions are `OPTED_OUT`, the audit entry names the key and the count but
 /// never the subject, and only `dpo` (and `admin`) keys may register one.
 @Suite struct SubjectsAPITests {
-    private func queued(_ traingate: Traingate) async throws -> Int {
-        try await traingate.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM queue_item")! }
+    /// The training queue's length as `/metrics` reports it, on either backend.
+    private func queued(_ client: any TestClientProtocol, _ keys: [String: String]) async throws -> Int {
+        let metrics = PrometheusExposition(String(buffer: try await client.get("/metrics", key: keys["auditor"]).body))
+        return Int(try #require(metrics.value("traingate_training_queue_images")))
     }
 
-    @Test func anObjectionEmptiesTheSubjectsQueueAndStopsLaterAdmissions() async throws {
-        try await TestApp.withKeys { client, traingate, keys in
+    @Test(arguments: StoreBackend.available) func anObjectionEmptiesTheSubjectsQueueAndStopsLaterAdmissions(_ backend: StoreBackend) async throws {
+        try await TestApp.withKeys(on: backend) { client, _, keys in
             let image = Data(Bodies.jpeg).base64EncodedString()
             var first: String?
             for (imageID, subject) in [("ig_a", "user-1"), ("ig_b", "user-1"), ("ig_c", "user-2")] {
@@ -27,7 +29,7 @@ import TraingateTesting
                 #expect(admitted.json["queued"] as? Bool == true, "\(admitted.json)")
                 if first == nil { first = admitted.json["admission_id"] as? String }
             }
-            #expect(try await queued(traingate) == 3)
+            #expect(try await queued(client, keys) == 3)
 
             // The same id at another source is another subject: nothing leaves the queue.
             let elsewhere = try await client.postJSON("/v1/subjects/user-1/objection", "", key: keys["dpo"])
@@ -38,7 +40,7 @@ import TraingateTesting
             #expect(objection.status == .ok)
             #expect((objection.json["removed"] as? [String: Any])?["queue_items"] as? Int == 2)
             #expect(objection.json["already_registered"] as? Bool == false)
-            #expect(try await queued(traingate) == 1)
+            #expect(try await queued(client, keys) == 1)
             let firstID = try #require(first)
             #expect(try await client.get("/v1/admissions/\(firstID)", key: keys["auditor"]).json["queued"] as? Bool == false)
 
@@ -66,8 +68,8 @@ import TraingateTesting
     /// A consent withdrawal arriving on a new admission body reaches back: the subject's earlier
     /// items leave the queue in the same transaction (counted in the decision's audit details);
     /// another subject's stay, and a later consent is honoured again (no standing objection).
-    @Test func aConsentWithdrawalTakesTheSubjectsEarlierItemsOutOfTheQueue() async throws {
-        try await TestApp.withKeys { client, traingate, keys in
+    @Test(arguments: StoreBackend.available) func aConsentWithdrawalTakesTheSubjectsEarlierItemsOutOfTheQueue(_ backend: StoreBackend) async throws {
+        try await TestApp.withKeys(on: backend) { client, _, keys in
             let image = Data(Bodies.jpeg).base64EncodedString()
             for (imageID, subject) in [("ig_a", "user-1"), ("ig_b", "user-1"), ("ig_c", "user-2")] {
                 let body =
@@ -82,7 +84,7 @@ import TraingateTesting
             let withdrawn = try await client.postJSON("/v1/admissions", withdrawal, key: keys["submitter"])
             #expect(withdrawn.json["decision"] as? String == "rejected")
             #expect((withdrawn.json["reasons"] as? [[String: Any]])?.contains { $0["code"] as? String == "CONSENT_WITHDRAWN" } == true)
-            #expect(try await queued(traingate) == 1)
+            #expect(try await queued(client, keys) == 1)
             let seq = try #require((withdrawn.json["audit"] as? [String: Any])?["seq"] as? Int)
             let entries = try await client.get("/v1/audit?kind=decision", key: keys["auditor"])
             let entry = try #require((entries.json["entries"] as? [[String: Any]])?.first { $0["seq"] as? Int == seq })
@@ -95,14 +97,14 @@ import TraingateTesting
             )
             let admitted = try await client.postJSON("/v1/admissions", consentAgain, key: keys["submitter"])
             #expect(admitted.json["decision"] as? String == "admitted", "\(admitted.json)")
-            #expect(try await queued(traingate) == 2)
+            #expect(try await queued(client, keys) == 2)
         }
     }
 
     /// Model lineage: a checkpoint trained on a subject who objects afterwards says so, and
     /// embeds no new image until a job trains without the subject's items.
-    @Test func aCheckpointTrainedOnAnObjectorIsFlagged() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func aCheckpointTrainedOnAnObjectorIsFlagged(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             for (index, photo) in ["china.jpg", "astronaut.jpg", "chelsea.png"].enumerated() {
                 _ = try await ErasureAPITests.admit(client, photo, imageID: "a\(index)", subject: "objector")
             }
@@ -127,8 +129,8 @@ import TraingateTesting
         }
     }
 
-    @Test func onlyDataProtectionOfficersMayRegisterOne() async throws {
-        try await TestApp.withKeys { client, _, keys in
+    @Test(arguments: StoreBackend.available) func onlyDataProtectionOfficersMayRegisterOne(_ backend: StoreBackend) async throws {
+        try await TestApp.withKeys(on: backend) { client, _, keys in
             for role in ["submitter", "auditor", "trainer"] {
                 let refused = try await client.postJSON("/v1/subjects/u/objection", "", key: keys[role])
                 #expect(refused.status == .forbidden, "\(role)")
@@ -138,8 +140,8 @@ import TraingateTesting
         }
     }
 
-    @Test func badSubjectsAndParametersAreNamed() async throws {
-        try await TestApp.withKeys { client, _, keys in
+    @Test(arguments: StoreBackend.available) func badSubjectsAndParametersAreNamed(_ backend: StoreBackend) async throws {
+        try await TestApp.withKeys(on: backend) { client, _, keys in
             let long = try await client.postJSON("/v1/subjects/\(String(repeating: "x", count: 257))/objection", "", key: keys["dpo"])
             #expect(long.status == .badRequest)
             #expect((long.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "subject_id")

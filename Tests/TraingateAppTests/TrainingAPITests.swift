@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import StrictDocuments
+import PostgresTesting
 import Testing
 import TraingateStore
 @testable import TraingateApp
@@ -67,8 +68,8 @@ import TraingateTesting
         return entries.compactMap { $0["details"] as? [String: Any] }.filter { $0["job_id"] as? String == job }.compactMap { $0["event"] as? String }
     }
 
-    @Test func aJobTrainsOnTheQueueAndEveryImageGetsAUnitEmbedding() async throws {
-        try await TestApp.withClient { client, traingate in
+    @Test(arguments: StoreBackend.available) func aJobTrainsOnTheQueueAndEveryImageGetsAUnitEmbedding(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, traingate in
             let ids = try await Self.admit(client)
             let id = try await Self.submit(client, #"{"epochs": 2, "batch_size": 4, "embedding_dim": 16, "objective": "simclr", "seed": 7}"#)
             let job = try await Self.wait(client, id, until: Self.status("succeeded", "failed", "cancelled"))
@@ -98,48 +99,39 @@ import TraingateTesting
             let image = Data(Bodies.image(Self.photos[0])).base64EncodedString()
             _ = try await client.postJSON(
                 "/v1/admissions", Bodies.admission(imageID: Self.photos[0], country: "FR", extra: #","image_base64":"\#(image)""#))
-            let (embedded, lineage) = try await traingate.database.writer.read { db in
-                (
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM embedding WHERE admission_id = ?", arguments: [ids[0]]),
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM checkpoint_lineage WHERE admission_id = ?", arguments: [ids[0]])
-                )
-            }
-            #expect(embedded == 0 && lineage == 1)
+            #expect(try await traingate.count("SELECT count(*) FROM embedding WHERE admission_id = '\(ids[0])'") == 0)
+            #expect(try await traingate.count("SELECT count(*) FROM checkpoint_lineage WHERE admission_id = '\(ids[0])'") == 1)
         }
     }
 
-    @Test func epochsZeroEmbedsEveryQueuedImageWithTheUntrainedEncoder() async throws {
-        try await TestApp.withClient { client, traingate in
+    @Test(arguments: StoreBackend.available) func epochsZeroEmbedsEveryQueuedImageWithTheUntrainedEncoder(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, traingate in
             let ids = try await Self.admit(client, Array(Self.photos.prefix(3)))
             let id = try await Self.submit(client, #"{"epochs": 0}"#)
             let job = try await Self.wait(client, id, until: Self.status("succeeded", "failed"))
             #expect(job["status"] as? String == "succeeded" && job["images"] as? Int == 3, "\(job)")
-            let lineage = try await traingate.database.writer.read { db in
-                try Row.fetchAll(db, sql: "SELECT admission_id, epochs, policy_version FROM checkpoint_lineage ORDER BY admission_id")
-            }
-            #expect(lineage.map { $0["admission_id"] as String } == ids.sorted())
-            #expect(lineage.allSatisfy { ($0["epochs"] as Int) == 0 && ($0["policy_version"] as String).hasPrefix("sha256:") })
+            #expect(try await traingate.texts("SELECT admission_id FROM checkpoint_lineage ORDER BY admission_id") == ids.sorted())
+            #expect(try await traingate.texts("SELECT epochs FROM checkpoint_lineage") == ["0", "0", "0"])
+            #expect(try await traingate.texts("SELECT policy_version FROM checkpoint_lineage").allSatisfy { $0.hasPrefix("sha256:") })
             let vector = try await client.execute(uri: "/v1/embeddings/\(ids[0])", method: .get).json["vector"] as? [Double]
             #expect(vector?.count == 64)
         }
     }
 
     /// `training.max_images`: a job takes the oldest images of the queue, no more.
-    @Test func aJobTakesAtMostMaxImagesOldestFirst() async throws {
-        try await TestApp.withClient({ $0.trainingMaxImages = 2 }) { client, traingate in
+    @Test(arguments: StoreBackend.available) func aJobTakesAtMostMaxImagesOldestFirst(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend, { $0.trainingMaxImages = 2 }) { client, traingate in
             let ids = try await Self.admit(client, Array(Self.photos.prefix(3)))
             let id = try await Self.submit(client, #"{"epochs": 0}"#)
             let job = try await Self.wait(client, id, until: Self.status("succeeded", "failed"))
             #expect(job["status"] as? String == "succeeded" && job["images"] as? Int == 2)
-            let lineage = try await traingate.database.writer.read { db in
-                try String.fetchAll(db, sql: "SELECT admission_id FROM checkpoint_lineage ORDER BY admission_id")
-            }
+            let lineage = try await traingate.texts("SELECT admission_id FROM checkpoint_lineage ORDER BY admission_id")
             #expect(lineage == Array(ids.prefix(2)).sorted())
         }
     }
 
-    @Test func jobsRunOneAtATimeInTheOrderTheyWereSubmitted() async throws {
-        try await TestApp.withClient { client, traingate in
+    @Test(arguments: StoreBackend.available) func jobsRunOneAtATimeInTheOrderTheyWereSubmitted(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, traingate in
             _ = try await Self.admit(client, Array(Self.photos.prefix(4)))
             let first = try await Self.submit(client, #"{"epochs": 3, "batch_size": 2, "embedding_dim": 8}"#)
             let second = try await Self.submit(client, #"{"epochs": 1, "batch_size": 2, "embedding_dim": 8}"#)
@@ -153,7 +145,7 @@ import TraingateTesting
             let queued = try await Self.admit(client, [Self.photos[5]])
             let newest = try #require(done["checkpoint_id"] as? String)
             #expect(earlier["checkpoint_id"] as? String != newest)
-            let ids = try await traingate.database.writer.read { db in try String.fetchAll(db, sql: "SELECT admission_id FROM queue_item") }
+            let ids = try await traingate.texts("SELECT admission_id FROM queue_item")
             for id in ids where id != queued[0] {
                 #expect(try await client.execute(uri: "/v1/embeddings/\(id)", method: .get).json["checkpoint_id"] as? String == newest)
             }
@@ -161,8 +153,8 @@ import TraingateTesting
         }
     }
 
-    @Test func badParametersAreAllNamedInOneAnswer() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func badParametersAreAllNamedInOneAnswer(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             let response = try await client.postJSON(
                 "/v1/training/jobs",
                 #"{"epochs": -1, "batch_size": 1.5, "embedding_dim": 30, "image_size": 30, "objective": "byol", "learning_rate": 0, "shards": 2, "colour": 1, "augmentations": {"flip_probability": 2, "blur": true}}"#
@@ -190,8 +182,9 @@ import TraingateTesting
         }
     }
 
-    @Test func anEmptyBodyQueuesTheDefaultsAndAnEmptyQueueFailsTheJobClearly() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func anEmptyBodyQueuesTheDefaultsAndAnEmptyQueueFailsTheJobClearly(_ backend: StoreBackend) async throws
+    {
+        try await TestApp.withClient(on: backend) { client, _ in
             let response = try await client.execute(uri: "/v1/training/jobs", method: .post)
             #expect(response.status == .accepted)
             let parameters = response.json["parameters"] as? [String: Any]
@@ -214,8 +207,8 @@ import TraingateTesting
         }
     }
 
-    @Test func cancellingAQueuedJobEndsItAndARunningOneStopsAtAStep() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func cancellingAQueuedJobEndsItAndARunningOneStopsAtAStep(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             _ = try await Self.admit(client, Array(Self.photos.prefix(4)))
             let long = try await Self.submit(client, #"{"epochs": 1000, "batch_size": 2, "embedding_dim": 8}"#)
             let queued = try await Self.submit(client, #"{"epochs": 1}"#)
@@ -244,8 +237,8 @@ import TraingateTesting
 
     /// The re-check before each epoch: an admission superseded by a rejection while the job runs
     /// trains no further epoch, gets no embedding, and stays in the lineage (it did train the model).
-    @Test func anImageRejectedDuringTheJobLeavesItBeforeTheNextEpoch() async throws {
-        try await TestApp.withClient { client, traingate in
+    @Test(arguments: StoreBackend.available) func anImageRejectedDuringTheJobLeavesItBeforeTheNextEpoch(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, traingate in
             let ids = try await Self.admit(client, Array(Self.photos.prefix(4)))
             let id = try await Self.submit(client, #"{"epochs": 300, "batch_size": 2, "embedding_dim": 8}"#)
             try await Self.wait(client, id) { ($0["progress"] as? [String: Any])?["epoch"] as? Int ?? 0 >= 2 }
@@ -258,23 +251,22 @@ import TraingateTesting
             #expect(job["status"] as? String == "succeeded", "\(job)")
             #expect((job["progress"] as? [String: Any])?["epoch"] as? Int == 300, "the job finished before the rejection")
             #expect(job["images"] as? Int == 4)
-            let lineage = try await traingate.database.writer.read { db in
-                try Row.fetchAll(db, sql: "SELECT admission_id, epochs FROM checkpoint_lineage")
-            }
-            let epochs = Dictionary(uniqueKeysWithValues: lineage.map { ($0["admission_id"] as String, $0["epochs"] as Int) })
+            let lineage = try await traingate.texts("SELECT admission_id || ' ' || epochs FROM checkpoint_lineage")
+            let epochs = Dictionary(
+                uniqueKeysWithValues: lineage.map { ($0.split(separator: " ").map(String.init)[0], Int($0.split(separator: " ")[1])!) })
             #expect(epochs[ids[0]].map { $0 >= 1 && $0 < 300 } == true, "\(epochs)")
             // Epochs count only batches that trained: with three images left and batches of two,
             // one image sits out each later epoch, so none of them reaches all 300.
             #expect(ids.dropFirst().allSatisfy { (1..<300).contains(epochs[$0] ?? 0) }, "\(epochs)")
             #expect(try await client.execute(uri: "/v1/embeddings/\(ids[0])", method: .get).status == .notFound)
             #expect(try await client.execute(uri: "/v1/embeddings/\(ids[1])", method: .get).status == .ok)
-            let stored = try await traingate.database.writer.read { db in try String.fetchAll(db, sql: "SELECT admission_id FROM embedding") }
+            let stored = try await traingate.texts("SELECT admission_id FROM embedding")
             #expect(Set(stored) == Set(ids.dropFirst()), "no vector was even written for the rejected image")
         }
     }
 
-    @Test func searchFindsTheSamePictureFirstByAdmissionAndByUpload() async throws {
-        try await TestApp.withClient { client, _ in
+    @Test(arguments: StoreBackend.available) func searchFindsTheSamePictureFirstByAdmissionAndByUpload(_ backend: StoreBackend) async throws {
+        try await TestApp.withClient(on: backend) { client, _ in
             #expect(try await client.postJSON("/v1/embeddings/search", #"{"admission_id": "adm_x"}"#).status == .notFound)
             let ids = try await Self.admit(client)
             let id = try await Self.submit(client, #"{"epochs": 0, "embedding_dim": 32}"#)

@@ -1,3 +1,4 @@
+import PostgresTesting
 import Crypto
 import Foundation
 import PostgresNIO

@@ -26,6 +26,13 @@ public enum TestApp {
     public static func build(
         directory: URL, _ configure: (inout AppConfiguration) -> Void = { _ in }, now: @escaping @Sendable () -> Date = Date.init
     ) throws -> Traingate {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return try buildApplication(configuration: configuration(directory: directory, configure), logger: logger, now: now)
+    }
+
+    /// The configuration of an app under test on `directory`, `configure` applied last.
+    static func configuration(directory: URL, _ configure: (inout AppConfiguration) -> Void) -> AppConfiguration {
         var configuration = AppConfiguration()
         configuration.dataDirectory = directory.path
         configuration.port = 0
@@ -34,9 +41,7 @@ public enum TestApp {
         // there for minutes (bench/train_load measures the default).
         configuration.trainingThreadNice = 0
         configure(&configuration)
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        return try buildApplication(configuration: configuration, logger: logger, now: now)
+        return configuration
     }
 
     /// Runs `body` against the app with one key per role already created (so the front door is

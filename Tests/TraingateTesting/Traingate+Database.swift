@@ -2,9 +2,16 @@ import TraingateApp
 import TraingateStore
 
 extension Traingate {
-    /// The SQLite database of an app the test built on it (every `TestApp` app is).
+    /// The SQLite database of an app the test built on it.
+    /// - Throws: on an app on PostgreSQL, so that a test written for SQLite fails there, naming why.
     public var database: AppDatabase {
-        guard let database = sqliteDatabase else { preconditionFailure("this test needs an app on SQLite") }
-        return database
+        get throws {
+            guard let database = sqliteDatabase else { throw NotOnSQLite() }
+            return database
+        }
+    }
+
+    struct NotOnSQLite: Error, CustomStringConvertible {
+        let description = "this test reads the SQLite database, and the app runs on PostgreSQL"
     }
 }

@@ -19,12 +19,16 @@ extension AppStorage {
         now: @escaping @Sendable () -> Date
     ) async throws -> AppStorage {
         let location = try PostgresLocation(url: url)
+        // The instance's own files stay in its data directory: the audit anchors it writes, and
+        // the master key when none is configured.
+        let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory)
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         let store = PostgresStore(location: location, connections: configuration.postgresConnections, logger: logger)
         let keys = PostgresAPIKeyStore(store: store)
         let (pseudonymKey, startingKeys) = try await PostgresStore.withRunning(location: location, logger: logger) { setup in
             try await setup.migrate()
             let audit = PostgresAuditStore(
-                store: setup, writer: PostgresAuditWriter(store: setup), anchorDirectory: URL(fileURLWithPath: configuration.dataDirectory))
+                store: setup, writer: PostgresAuditWriter(store: setup), anchorDirectory: dataDirectory)
             if let change = try await audit.recordPolicyInForce(id: policy.id, version: policy.version, at: now()) {
                 logger.notice("policy change recorded", metadata: ["audit.seq": "\(change.seq)", "policy.version": "\(policy.version)"])
             }
@@ -42,12 +46,12 @@ extension AppStorage {
             location: location, lockKey: PostgresLeadership.trainingLockKey, interval: trainingLookInterval, logger: logger)
         return AppStorage(
             admissions: admissions,
-            audit: PostgresAuditStore(store: store, writer: auditWriter, anchorDirectory: URL(fileURLWithPath: configuration.dataDirectory)),
+            audit: PostgresAuditStore(store: store, writer: auditWriter, anchorDirectory: dataDirectory),
             keys: keys, training: training, embeddings: PostgresEmbeddingStore(store: store),
             subjects: PostgresSubjectRightsStore(store: store, keyring: keyring), manifest: PostgresTrainingManifest(store: store),
             admissibility: PostgresAdmissibilityCheck(store: store), health: PostgresHealth(store: store),
             sharedTraining: TrainingWorker.SharedStore(lead: lead, cancelRequests: training, pollInterval: trainingLookInterval),
-            keepers: [store], writers: [auditWriter, admissions.committer, lead], sqlite: nil, pseudonymKey: pseudonymKey,
+            keepers: [store], writers: [auditWriter, admissions.committer, lead], sqlite: nil, postgres: store, pseudonymKey: pseudonymKey,
             startingKeys: startingKeys, location: location.description)
     }
 }

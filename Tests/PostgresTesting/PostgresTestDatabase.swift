@@ -2,24 +2,24 @@ import Foundation
 import Logging
 import PostgresNIO
 import Testing
-@testable import TraingatePostgres
+import TraingatePostgres
 
 /// A database of its own on the throw-away PostgreSQL cluster `scripts/with-postgres` starts
 /// (its URL in `TRAINGATE_TEST_POSTGRES_URL`), made for one test and dropped after it.
-enum PostgresTestDatabase {
-    static let url = ProcessInfo.processInfo.environment["TRAINGATE_TEST_POSTGRES_URL"]
+public enum PostgresTestDatabase {
+    public static let url = ProcessInfo.processInfo.environment["TRAINGATE_TEST_POSTGRES_URL"]
 
     /// Whether the PostgreSQL suites run: with a cluster, or when one is required
     /// (`TRAINGATE_REQUIRE_POSTGRES=1`, as `make test` sets), so that a missing cluster fails
     /// them instead of skipping them.
-    static let enabled = url != nil || ProcessInfo.processInfo.environment["TRAINGATE_REQUIRE_POSTGRES"] == "1"
+    public static let enabled = url != nil || ProcessInfo.processInfo.environment["TRAINGATE_REQUIRE_POSTGRES"] == "1"
 
-    struct Missing: Error, CustomStringConvertible {
-        let description =
+    public struct Missing: Error, CustomStringConvertible {
+        public let description =
             "TRAINGATE_TEST_POSTGRES_URL is not set: run the tests through scripts/with-postgres (make test does)"
     }
 
-    static let logger: Logger = {
+    public static let logger: Logger = {
         var logger = Logger(label: "postgres-test")
         // Not .warning: a query queued before the client's run() task starts is warned about,
         // and waits for it, as intended.
@@ -28,7 +28,7 @@ enum PostgresTestDatabase {
     }()
 
     /// Creates a database, runs `body` with its URL, and drops it (also when `body` throws).
-    static func withURL<T>(_ body: (String) async throws -> T) async throws -> T {
+    public static func withURL<T>(_ body: (String) async throws -> T) async throws -> T {
         guard let url else { throw Missing() }
         let name = "tg_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try await admin(url) { try await $0.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger) }
@@ -47,13 +47,13 @@ enum PostgresTestDatabase {
     }
 
     /// Runs `body` with a migrated, running `PostgresStore` on a database of its own.
-    static func with<T>(connections: Int = 4, _ body: (PostgresStore) async throws -> T) async throws -> T {
+    public static func with<T>(connections: Int = 4, _ body: (PostgresStore) async throws -> T) async throws -> T {
         try await withURL { url in try await running(url: url, connections: connections, body) }
     }
 
     /// A running, migrated `PostgresStore` on `url` for the duration of `body` (one instance
     /// of several on the same database, when called more than once).
-    static func running<T>(url: String, connections: Int = 4, _ body: (PostgresStore) async throws -> T) async throws -> T {
+    public static func running<T>(url: String, connections: Int = 4, _ body: (PostgresStore) async throws -> T) async throws -> T {
         let database = PostgresStore(location: try PostgresLocation(url: url), connections: connections, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.run() }
@@ -64,12 +64,8 @@ enum PostgresTestDatabase {
     }
 
     private static func admin(_ url: String, _ body: (PostgresConnection) async throws -> Void) async throws {
-        let location = try PostgresLocation(url: url)
         let connection = try await PostgresConnection.connect(
-            configuration: .init(
-                host: location.host, port: location.port, username: location.username, password: location.password,
-                database: location.database, tls: .disable),
-            id: 1, logger: logger)
+            configuration: try PostgresLocation(url: url).connectionConfiguration(), id: 1, logger: logger)
         do {
             try await body(connection)
             try await connection.close()
