@@ -15,11 +15,13 @@ run-postgres: deps
 	SWIFT=$(SWIFT) scripts/run-postgres
 
 # The Swift suites (those of the PostgreSQL store on a throw-away cluster, scripts/with-postgres),
-# the crash test, and the external-trainer example against a live server.
+# the crash test, three instances on one PostgreSQL store under SIGKILL (scripts/instances-test),
+# and the external-trainer example against a live server.
 test: deps
 	$(SWIFT) build --build-tests
 	scripts/with-postgres $(SWIFT) test --skip-build
 	scripts/crash-test --kills 5 --binary .build/debug/traingate
+	scripts/instances-test --kills 4 --binary .build/debug/traingate
 	python3 examples/test_pytorch_dataset.py
 
 # deploy/: the Dockerfile (hadolint, and its package list against the binary's libraries), the
