@@ -191,7 +191,7 @@ let package = Package(
         .testTarget(
             name: "TraingateCLITests",
             dependencies: [
-                "TraingateCommands", "TraingateApp", "TraingateStore", "TestFixtures", "TraingateTesting",
+                "TraingateCommands", "TraingateApp", "TraingateStore", "TestFixtures", "TraingateTesting", "PostgresTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -18,7 +18,7 @@ struct BackupCommand: AsyncParsableCommand {
     var includeMasterKey = false
 
     func run() async throws {
-        let configuration = try CommandConfigurationLoader.load(file: config, dataDir: dataDir)
+        let configuration = try CommandConfigurationLoader.loadForSQLite(file: config, dataDir: dataDir, command: "backup")
         let directory = URL(fileURLWithPath: configuration.dataDirectory)
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(AppDatabase.fileName).path) else {
             throw ValidationError("\(directory.path) holds no traingate database")

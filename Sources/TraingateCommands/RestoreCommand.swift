@@ -17,7 +17,7 @@ struct RestoreCommand: AsyncParsableCommand {
     @Flag(help: "Replace the database the data directory holds already.") var replace = false
 
     func run() async throws {
-        let configuration = try CommandConfigurationLoader.load(file: config, dataDir: dataDir)
+        let configuration = try CommandConfigurationLoader.loadForSQLite(file: config, dataDir: dataDir, command: "restore")
         let directory = URL(fileURLWithPath: configuration.dataDirectory)
         // The key the restored directory will be served with: configured, or its key file.
         let keyFile = MasterKeyFile.url(in: directory)

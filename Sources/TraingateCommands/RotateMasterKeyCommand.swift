@@ -23,7 +23,7 @@ struct RotateMasterKeyCommand: AsyncParsableCommand {
     @Option(help: "YAML config file, for a configured master key and data directory.") var config: String?
 
     func run() async throws {
-        let configuration = try CommandConfigurationLoader.load(file: config, dataDir: dataDir)
+        let configuration = try CommandConfigurationLoader.loadForSQLite(file: config, dataDir: dataDir, command: "keys rotate-master")
         let directory = URL(fileURLWithPath: configuration.dataDirectory)
         let lock: DataDirectoryLock
         do {
