@@ -3,7 +3,8 @@
 -- The no-op baseline posts the very same bodies to /_bench/noop.
 -- Env: BENCH_PATH (target path), BENCH_DELAY_MS (per-connection pause, for a fixed rate),
 -- BENCH_KEY (an API key sent as a bearer token; none in development mode), BENCH_BATCH (lines
--- per request: the same bodies as NDJSON, for POST /v1/admissions/batch).
+-- per request: the same bodies as NDJSON, for POST /v1/admissions/batch), BENCH_PREFIX (starts
+-- every image_id: wrk processes run side by side need different ones, bench/instance-scaling).
 
 local templates = {
   [[{"image_id":"%s","source":"instagram","visibility":"public","subject":{"id":"u%s","account_country":"US","age":34},"signals":{"upload_ip_country":"US"},"captured_at":"2026-10-01T09:30:00Z"}]],
@@ -21,6 +22,7 @@ local counter = 0
 local path = os.getenv("BENCH_PATH") or "/v1/admissions"
 local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
 local batch = tonumber(os.getenv("BENCH_BATCH") or "0")
+local prefix = os.getenv("BENCH_PREFIX") or "t"
 
 function init(args)
   math.randomseed(thread_id * 7919 + os.time())
@@ -31,7 +33,7 @@ end
 
 local function nextBody()
   counter = counter + 1
-  local id = string.format("t%d-%d-%d", thread_id, os.time(), counter)
+  local id = string.format("%s%d-%d-%d", prefix, thread_id, os.time(), counter)
   local template = templates[(counter % #templates) + 1]
   return string.format(template, id, counter % 5000)
 end
