@@ -45,10 +45,13 @@ struct PostgresAdmissionPlan {
     private var rowOfCurrent: [PostgresAdmissionKey: Int] = [:]
     private var newKeys: [(lookup: ByteBuffer, wrapped: [UInt8], createdAt: String)] = []
     private var queueRemoved = false
+    private let head: (seq: Int64, hash: [UInt8])
 
-    init(headSeq: Int64, probe: PostgresAdmissionProbe, keyring: SubjectKeyring, texts: PostgresCommittedTexts) {
+    /// - Parameter head: the chain head, read under its lock by this transaction.
+    init(head: (seq: Int64, hash: [UInt8]), probe: PostgresAdmissionProbe, keyring: SubjectKeyring, texts: PostgresCommittedTexts) {
         self.texts = texts
-        nextSeq = headSeq + 1
+        self.head = head
+        nextSeq = head.seq + 1
         self.probe = probe
         self.keyring = keyring
     }
@@ -195,7 +198,7 @@ struct PostgresAdmissionPlan {
         for row in rows { if let image = row.keptImage { images[image.sha256] = image } }
         try await Self.insertImage.run(images.values.sorted { $0.sha256 < $1.sha256 }, on: connection, logger: logger)
         try await writeSupersessions(on: connection, logger: logger)
-        let entries = try await PostgresAuditChain.append(texts: texts, rows.map(\.record), on: connection, logger: logger)
+        let entries = try await PostgresAuditChain.append(texts: texts, rows.map(\.record), after: head, on: connection, logger: logger)
         guard entries.map(\.seq) == rows.map(\.seq) else {
             throw StoreError.corruptRecord("the audit chain moved under a locked head; run `traingate audit verify`")
         }

@@ -26,7 +26,7 @@ public struct PostgresAdmissionStore: AdmissionRecording {
             let head = try await PostgresAuditChain.head(on: connection, locking: true, logger: logger)
             let probe = try await PostgresAdmissionProbe.fetch(
                 for: jobs, nearDuplicateDistance: nearDuplicateDistance, on: connection, logger: logger)
-            var plan = PostgresAdmissionPlan(headSeq: head.seq, probe: probe, keyring: keyring, texts: texts)
+            var plan = PostgresAdmissionPlan(head: head, probe: probe, keyring: keyring, texts: texts)
             for job in jobs { try await plan.add(job, on: connection, logger: logger) }
             return try await plan.write(on: connection, logger: logger)
         }

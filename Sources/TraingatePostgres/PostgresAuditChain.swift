@@ -11,11 +11,15 @@ enum PostgresAuditChain {
     /// `records` after it in order, and moves the head. One lock and four statements for the
     /// whole group, however many records it has: the lock is held only for this tail of the
     /// transaction and its commit.
+    /// - Parameter lockedHead: the head as this transaction read it with its lock, when it
+    ///   holds the lock already (the read is then saved).
     static func append(
-        texts: PostgresCommittedTexts, _ records: [AuditRecord], on connection: PostgresConnection, logger: Logger
+        texts: PostgresCommittedTexts, _ records: [AuditRecord], after lockedHead: (seq: Int64, hash: [UInt8])? = nil,
+        on connection: PostgresConnection, logger: Logger
     ) async throws -> [AuditEntry] {
         guard !records.isEmpty else { return [] }
-        var head = try await head(on: connection, locking: true, logger: logger)
+        var head: (seq: Int64, hash: [UInt8])
+        if let lockedHead { head = lockedHead } else { head = try await self.head(on: connection, locking: true, logger: logger) }
         let policyVersionIDs = try await PostgresInternedText.policyVersions.ids(
             of: Set(records.compactMap(\.policyVersion)), committed: texts, on: connection, logger: logger)
         var entries: [AuditEntry] = []
