@@ -193,19 +193,25 @@ struct PostgresAdmissionPlan {
     /// Writes the group, in the order the foreign keys need, and returns each job's outcome with
     /// the subject key its write used (nil when it wrote nothing).
     mutating func write(on connection: PostgresConnection, logger: Logger) async throws -> [PostgresAdmissionWritten] {
-        try await Self.insertSubjectKey.run(newKeys, on: connection, logger: logger)
         var images: [String: ImageUpload] = [:]
         for row in rows { if let image = row.keptImage { images[image.sha256] = image } }
         try await Self.insertImage.run(images.values.sorted { $0.sha256 < $1.sha256 }, on: connection, logger: logger)
         try await writeSupersessions(on: connection, logger: logger)
-        let entries = try await PostgresAuditChain.append(texts: texts, rows.map(\.record), after: head, on: connection, logger: logger)
+        let reasonIDs = try await PostgresInternedText.reasonLists.ids(of: Set(rows.map(\.reasons)), committed: texts, on: connection, logger: logger)
+        // The rest in one statement, in the order the foreign keys need: subject keys, the
+        // audit entries and the head, the decisions, their queue items.
+        var write = PostgresCombinedWrite(on: connection, logger: logger)
+        try await write.insert(Self.insertSubjectKey, newKeys)
+        let entries = try await PostgresAuditChain.append(texts: texts, rows.map(\.record), after: head, to: &write)
         guard entries.map(\.seq) == rows.map(\.seq) else {
             throw StoreError.corruptRecord("the audit chain moved under a locked head; run `traingate audit verify`")
         }
-        let reasonIDs = try await PostgresInternedText.reasonLists.ids(of: Set(rows.map(\.reasons)), committed: texts, on: connection, logger: logger)
-        try await Self.insertAdmission.run(rows.map { ($0, reasonIDs[$0.reasons]) }, on: connection, logger: logger)
-        try await Self.insertQueueItem.run(rows.filter(\.queued), on: connection, logger: logger)
-        if queueRemoved { try await PostgresQueue.bumpRemovals(on: connection, logger: logger) }
+        try await write.insert(Self.insertAdmission, rows.map { ($0, reasonIDs[$0.reasons]) })
+        try await write.insert(Self.insertQueueItem, rows.filter(\.queued))
+        if queueRemoved {
+            try await write.statement(parameters: 0, { _ in "UPDATE queue_removals SET generation = generation + 1" }) { _ in }
+        }
+        try await write.run()
         return outcomes.map { outcome, subjectKey in
             switch outcome {
             case .unchanged(let admission):

@@ -8,9 +8,8 @@ import TraingateStore
 /// entries, bytes and hashes as SQLite's `AuditLog.append` (docs/audit-format.md).
 enum PostgresAuditChain {
     /// Locks the chain head (`audit_head`, released when the transaction ends), appends
-    /// `records` after it in order, and moves the head. One lock and four statements for the
-    /// whole group, however many records it has: the lock is held only for this tail of the
-    /// transaction and its commit.
+    /// `records` after it in order, and moves the head, in one statement. The lock is held
+    /// only for this tail of the transaction and its commit.
     /// - Parameter lockedHead: the head as this transaction read it with its lock, when it
     ///   holds the lock already (the read is then saved).
     static func append(
@@ -18,10 +17,28 @@ enum PostgresAuditChain {
         on connection: PostgresConnection, logger: Logger
     ) async throws -> [AuditEntry] {
         guard !records.isEmpty else { return [] }
+        var write = PostgresCombinedWrite(on: connection, logger: logger)
+        let entries = try await append(texts: texts, records, after: lockedHead, to: &write)
+        try await write.run()
+        return entries
+    }
+
+    /// Adds `records`' entries after the head, and the head's move, to `write`, which the
+    /// caller sends within the transaction (with writes of its own). Reads the head, with its
+    /// lock, unless `lockedHead` is given.
+    static func append(
+        texts: PostgresCommittedTexts, _ records: [AuditRecord], after lockedHead: (seq: Int64, hash: [UInt8])?,
+        to write: inout PostgresCombinedWrite
+    ) async throws -> [AuditEntry] {
+        guard !records.isEmpty else { return [] }
         var head: (seq: Int64, hash: [UInt8])
-        if let lockedHead { head = lockedHead } else { head = try await self.head(on: connection, locking: true, logger: logger) }
+        if let lockedHead {
+            head = lockedHead
+        } else {
+            head = try await self.head(on: write.connection, locking: true, logger: write.logger)
+        }
         let policyVersionIDs = try await PostgresInternedText.policyVersions.ids(
-            of: Set(records.compactMap(\.policyVersion)), committed: texts, on: connection, logger: logger)
+            of: Set(records.compactMap(\.policyVersion)), committed: texts, on: write.connection, logger: write.logger)
         var entries: [AuditEntry] = []
         entries.reserveCapacity(records.count)
         var rows: [(content: AuditChain.Content, hash: [UInt8], policyVersionID: Int64?)] = []
@@ -36,9 +53,12 @@ enum PostgresAuditChain {
             rows.append((content, digest, record.policyVersion.flatMap { policyVersionIDs[$0] }))
             head = (content.seq, digest)
         }
-        try await insert.run(rows, on: connection, logger: logger)
-        try await connection.query(
-            "UPDATE audit_head SET seq = \(head.seq), hash = \(ByteBuffer(bytes: head.hash))", logger: logger)
+        try await write.insert(insert, rows)
+        let moved = head
+        try await write.statement(parameters: 2, { "UPDATE audit_head SET seq = $\($0), hash = $\($0 + 1)" }) { bindings in
+            bindings.append(moved.seq)
+            bindings.append(ByteBuffer(bytes: moved.hash))
+        }
         return entries
     }
 

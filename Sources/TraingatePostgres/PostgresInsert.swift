@@ -23,10 +23,11 @@ struct PostgresInsert<Row>: Sendable {
         }
     }
 
-    private func sql(rows: Int) -> String {
+    /// The statement for `rows` rows whose parameters are numbered from `first` on.
+    func sql(rows: Int, firstParameter first: Int = 1) -> String {
         let width = columns.count
         let values = (0..<rows).map { row in
-            "(" + (1...width).map { "$\(row * width + $0)" }.joined(separator: ", ") + ")"
+            "(" + (0..<width).map { "$\(first + row * width + $0)" }.joined(separator: ", ") + ")"
         }
         return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(values.joined(separator: ", ")) \(suffix)"
     }
