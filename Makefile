@@ -1,7 +1,7 @@
 # traingate — the two commands a fresh Debian 12 machine needs:
 #   make run    build and run the service on ./data (SQLite) with the compiled-in default policy
 #   make test   build and run the whole test suite
-# (make run-postgres: the service on a PostgreSQL cluster in ./data/postgres, docs/postgres.md)
+# (make run-postgres: the service on a PostgreSQL cluster in ./data-postgres, docs/postgres.md)
 # Both install missing system packages first (scripts/install-deps).
 
 SWIFT ?= swift

@@ -6,7 +6,8 @@ import TraingateStore
 
 /// The audit log outside admissions on PostgreSQL (SQLite's is `AuditStore`). Appends go
 /// through the instance's `PostgresAuditWriter` (group commit); the anchor file is the
-/// instance's own, in its data directory, as each instance anchors the heads it saw.
+/// instance's own, in its data directory (`audit-anchors.postgres-DATABASE.jsonl`), as each
+/// instance anchors the heads it saw.
 public struct PostgresAuditStore: AuditLogStore {
     private let store: PostgresStore
     private let writer: PostgresAuditWriter
@@ -15,10 +16,17 @@ public struct PostgresAuditStore: AuditLogStore {
     public init(store: PostgresStore, writer: PostgresAuditWriter, anchorDirectory: URL) {
         self.store = store
         self.writer = writer
-        anchorFile = AuditAnchorFile(directory: anchorDirectory)
+        anchorFile = AuditAnchorFile(directory: anchorDirectory, fileName: Self.anchorFileName(database: store.location.database))
     }
 
     private var log: PostgresAuditLog { PostgresAuditLog(database: store) }
+
+    /// The anchors of the chain in `database`, kept apart from a SQLite store's in the same
+    /// directory (and from another database's): a chain is only checked against its own heads.
+    public static func anchorFileName(database: String) -> String {
+        let safe = database.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? String($0) : "_" }.joined()
+        return "audit-anchors.postgres-\(safe).jsonl"
+    }
 
     public func append(_ record: AuditRecord) async throws -> AuditEntry {
         try await writer.append(record)

@@ -1,13 +1,17 @@
 import Logging
 import PostgresNIO
+import Synchronization
 import TraingateStore
 
 /// `StoreHealth` of the PostgreSQL store: every migration applied, a durable write of the
 /// readiness row (so a database that turned read-only, or a lost primary, shows in `/readyz`),
-/// and the levels in one statement.
-public struct PostgresHealth: StoreHealth {
+/// and the levels in one statement. `/readyz` is open to anyone: its checks cost the database at
+/// most one write a second, and the migrations are read until they are found complete.
+public final class PostgresHealth: StoreHealth {
     private let store: PostgresStore
     private let probe: WritabilityProbe
+    /// Set once every migration was seen applied (a schema is never un-migrated).
+    private let migrated = Atomic<Bool>(false)
 
     public init(store: PostgresStore) {
         self.store = store
@@ -20,8 +24,11 @@ public struct PostgresHealth: StoreHealth {
     }
 
     public func isMigrated() async -> Bool {
+        if migrated.load(ordering: .relaxed) { return true }
         guard let applied = try? await store.appliedMigrations() else { return false }
-        return Set(applied).isSuperset(of: PostgresMigrations.all.map(\.identifier))
+        let complete = Set(applied).isSuperset(of: PostgresMigrations.all.map(\.identifier))
+        if complete { migrated.store(true, ordering: .relaxed) }
+        return complete
     }
 
     public func writeProblem() async -> String? { await probe.problem() }

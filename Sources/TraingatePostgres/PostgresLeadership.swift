@@ -18,6 +18,8 @@ public final class PostgresLeadership: Service, Sendable {
     private let interval: Duration
     private let logger: Logger
     private let leading = Atomic<Bool>(false)
+    /// The backend process id of the session that holds (or tries for) the lock.
+    private let sessionPID = Atomic<Int32>(0)
     private let changes: AsyncStream<Bool>.Continuation
     /// Each change of lead, as it happens (true: this instance leads now).
     public let leadership: AsyncStream<Bool>
@@ -38,6 +40,15 @@ public final class PostgresLeadership: Service, Sendable {
 
     /// Whether this instance leads now.
     public var isLeader: Bool { leading.load(ordering: .relaxed) }
+
+    /// The PostgreSQL backend process of the session holding the lead while this instance
+    /// leads: work done under the lead checks in its own transaction that this process still
+    /// holds the lock (`pg_locks`), as the flag may lag a lost session by a few intervals.
+    public var leaderBackendPID: Int32? {
+        guard isLeader else { return nil }
+        let pid = sessionPID.load(ordering: .relaxed)
+        return pid == 0 ? nil : pid
+    }
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -61,6 +72,21 @@ public final class PostgresLeadership: Service, Sendable {
     /// the session is alive. Returns (or throws) when the session ends.
     private func holdSession(id: Int) async throws {
         let connection = try await PostgresConnection.connect(configuration: try location.connectionConfiguration(), id: id, logger: logger)
+        do {
+            // The server must notice a lead whose host died or whose network went away (no
+            // socket close reaches it then) within seconds, not after the kernel's default
+            // two hours of keepalive silence: the lock is released when it does.
+            for setting in [
+                "SET tcp_keepalives_idle = 5", "SET tcp_keepalives_interval = 1", "SET tcp_keepalives_count = 3", "SET tcp_user_timeout = 5000",
+            ] {
+                try await connection.query(PostgresQuery(unsafeSQL: setting), logger: logger)
+            }
+            let pid = try await connection.query("SELECT pg_backend_pid()", logger: logger).collect()[0].decode(Int32.self)
+            sessionPID.store(pid, ordering: .relaxed)
+        } catch {
+            Task { try? await connection.close() }
+            throw error
+        }
         var binds = PostgresBindings()
         binds.append(lockKey)
         let tryLock = PostgresQuery(unsafeSQL: "SELECT pg_try_advisory_lock($1)", binds: binds)

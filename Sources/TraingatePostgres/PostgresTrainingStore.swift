@@ -9,11 +9,25 @@ import TraingateStore
 /// methods block its own thread on the async client (`PostgresBlocking`).
 public struct PostgresTrainingStore: TrainingJobStore {
     let store: PostgresStore
+    /// The training lead this instance runs jobs under, if several instances share the store:
+    /// jobs are started, and interrupted ones failed, only in a transaction that sees its
+    /// session hold the lock.
+    let lead: PostgresLeadership?
     /// Images the snapshot reads per round trip: its memory holds this many stored copies at most.
     static let snapshotPage = 64
 
-    public init(store: PostgresStore) {
+    public init(store: PostgresStore, lead: PostgresLeadership? = nil) {
         self.store = store
+        self.lead = lead
+    }
+
+    /// Whether this instance's lead session holds the lead's lock now (true without a lead).
+    private func holdsLead(on connection: PostgresConnection) async throws -> Bool {
+        guard let lead else { return true }
+        guard let pid = lead.leaderBackendPID else { return false }
+        return try await connection.query(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = \(pid))", logger: logger
+        ).collect()[0].decode(Bool.self)
     }
 
     var logger: Logger { store.logger }
@@ -82,6 +96,7 @@ public struct PostgresTrainingStore: TrainingJobStore {
         guard waiting else { return nil }
         return try await store.transaction { [logger] connection -> TrainingJob? in
             _ = try await PostgresAuditChain.head(on: connection, locking: true, logger: logger)
+            guard try await holdsLead(on: connection) else { return nil }
             guard
                 var job = try await PostgresTrainingJobRow.decode(
                     try await connection.query(
@@ -204,13 +219,20 @@ public struct PostgresTrainingStore: TrainingJobStore {
         }
     }
 
-    /// In a multi-instance deployment only the instance that holds the training lead calls
-    /// this, so a job another instance is running is never failed under it.
+    /// In a multi-instance deployment only the instance that holds the training lead, idle,
+    /// calls this (and it fails nothing unless its session holds the lock in this transaction),
+    /// so a job another instance is running is never failed under it.
     @discardableResult
     public func failInterrupted(at date: Date) throws -> [String] {
         try PostgresBlocking.run { [store, logger] in
-            try await store.transaction { connection in
+            // The lead looks every second while idle; only a running job is worth the lock.
+            let running = try await store.openClient().query(
+                "SELECT EXISTS (SELECT 1 FROM training_job WHERE status = 'running')", logger: logger
+            ).collect()[0].decode(Bool.self)
+            guard running else { return [] }
+            return try await store.transaction { connection in
                 _ = try await PostgresAuditChain.head(on: connection, locking: true, logger: logger)
+                guard try await holdsLead(on: connection) else { return [] }
                 let jobs = try await PostgresTrainingJobRow.decode(
                     try await connection.query(
                         PostgresQuery(unsafeSQL: PostgresTrainingJobRow.select + " WHERE j.status = 'running' ORDER BY j.position"),

@@ -7,18 +7,23 @@ import TraingateTesting
 /// What an instance checks on a shared PostgreSQL store before it serves.
 @Suite(.enabled(if: PostgresTestDatabase.enabled)) struct PostgresStartTests {
     /// Every instance on one store needs the same master key, from the first start on: one
-    /// with another key is refused before it serves, even while no subject is stored yet.
+    /// with another key is refused before it serves, even while no subject is stored yet, and
+    /// leaves nothing in the chain (not even the new policy it brought).
     @Test func anInstanceWithAnotherMasterKeyIsRefused() async throws {
         try await PostgresTestDatabase.withURL { url in
             let first = TestApp.newDirectory()
             let second = TestApp.newDirectory()
             defer { for directory in [first, second] { try? FileManager.default.removeItem(at: directory) } }
-            _ = try await TestApp.open(directory: first, storageURL: url)
+            let accepted = try await TestApp.open(directory: first, storageURL: url)
             let otherKey = String(repeating: "a1", count: 32)
             let refusal = await #expect(throws: (any Error).self) {
-                try await TestApp.open(directory: second, storageURL: url) { $0.masterKeyHex = otherKey }
+                try await TestApp.open(directory: second, storageURL: url) {
+                    $0.masterKeyHex = otherKey
+                    $0.establishedIn = ["EU"]
+                }
             }
             #expect("\(refusal.map { "\($0)" } ?? "")".contains("security.master_key"))
+            #expect(try await accepted.count("SELECT count(*) FROM audit_entry") == 1)
             // The same key is welcome on any number of instances.
             _ = try await TestApp.open(directory: second, storageURL: url)
         }

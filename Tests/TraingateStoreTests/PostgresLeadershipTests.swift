@@ -4,6 +4,7 @@ import Logging
 import PostgresNIO
 import Testing
 @testable import TraingatePostgres
+import TraingateStore
 
 /// One leader for work that must run once: instances on one database elect one through a
 /// session advisory lock, and another takes over when the leader stops or its session dies.
@@ -69,6 +70,27 @@ import Testing
                 ).collect()
             }
             #expect(try await Self.eventually { !instances[first].isLeader && instances[1 - first].isLeader })
+        }
+    }
+
+    /// Jobs start only in a transaction that sees the lead's own session hold the lock, not on
+    /// the lead's word: a session the server ended is fenced at once, before its instance
+    /// notices.
+    @Test func aJobStartsOnlyWhileTheLeadsSessionHoldsTheLock() async throws {
+        try await PostgresTestDatabase.withURL { url in
+            let lead = try Self.leaders(url, count: 1)[0]
+            try await PostgresTestDatabase.running(url: url) { database in
+                let training = PostgresTrainingStore(store: database, lead: lead)
+                for _ in 0..<2 { _ = try await training.submit(parameters: .object([:]), at: Date(), apiKey: nil, maxQueued: 10) }
+                #expect(try await training.startNext(at: Date()) == nil, "not leading yet")
+                let task = Task { try await lead.run() }
+                defer { task.cancel() }
+                #expect(try await Self.eventually { lead.isLeader })
+                #expect(try await training.startNext(at: Date()) != nil)
+                let pid = try #require(lead.leaderBackendPID)
+                _ = try await database.openClient().query("SELECT pg_terminate_backend(\(pid))", logger: database.logger).collect()
+                #expect(try await training.startNext(at: Date()) == nil, "the lead's session is gone")
+            }
         }
     }
 }

@@ -27,23 +27,24 @@ extension AppStorage {
         let keys = PostgresAPIKeyStore(store: store)
         let (pseudonymKey, startingKeys) = try await PostgresStore.withRunning(location: location, logger: logger) { setup in
             try await setup.migrate()
+            // The key before the policy entry: an instance with the wrong master key must
+            // leave nothing in the chain.
+            let pseudonymKey = try await PostgresKeyEnvelope.pseudonymKey(master: masterKey, in: setup)
             let audit = PostgresAuditStore(
                 store: setup, writer: PostgresAuditWriter(store: setup), anchorDirectory: dataDirectory)
             if let change = try await audit.recordPolicyInForce(id: policy.id, version: policy.version, at: now()) {
                 logger.notice("policy change recorded", metadata: ["audit.seq": "\(change.seq)", "policy.version": "\(policy.version)"])
             }
-            return (
-                try await PostgresKeyEnvelope.pseudonymKey(master: masterKey, in: setup), try await PostgresAPIKeyStore(store: setup).all()
-            )
+            return (pseudonymKey, try await PostgresAPIKeyStore(store: setup).all())
         }
         let keyring = SubjectKeyring(masterKey: masterKey)
         let auditWriter = PostgresAuditWriter(store: store, maxBatchSize: configuration.groupCommitMaxBatch)
         let admissions = PostgresAdmissionStore(
             store: store, keyring: keyring, nearDuplicateDistance: configuration.nearDuplicateDistance,
             maxBatchSize: configuration.groupCommitMaxBatch)
-        let training = PostgresTrainingStore(store: store)
         let lead = PostgresLeadership(
             location: location, lockKey: PostgresLeadership.trainingLockKey, interval: trainingLookInterval, logger: logger)
+        let training = PostgresTrainingStore(store: store, lead: lead)
         return AppStorage(
             admissions: admissions,
             audit: PostgresAuditStore(store: store, writer: auditWriter, anchorDirectory: dataDirectory),

@@ -26,6 +26,9 @@ final class TrainingControl: Sendable {
     /// end is recorded as failed, unless the new lead already failed it as interrupted).
     func abandon(_ jobID: String) { state.withLock { _ = $0.abandoned.insert(jobID) } }
 
+    /// Whether a job was stopped because another instance leads training now.
+    func isAbandoned(_ jobID: String) -> Bool { state.withLock { $0.abandoned.contains(jobID) } }
+
     var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
 
     /// Why the job must stop at the next step boundary, or nil to go on.

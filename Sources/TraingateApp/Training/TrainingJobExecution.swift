@@ -187,12 +187,14 @@ struct TrainingJobExecution: Sendable {
         return vectors
     }
 
-    /// Ends a job stopped by a cancel (`.cancelled`) or a shutdown (`.failed`); `point` says where.
+    /// Ends a job stopped by a cancel (`.cancelled`), a shutdown or a lost lead (`.failed`); `point` says where.
     private func stopped(_ job: TrainingJob, _ reason: TrainingJob.Status, at point: String) {
         if reason == .cancelled {
             var job = job
             job.cancelledBy = control.cancelledBy(job.id)
             end(job, .cancelled, "cancelled at \(point)")
+        } else if control.isAbandoned(job.id) {
+            end(job, .failed, "interrupted at \(point): another instance leads training now; submit the job again")
         } else {
             end(job, .failed, "interrupted at \(point): the service shut down; submit the job again")
         }
@@ -204,7 +206,8 @@ struct TrainingJobExecution: Sendable {
             try store.end(job, status: status, error: error, at: now())
             logger.notice("training job ended", metadata: ["job.id": "\(job.id)", "status": "\(status.rawValue)", "reason": "\(error)"])
         } catch {
-            // The row stays `running`; the next start fails it (failInterrupted).
+            // The row stays `running`: the next start fails it (failInterrupted), or on a shared
+            // store the lead's next look while idle.
             logger.error("could not record the end of a training job", metadata: ["job.id": "\(job.id)", "error": "\(error)"])
         }
     }

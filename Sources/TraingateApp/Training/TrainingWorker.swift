@@ -96,8 +96,12 @@ final class TrainingWorker: Service, Sendable {
             if isLeader {
                 if !leading {
                     leading = true
-                    await failInterrupted()
+                    logger.notice("this instance leads training now")
                 }
+                // While the lead is idle, no job should be running: one that is was left by a
+                // lead that died, or its end could not be recorded. Looked for at every look,
+                // so a sweep that fails is retried.
+                if shared != nil { await failInterrupted() }
                 while !control.isShuttingDown, isLeader, let job = await nextOrRetry() { await runOnTrainingThread(job) }
             } else if leading {
                 leading = false
@@ -111,7 +115,6 @@ final class TrainingWorker: Service, Sendable {
     /// Fails the jobs a lead that died left running (on the training thread: the store's
     /// synchronous side blocks it).
     private func failInterrupted() async {
-        logger.notice("this instance leads training now")
         await onTrainingThread { [store, logger, now] in
             do {
                 for job in try store.failInterrupted(at: now()) {

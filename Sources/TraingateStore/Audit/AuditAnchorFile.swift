@@ -24,8 +24,10 @@ public struct AuditAnchorFile: Sendable {
     /// The newest seq in the file, once read (shared by copies of this value).
     private let lastAnchoredSeq = SharedMutex<Int64?>(nil)
 
-    public init(directory: URL) {
-        path = directory.appendingPathComponent(Self.fileName).path
+    /// - Parameter fileName: the file in `directory`; `audit-anchors.jsonl` for the SQLite store
+    ///   of that directory (a PostgreSQL store's anchors have a file of their own).
+    public init(directory: URL, fileName: String = Self.fileName) {
+        path = directory.appendingPathComponent(fileName).path
     }
 
     /// Appends `head` as an anchor at `date` unless it is anchored already.
