@@ -4,10 +4,15 @@ import TraingateStore
 /// A cancel sent to any instance reaches the lead's running job through the job's row: the
 /// request is recorded there, and the lead's worker reads it within its next look.
 extension PostgresTrainingStore: SharedCancelRequests {
-    public func requestCancel(_ id: String, by apiKey: String?) async throws {
-        try await store.openClient().query(
-            "UPDATE training_job SET cancel_requested = true, cancel_requested_by = \(apiKey) WHERE id = \(id) AND status = 'running'",
-            logger: logger)
+    public func requestCancel(_ id: String, by apiKey: String?) async throws -> Bool {
+        let marked = try await store.openClient().query(
+            """
+            UPDATE training_job SET cancel_requested = true, cancel_requested_by = \(apiKey) WHERE id = \(id) AND status = 'running'
+            RETURNING id
+            """,
+            logger: logger
+        ).collect()
+        return !marked.isEmpty
     }
 
     public func cancelRequest(of id: String) async throws -> TrainingCancelRequest? {

@@ -90,4 +90,20 @@ import Testing
             #expect(try await PostgresEmbeddingStore(store: database).newestCheckpoint() == nil)
         }
     }
+
+    /// A cancel any instance receives for a running job is recorded for the lead to read; one
+    /// for a job that has ended is refused, so the caller hears 409 rather than 202.
+    @Test func aCancelIsRecordedForARunningJobOnly() async throws {
+        try await PostgresTestDatabase.with { database in
+            let at = Date()
+            let training = PostgresTrainingStore(store: database)
+            _ = try await training.submit(parameters: .object([:]), at: at, apiKey: nil, maxQueued: .max)
+            let job = try #require(try await training.startNext(at: at))
+            #expect(try await training.cancelRequest(of: job.id) == nil)
+            #expect(try await training.requestCancel(job.id, by: "trainer-key"))
+            #expect(try await training.cancelRequest(of: job.id) == TrainingCancelRequest(apiKey: "trainer-key"))
+            try await OffPool.run { try training.end(job, status: .cancelled, error: "cancelled at step 1", at: at) }
+            #expect(try await !training.requestCancel(job.id, by: "trainer-key"))
+        }
+    }
 }

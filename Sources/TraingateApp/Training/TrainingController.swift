@@ -51,7 +51,9 @@ struct TrainingController: Sendable {
             guard job.status == .running else {
                 throw ProblemDetails(.conflict, detail: "Job '\(id)' already ended (\(job.status.rawValue)); there is nothing to cancel.")
             }
-            try await worker.requestCancel(id, by: context.identity?.keyName)
+            guard try await worker.requestCancel(id, by: context.identity?.keyName) else {
+                throw ProblemDetails(.conflict, detail: "Job '\(id)' ended while the cancel was on its way; there is nothing to cancel.")
+            }
         }
         return JSONResponse.make(.accepted, json: TrainingJobBody(job: worker.control.current(job)).json)
     }

@@ -57,9 +57,10 @@ final class TrainingWorker: Service, Sendable {
     func jobQueued() { wake.yield() }
 
     /// Asks the running job `id` to stop at its next step boundary, wherever it runs.
-    func requestCancel(_ id: String, by apiKey: String?) async throws {
+    /// - Returns: false when, on a shared store, the job turned out to have ended meanwhile.
+    func requestCancel(_ id: String, by apiKey: String?) async throws -> Bool {
         control.requestCancel(id, by: apiKey)
-        try await shared?.cancelRequests.requestCancel(id, by: apiKey)
+        return try await shared?.cancelRequests.requestCancel(id, by: apiKey) ?? true
     }
 
     func run() async throws {

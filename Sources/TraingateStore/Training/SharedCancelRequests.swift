@@ -3,7 +3,8 @@
 /// single instance passes them in memory (`TrainingControl`) and needs no such store.
 public protocol SharedCancelRequests: Sendable {
     /// Records that the running job `id` is to stop, and who asked (nil in development mode).
-    func requestCancel(_ id: String, by apiKey: String?) async throws
+    /// - Returns: false when the job is no longer running (it ended meanwhile).
+    func requestCancel(_ id: String, by apiKey: String?) async throws -> Bool
     /// The recorded request of job `id`: nil when none was made.
     func cancelRequest(of id: String) async throws -> TrainingCancelRequest?
 }
