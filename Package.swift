@@ -183,7 +183,7 @@ let package = Package(
         .target(
             name: "TraingateTesting",
             dependencies: [
-                "TraingateApp", "TraingateStore", "TraingatePostgres", "PostgresTesting", "TestFixtures",
+                "TraingateApp", "TraingateStore", "TraingatePostgres", "PostgresTesting", "TestFixtures", "StrictDocuments",
                 .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

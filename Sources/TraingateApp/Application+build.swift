@@ -39,16 +39,13 @@ public func openApplication(
     onListening: @escaping @Sendable (String) async -> Void = { _ in },
     extensions: [any ApplicationExtension] = []
 ) async throws -> Traingate {
+    guard let url = configuration.storageURL else {
+        return try buildApplication(
+            configuration: configuration, logger: logger, registry: registry, now: now, onListening: onListening, extensions: extensions)
+    }
     let start = try ApplicationStart(configuration: configuration, logger: logger, registry: registry, now: now)
-    let storage =
-        if let url = configuration.storageURL {
-            try await AppStorage.postgres(
-                url: url, configuration: configuration, masterKey: start.masterKey, policy: start.policyIdentity, logger: logger, now: now)
-        } else {
-            try AppStorage.sqlite(
-                configuration: configuration, masterKey: start.masterKey, policy: start.policyIdentity, metrics: start.metrics,
-                logger: logger, now: now)
-        }
+    let storage = try await AppStorage.postgres(
+        url: url, configuration: configuration, masterKey: start.masterKey, policy: start.policyIdentity, logger: logger, now: now)
     return try start.assemble(storage: storage, onListening: onListening, extensions: extensions)
 }
 
@@ -159,10 +156,10 @@ extension ApplicationStart {
         logger.info(
             "traingate configured",
             metadata: [
-                "storage": "\(storage.location)", "policy.id": "\(policy.id)", "policy.version": "\(policy.version)",
+                "storage": "\(storage.handle.location)", "policy.id": "\(policy.id)", "policy.version": "\(policy.version)",
             ])
         return Traingate(
-            application: application, sqliteDatabase: storage.sqlite, postgresStore: storage.postgres, policy: policy, catalog: catalog,
+            application: application, store: storage.handle, policy: policy, catalog: catalog,
             accessStatement: DevelopmentMode.statement(open: keys.isDevelopmentMode, host: configuration.host),
             shutdownGrace: .seconds(configuration.shutdownGraceSeconds))
     }

@@ -9,10 +9,8 @@ import TraingateStore
 /// The assembled service: the Hummingbird application plus what tests and the CLI need to see.
 public struct Traingate: Sendable {
     public let application: Application<RouterResponder<TraingateRequestContext>>
-    /// The SQLite database the app runs on; nil when it runs on PostgreSQL (`storage.url`).
-    public let sqliteDatabase: AppDatabase?
-    /// The PostgreSQL store the app runs on; nil when it runs on SQLite.
-    public let postgresStore: PostgresStore?
+    /// The store the app runs on.
+    public let store: StoreHandle
     /// The policy in force, with the configuration's establishment applied.
     public let policy: Policy
     let catalog: RouteCatalog
@@ -20,6 +18,18 @@ public struct Traingate: Sendable {
     public let accessStatement: String
     /// How long a graceful shutdown may take (`http.shutdown_grace_seconds`).
     let shutdownGrace: Duration
+
+    /// The SQLite database the app runs on; nil when it runs on PostgreSQL (`storage.url`).
+    public var sqliteDatabase: AppDatabase? {
+        guard case .sqlite(let database) = store else { return nil }
+        return database
+    }
+
+    /// The PostgreSQL store the app runs on; nil when it runs on SQLite.
+    public var postgresStore: PostgresStore? {
+        guard case .postgres(let postgres) = store else { return nil }
+        return postgres
+    }
 
     /// Every registered route as (method, OpenAPI path).
     public var routes: [(method: String, path: String)] { catalog.routes.map { ($0.method.rawValue, $0.path) } }

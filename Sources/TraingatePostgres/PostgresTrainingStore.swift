@@ -225,12 +225,7 @@ public struct PostgresTrainingStore: TrainingJobStore {
     @discardableResult
     public func failInterrupted(at date: Date) throws -> [String] {
         try PostgresBlocking.run { [store, logger] in
-            // The lead looks every second while idle; only a running job is worth the lock.
-            let running = try await store.openClient().query(
-                "SELECT EXISTS (SELECT 1 FROM training_job WHERE status = 'running')", logger: logger
-            ).collect()[0].decode(Bool.self)
-            guard running else { return [] }
-            return try await store.transaction { connection in
+            try await store.transaction { connection in
                 _ = try await PostgresAuditChain.head(on: connection, locking: true, logger: logger)
                 guard try await holdsLead(on: connection) else { return [] }
                 let jobs = try await PostgresTrainingJobRow.decode(

@@ -47,17 +47,14 @@ public enum PostgresTestDatabase {
     }
 
     /// Runs `body` with a migrated, running `PostgresStore` on a database of its own.
-    public static func with<T>(connections: Int = 4, _ body: (PostgresStore) async throws -> T) async throws -> T {
+    public static func with<T: Sendable>(connections: Int = 4, _ body: (PostgresStore) async throws -> T) async throws -> T {
         try await withURL { url in try await running(url: url, connections: connections, body) }
     }
 
     /// A running, migrated `PostgresStore` on `url` for the duration of `body` (one instance
     /// of several on the same database, when called more than once).
-    public static func running<T>(url: String, connections: Int = 4, _ body: (PostgresStore) async throws -> T) async throws -> T {
-        let database = PostgresStore(location: try PostgresLocation(url: url), connections: connections, logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await database.run() }
-            defer { group.cancelAll() }
+    public static func running<T: Sendable>(url: String, connections: Int = 4, _ body: (PostgresStore) async throws -> T) async throws -> T {
+        try await PostgresStore.withRunning(location: try PostgresLocation(url: url), connections: connections, logger: logger) { database in
             try await database.migrate()
             return try await body(database)
         }

@@ -27,7 +27,7 @@ struct BackendFixture {
     /// Deletes a subject's key (what erasure does to shred its entries).
     let shredKey: @Sendable (_ lookup: String) async throws -> Void
 
-    static func with<T>(_ backend: StoreBackend, _ body: (BackendFixture) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(_ backend: StoreBackend, _ body: (BackendFixture) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite: try await StoreFixture.withStore { try await body(sqlite($0)) }
         case .postgres: try await PostgresTestDatabase.with { try await withPostgres($0, body) }

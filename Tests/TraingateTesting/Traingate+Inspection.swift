@@ -1,6 +1,7 @@
 import GRDB
 import PostgresNIO
 import PostgresTesting
+import StrictDocuments
 import TraingateApp
 import TraingateStore
 
@@ -17,7 +18,7 @@ extension Traingate {
                     case .int64(let number): String(number)
                     case .double(let number): String(number)
                     case .string(let text): text
-                    case .blob(let bytes): bytes.map { String(format: "%02x", $0) }.joined()
+                    case .blob(let bytes): Hex.encode(bytes)
                     }
                 }
             }

@@ -51,8 +51,8 @@ extension AppStorage {
             keys: keys, training: training, embeddings: PostgresEmbeddingStore(store: store),
             subjects: PostgresSubjectRightsStore(store: store, keyring: keyring), manifest: PostgresTrainingManifest(store: store),
             admissibility: PostgresAdmissibilityCheck(store: store), health: PostgresHealth(store: store),
-            sharedTraining: TrainingWorker.SharedStore(lead: lead, cancelRequests: training, pollInterval: trainingLookInterval),
-            keepers: [store], writers: [auditWriter, admissions.committer, lead], sqlite: nil, postgres: store, pseudonymKey: pseudonymKey,
-            startingKeys: startingKeys, location: location.description)
+            sharedTraining: TrainingWorker.SharedStore(lead: lead, jobs: training, pollInterval: trainingLookInterval),
+            keepers: [store], writers: [auditWriter, admissions.committer, lead], handle: .postgres(store), pseudonymKey: pseudonymKey,
+            startingKeys: startingKeys)
     }
 }

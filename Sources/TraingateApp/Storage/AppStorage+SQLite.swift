@@ -43,8 +43,7 @@ extension AppStorage {
             subjects: SubjectRightsStore(database: database, keyring: keyring), manifest: TrainingManifest(database: database),
             admissibility: AdmissibilityCheck(database: database),
             health: SQLiteHealth(database: database, probe: WritabilityProbe(committer: committer)), sharedTraining: nil,
-            keepers: [DatabaseCloser(database: database)], writers: [checkpointer, committer], sqlite: database, postgres: nil,
-            pseudonymKey: try MasterKeyRotation.pseudonymKey(master: masterKey, in: database), startingKeys: try keys.all(),
-            location: dataDirectory.path)
+            keepers: [DatabaseCloser(database: database)], writers: [checkpointer, committer], handle: .sqlite(database),
+            pseudonymKey: try MasterKeyRotation.pseudonymKey(master: masterKey, in: database), startingKeys: try keys.all())
     }
 }

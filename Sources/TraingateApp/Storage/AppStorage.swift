@@ -1,6 +1,5 @@
 import Crypto
 import ServiceLifecycle
-import TraingatePostgres
 import TraingateStore
 
 /// The store the app runs on, whichever backend holds it: each part behind the interface the
@@ -25,14 +24,10 @@ struct AppStorage: Sendable {
     /// Services that commit writes: stopped once the server and the trainer have, so that what
     /// they hand over is committed.
     let writers: [any Service]
-    /// The SQLite database, for what only it has (tests, the bench's floor, backups); nil on PostgreSQL.
-    let sqlite: AppDatabase?
-    /// The PostgreSQL store, for the same; nil on SQLite.
-    let postgres: PostgresStore?
+    /// The backend itself.
+    let handle: StoreHandle
     /// What the lookup pseudonyms are made with (`MasterKeyRotation`).
     let pseudonymKey: SymmetricKey
     /// The API keys as read at start.
     let startingKeys: [APIKey]
-    /// Where the store is, for the log (no password).
-    let location: String
 }

@@ -13,14 +13,15 @@ import TraingateStore
 /// job stops at its next step boundary and is recorded as failed; queued jobs stay queued.
 ///
 /// With several instances on one database (PostgreSQL) only the training lead runs jobs. The
-/// worker then looks at the store every `sharedStore.pollInterval`: for jobs queued through other
-/// instances, for cancel requests they received, and for a change of lead. On taking the lead it
-/// first fails the jobs the last lead left running; on losing it, it abandons its running job.
+/// worker then looks at the store every `SharedStore.pollInterval`: for jobs queued through other
+/// instances, for cancel requests they received, and for a change of lead. While it leads and is
+/// idle it fails any job still marked running (left by a lead that died); on losing the lead, it
+/// abandons its running job.
 final class TrainingWorker: Service, Sendable {
     /// How a worker shares its store with other instances (nil: it is the only one).
     struct SharedStore: Sendable {
         let lead: any TrainingLead
-        let cancelRequests: any SharedCancelRequests
+        let jobs: any SharedTrainingJobs
         let pollInterval: Duration
     }
 
@@ -60,7 +61,7 @@ final class TrainingWorker: Service, Sendable {
     /// - Returns: false when, on a shared store, the job turned out to have ended meanwhile.
     func requestCancel(_ id: String, by apiKey: String?) async throws -> Bool {
         control.requestCancel(id, by: apiKey)
-        return try await shared?.cancelRequests.requestCancel(id, by: apiKey) ?? true
+        return try await shared?.jobs.requestCancel(id, by: apiKey) ?? true
     }
 
     func run() async throws {
@@ -102,7 +103,7 @@ final class TrainingWorker: Service, Sendable {
                 // While the lead is idle, no job should be running: one that is was left by a
                 // lead that died, or its end could not be recorded. Looked for at every look,
                 // so a sweep that fails is retried.
-                if shared != nil { await failInterrupted() }
+                if let shared, (try? await shared.jobs.anyJobRunning()) ?? true { await failInterrupted() }
                 while !control.isShuttingDown, isLeader, let job = await nextOrRetry() { await runOnTrainingThread(job) }
             } else if leading {
                 leading = false
@@ -159,7 +160,7 @@ final class TrainingWorker: Service, Sendable {
                 control.abandon(job.id)
                 return
             }
-            if let request = try? await shared.cancelRequests.cancelRequest(of: job.id) {
+            if let request = try? await shared.jobs.cancelRequest(of: job.id) {
                 control.requestCancel(job.id, by: request.apiKey)
             }
         }

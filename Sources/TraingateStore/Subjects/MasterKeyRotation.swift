@@ -34,7 +34,7 @@ public enum MasterKeyRotation {
         guard (try? envelope(in: database, openedWith: master)) != nil || !hasEnvelope(database) else { return false }
         let row = try database.writer.read { db in try Row.fetchOne(db, sql: "SELECT lookup, wrapped FROM subject_key LIMIT 1") }
         guard let row else { return true }
-        return unwraps(wrapped: row["wrapped"], lookupHex: (row["lookup"] as StoredLookup).hex, master: master)
+        return (try? SubjectKeyring(masterKey: master).unwrap(Array(row["wrapped"] as Data), lookup: (row["lookup"] as StoredLookup).hex)) != nil
     }
 
     private static func hasEnvelope(_ database: AppDatabase) -> Bool {
@@ -64,11 +64,6 @@ public enum MasterKeyRotation {
         let sealed = try pseudonym.withUnsafeBytes { try AES.GCM.seal(Array($0), using: envelopeKey(master)).combined }
         guard let sealed else { throw StoreError.corruptRecord("AES-GCM produced no combined form") }
         return sealed
-    }
-
-    /// Whether `master` unwraps a stored subject key (the first found, in either backend).
-    package static func unwraps(wrapped: Data, lookupHex: String, master: SymmetricKey) -> Bool {
-        (try? SubjectKeyring(masterKey: master).unwrap(Array(wrapped), lookup: lookupHex)) != nil
     }
 
     /// Re-wraps every subject key and seals the pseudonym key under `new`; returns how many

@@ -3,7 +3,7 @@ import TraingateStore
 
 /// A cancel sent to any instance reaches the lead's running job through the job's row: the
 /// request is recorded there, and the lead's worker reads it within its next look.
-extension PostgresTrainingStore: SharedCancelRequests {
+extension PostgresTrainingStore: SharedTrainingJobs {
     public func requestCancel(_ id: String, by apiKey: String?) async throws -> Bool {
         let marked = try await store.openClient().query(
             """
@@ -20,5 +20,10 @@ extension PostgresTrainingStore: SharedCancelRequests {
             "SELECT cancel_requested_by FROM training_job WHERE id = \(id) AND cancel_requested", logger: logger)
         for try await apiKey in rows.decode(String?.self) { return TrainingCancelRequest(apiKey: apiKey) }
         return nil
+    }
+
+    public func anyJobRunning() async throws -> Bool {
+        try await store.openClient().query("SELECT EXISTS (SELECT 1 FROM training_job WHERE status = 'running')", logger: logger)
+            .collect()[0].decode(Bool.self)
     }
 }
