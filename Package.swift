@@ -201,7 +201,8 @@ let package = Package(
         .testTarget(
             name: "TraingateAppTests",
             dependencies: [
-                "TraingateApp", "TraingateStore", "PolicyEngine", "StrictDocuments", "TestFixtures", "TraingateTesting", "PostgresTesting",
+                "TraingateApp", "TraingateStore", "TraingatePostgres", "PolicyEngine", "StrictDocuments", "TestFixtures", "TraingateTesting",
+                "PostgresTesting", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

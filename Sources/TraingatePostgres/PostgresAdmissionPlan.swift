@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import NIOCore
 import PolicyEngine
@@ -18,6 +19,8 @@ struct PostgresAdmissionPlan {
         let reasons: String
         let jurisdictions: String
         let keptImage: ImageUpload?
+        /// The image id and the copy, sealed under the key the row's entry is sealed under.
+        let sealed: PostgresSealedAdmission
         let record: AuditRecord
         var queued: Bool
         var supersededBy: String?
@@ -32,28 +35,30 @@ struct PostgresAdmissionPlan {
         case unchangedInGroup(row: Int, queued: Bool)
     }
 
-    private let keyring: SubjectKeyring
+    private let keys: PostgresSubjectKeys
     private let texts: PostgresCommittedTexts
     private var probe: PostgresAdmissionProbe
     private var nextSeq: Int64
     private(set) var rows: [Row] = []
     private var outcomes: [(outcome: Outcome, subjectKey: SubjectKeyCache.Entry?)] = []
     /// Rows current before the group that a job superseded: (old id, new id, key).
-    private var supersessions: [(old: String, new: String, key: PostgresAdmissionKey, wasQueued: Bool)] = []
+    private var supersessions: [(old: String, new: String, imageKey: ByteBuffer, wasQueued: Bool)] = []
     /// Subjects (lookup hex) whose stored items a withdrawal earlier in the group dequeued.
     private var dequeuedSubjects: Set<String> = []
     private var rowOfCurrent: [PostgresAdmissionKey: Int] = [:]
-    private var newKeys: [(lookup: ByteBuffer, wrapped: [UInt8], createdAt: String)] = []
+    private var newKeys: [(lookup: ByteBuffer, wrapped: [UInt8], bucket: Int32, createdAt: String)] = []
+    /// Buckets the group's new subjects are the first in.
+    private var newBuckets: [(bucket: Int32, wrapped: [UInt8])] = []
     private var queueRemoved = false
     private let head: (seq: Int64, hash: [UInt8])
 
     /// - Parameter head: the chain head, read under its lock by this transaction.
-    init(head: (seq: Int64, hash: [UInt8]), probe: PostgresAdmissionProbe, keyring: SubjectKeyring, texts: PostgresCommittedTexts) {
+    init(head: (seq: Int64, hash: [UInt8]), probe: PostgresAdmissionProbe, keys: PostgresSubjectKeys, texts: PostgresCommittedTexts) {
         self.texts = texts
         self.head = head
         nextSeq = head.seq + 1
         self.probe = probe
-        self.keyring = keyring
+        self.keys = keys
     }
 
     /// Decides `job` after the ones added before it. A withdrawal of consent dequeues the
@@ -96,7 +101,7 @@ struct PostgresAdmissionPlan {
             rows[row].supersededBy = id
             rows[row].queued = false
         } else if let current = supersededStored {
-            supersessions.append((current.id, id, key, supersededWasQueued))
+            supersessions.append((current.id, id, job.imageKey, supersededWasQueued))
         }
         rowOfCurrent[key] = rows.count
         outcomes.append((.created(row: rows.count, queued: keptImage != nil), SubjectKeyCache.Entry(wrapped: keyed.wrapped, key: keyed.key)))
@@ -106,6 +111,7 @@ struct PostgresAdmissionPlan {
                 reasons: decidedAgain ? PreparedColumns.reasons(of: decision) : job.columns.reasons,
                 jurisdictions: decidedAgain ? PreparedColumns.jurisdictions(of: decision) : job.columns.jurisdictions,
                 keptImage: keptImage,
+                sealed: keyed.key.bytes == job.prepared.key.bytes ? job.sealed : try PostgresSealedAdmission(submission, key: keyed.key),
                 record: AuditRecord(
                     kind: .decision, at: job.columns.decidedAt, admissionID: id, decision: decision.verdict.rawValue,
                     reasonCodes: decision.reasonCodes.map(\.rawValue), policyVersion: decision.policyVersion,
@@ -115,31 +121,45 @@ struct PostgresAdmissionPlan {
     }
 
     /// The key the entry is sealed under: the prepared one if it is the key stored now (or, for
-    /// a subject with none, a new one, stored with the group), else the stored one.
+    /// a subject with none, a new one, stored with the group under its bucket's key), else the
+    /// stored one.
     private mutating func subjectKey(for job: PostgresAdmissionJob) throws -> PreparedSubjectKey {
         let submission = job.submission
         let lookup = submission.subjectRef
         let stored = probe.wrappedKeys[lookup]
+        let bucket = PostgresSubjectKeys.bucket(of: job.lookup)
         if job.prepared.matches(stored: stored) {
-            if job.prepared.isNew { remember(newKey: job.prepared.wrapped, for: job) }
-            return job.prepared
+            guard job.prepared.isNew else { return job.prepared }
+            // Made before the write, which alone knows the bucket's key to store it under.
+            let prepared = job.prepared.rewrapped(try keys.wrap(job.prepared.key, lookup: job.lookup, under: try bucketKey(bucket)))
+            remember(newKey: prepared.wrapped, bucket: bucket, for: job)
+            return prepared
         }
         if let stored {
             return try PreparedSubjectKey(
-                key: try keyring.unwrap(stored, lookup: lookup), wrapped: stored, isNew: false, source: submission.source,
-                subjectID: submission.subjectID, facts: submission.sealedFacts)
+                key: try keys.unwrap(stored, lookup: job.lookup, under: try bucketKey(bucket)), wrapped: stored, isNew: false,
+                source: submission.source, subjectID: submission.subjectID, facts: submission.sealedFacts)
         }
         // Prepared from a key that is gone (erased since): a new one.
         let key = SubjectKey.random()
         let fresh = try PreparedSubjectKey(
-            key: key, wrapped: try keyring.wrap(key, lookup: lookup), isNew: true, source: submission.source,
-            subjectID: submission.subjectID, facts: submission.sealedFacts)
-        remember(newKey: fresh.wrapped, for: job)
+            key: key, wrapped: try keys.wrap(key, lookup: job.lookup, under: try bucketKey(bucket)), isNew: true,
+            source: submission.source, subjectID: submission.subjectID, facts: submission.sealedFacts)
+        remember(newKey: fresh.wrapped, bucket: bucket, for: job)
         return fresh
     }
 
-    private mutating func remember(newKey wrapped: [UInt8], for job: PostgresAdmissionJob) {
-        newKeys.append((job.lookup, wrapped, job.columns.decidedAt))
+    /// The bucket's key, made (and stored with the group) for a bucket that has none yet.
+    private mutating func bucketKey(_ bucket: Int32) throws -> SymmetricKey {
+        if let key = probe.bucketKeys[bucket] { return key }
+        let new = try keys.newBucketKey(bucket)
+        newBuckets.append((bucket, new.wrapped))
+        probe.bucketKeys[bucket] = new.key
+        return new.key
+    }
+
+    private mutating func remember(newKey wrapped: [UInt8], bucket: Int32, for job: PostgresAdmissionJob) {
+        newKeys.append((job.lookup, wrapped, bucket, job.columns.decidedAt))
         probe.wrappedKeys[job.submission.subjectRef] = wrapped
     }
 
@@ -180,27 +200,26 @@ struct PostgresAdmissionPlan {
         queued.append(supersessions.filter(\.wasQueued).map(\.old))
         try await connection.query(
             PostgresQuery(unsafeSQL: "DELETE FROM embedding WHERE admission_id = ANY($1::text[])", binds: queued), logger: logger)
-        var keys = PostgresBindings()
-        keys.append(supersessions.map(\.key.source))
-        keys.append(supersessions.map(\.key.imageID))
+        var imageKeys = PostgresBindings()
+        imageKeys.append(supersessions.map(\.imageKey))
         try await connection.query(
-            PostgresQuery(
-                unsafeSQL: "DELETE FROM queue_item WHERE (source, image_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))", binds: keys),
-            logger: logger)
+            PostgresQuery(unsafeSQL: "DELETE FROM queue_item WHERE image_key = ANY($1::bytea[])", binds: imageKeys), logger: logger)
         supersessions.removeAll()
     }
 
     /// Writes the group, in the order the foreign keys need, and returns each job's outcome with
     /// the subject key its write used (nil when it wrote nothing).
     mutating func write(on connection: PostgresConnection, logger: Logger) async throws -> [PostgresAdmissionWritten] {
-        var images: [String: ImageUpload] = [:]
-        for row in rows { if let image = row.keptImage { images[image.sha256] = image } }
-        try await Self.insertImage.run(images.values.sorted { $0.sha256 < $1.sha256 }, on: connection, logger: logger)
+        // A content stored twice in the group is stored once, sealed by the first row that kept it.
+        var images: [String: Row] = [:]
+        for row in rows { if let image = row.keptImage, images[image.sha256] == nil { images[image.sha256] = row } }
+        try await Self.insertImage.run(images.sorted { $0.key < $1.key }.map(\.value), on: connection, logger: logger)
         try await writeSupersessions(on: connection, logger: logger)
         let reasonIDs = try await PostgresInternedText.reasonLists.ids(of: Set(rows.map(\.reasons)), committed: texts, on: connection, logger: logger)
         // The rest in one statement, in the order the foreign keys need: subject keys, the
         // audit entries and the head, the decisions, their queue items.
         var write = PostgresCombinedWrite(on: connection, logger: logger)
+        try await write.insert(Self.insertBucket, newBuckets)
         try await write.insert(Self.insertSubjectKey, newKeys)
         let entries = try await PostgresAuditChain.append(texts: texts, rows.map(\.record), after: head, to: &write)
         guard entries.map(\.seq) == rows.map(\.seq) else {
@@ -236,25 +255,39 @@ struct PostgresAdmissionPlan {
             decidedAt: row.job.columns.decidedAt, image: row.keptImage?.info, supersededBy: nil, apiKey: submission.apiKey, erasedAt: nil)
     }
 
-    private static let insertSubjectKey = PostgresInsert<(lookup: ByteBuffer, wrapped: [UInt8], createdAt: String)>(
-        table: "subject_key", columns: ["lookup", "wrapped", "created_at"]
+    private static let insertBucket = PostgresInsert<(bucket: Int32, wrapped: [UInt8])>(
+        table: "key_bucket", columns: ["bucket", "wrapped"]
+    ) { bucket, bindings in
+        bindings.append(bucket.bucket)
+        bindings.append(ByteBuffer(bytes: bucket.wrapped))
+    }
+
+    private static let insertSubjectKey = PostgresInsert<(lookup: ByteBuffer, wrapped: [UInt8], bucket: Int32, createdAt: String)>(
+        table: "subject_key", columns: ["lookup", "wrapped", "bucket", "created_at"]
     ) { key, bindings in
         bindings.append(key.lookup)
         bindings.append(ByteBuffer(bytes: key.wrapped))
+        bindings.append(key.bucket)
         bindings.append(key.createdAt)
     }
 
-    /// A few per statement: each holds a minimised photo.
-    private static let insertImage = PostgresInsert<ImageUpload>(
+    /// A few per statement: each holds a minimised photo, sealed under the key of the subject
+    /// whose row keeps it (`sealed_by`).
+    private static let insertImage = PostgresInsert<Row>(
         table: "image",
         columns: [
-            "sha256", "content_type", "byte_count", "bytes", "width", "height", "phash", "phash_b0", "phash_b1", "phash_b2", "phash_b3",
+            "sha256", "content_type", "byte_count", "bytes", "sealed_by", "width", "height", "phash", "phash_b0", "phash_b1", "phash_b2",
+            "phash_b3",
         ], suffix: "ON CONFLICT (sha256) DO NOTHING", chunk: 32
-    ) { image, bindings in
+    ) { row, bindings in
+        guard let image = row.keptImage, let sealed = row.sealed.image else {
+            throw StoreError.corruptRecord(id: row.id, column: "image")
+        }
         bindings.append(image.sha256)
         bindings.append(image.contentType)
         bindings.append(Int32(image.bytes.count))
-        bindings.append(ByteBuffer(bytes: image.bytes))
+        bindings.append(sealed)
+        bindings.append(row.job.lookup)
         bindings.append(image.width.map(Int32.init))
         bindings.append(image.height.map(Int32.init))
         bindings.append(image.perceptualHash.map { Int64(bitPattern: $0) })
@@ -264,7 +297,8 @@ struct PostgresAdmissionPlan {
     private static let insertAdmission = PostgresInsert<(row: Row, reasonsID: Int64?)>(
         table: "admission",
         columns: [
-            "audit_seq", "id", "source", "image_id", "subject_ref", "request_hash", "decision", "reasons", "jurisdictions", "signals",
+            "audit_seq", "id", "source", "image_key", "image_id_sealed", "subject_ref", "request_hash", "decision", "reasons", "jurisdictions",
+            "signals",
             "policy_id", "queued", "image_sha256", "superseded_by", "api_key",
         ]
     ) { item, bindings in
@@ -272,7 +306,8 @@ struct PostgresAdmissionPlan {
         bindings.append(row.seq)
         bindings.append(row.id)
         bindings.append(row.job.submission.source)
-        bindings.append(row.job.submission.imageID)
+        bindings.append(row.job.imageKey)
+        bindings.append(row.sealed.imageID)
         bindings.append(row.job.lookup)
         bindings.append(row.job.requestHash)
         bindings.append(row.decision.verdict.rawValue)
@@ -287,11 +322,11 @@ struct PostgresAdmissionPlan {
     }
 
     private static let insertQueueItem = PostgresInsert<Row>(
-        table: "queue_item", columns: ["admission_id", "source", "image_id", "image_sha256", "enqueued_at"]
+        table: "queue_item", columns: ["admission_id", "source", "image_key", "image_sha256", "enqueued_at"]
     ) { row, bindings in
         bindings.append(row.id)
         bindings.append(row.job.submission.source)
-        bindings.append(row.job.submission.imageID)
+        bindings.append(row.job.imageKey)
         bindings.append(row.keptImage?.sha256)
         bindings.append(row.job.columns.decidedAt)
     }

@@ -1,11 +1,12 @@
+import Crypto
 import NIOCore
 import PostgresNIO
 import StrictDocuments
 import TraingateStore
 
 /// What a group of admissions must read before it writes, one statement per kind for the whole
-/// group: the current decisions for their keys, which subjects objected, the subjects' keys,
-/// and which contents were erased (the same bytes, or a near-duplicate by perceptual hash).
+/// group: the current decisions for their keys, which subjects objected, the subjects' keys
+/// with the keys of their buckets, and which contents were erased (the same bytes, or a near-duplicate by perceptual hash).
 /// Read after the chain head is locked, so no other instance writes in between.
 struct PostgresAdmissionProbe {
     var current: [PostgresAdmissionKey: StoredAdmission] = [:]
@@ -13,23 +14,24 @@ struct PostgresAdmissionProbe {
     var objected: Set<String> = []
     /// Wrapped keys by lookup pseudonym (hex).
     var wrappedKeys: [String: [UInt8]] = [:]
+    /// The keys of the subjects' buckets that exist (a bucket's first subject creates it).
+    var bucketKeys: [Int32: SymmetricKey] = [:]
     var erasedSHA256: Set<String> = []
     /// Perceptual hashes within the near-duplicate distance of erased content.
     var erasedNear: Set<UInt64> = []
 
     static func fetch(
-        for jobs: [PostgresAdmissionJob], nearDuplicateDistance: Int, on connection: PostgresConnection, logger: Logger
+        for jobs: [PostgresAdmissionJob], nearDuplicateDistance: Int, keys subjectKeys: PostgresSubjectKeys,
+        on connection: PostgresConnection, logger: Logger
     ) async throws -> PostgresAdmissionProbe {
         var probe = PostgresAdmissionProbe()
         var keys = PostgresBindings()
-        keys.append(jobs.map(\.submission.source))
-        keys.append(jobs.map(\.submission.imageID))
+        keys.append(jobs.map(\.imageKey))
         let current = try await PostgresAdmissionRow.decode(
             try await connection.query(
                 PostgresQuery(
-                    unsafeSQL: PostgresAdmissionRow.select
-                        + " WHERE a.superseded_by IS NULL AND (a.source, a.image_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))",
-                    binds: keys), logger: logger))
+                    unsafeSQL: PostgresAdmissionRow.select + " WHERE a.superseded_by IS NULL AND a.image_key = ANY($1::bytea[])",
+                    binds: keys), logger: logger), keys: subjectKeys)
         for admission in current { probe.current[PostgresAdmissionKey(source: admission.source, imageID: admission.imageID)] = admission }
 
         var lookups = PostgresBindings()
@@ -39,11 +41,18 @@ struct PostgresAdmissionProbe {
         ).decode(ByteBuffer.self) {
             probe.objected.insert(Hex.encode(Array(buffer: lookup)))
         }
-        for try await (lookup, wrapped) in try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT lookup, wrapped FROM subject_key WHERE lookup = ANY($1::bytea[])", binds: lookups),
-            logger: logger
-        ).decode((ByteBuffer, ByteBuffer).self) {
-            probe.wrappedKeys[Hex.encode(Array(buffer: lookup))] = Array(buffer: wrapped)
+        // One row per bucket that exists, with the group's subjects in it that have a key.
+        lookups.append(Array(Set(jobs.map { PostgresSubjectKeys.bucket(of: $0.lookup) })))
+        for try await (bucket, bucketWrapped, lookup, wrapped) in try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT kb.bucket, kb.wrapped, sk.lookup, sk.wrapped FROM key_bucket kb
+                    LEFT JOIN subject_key sk ON sk.bucket = kb.bucket AND sk.lookup = ANY($1::bytea[])
+                    WHERE kb.bucket = ANY($2::int4[])
+                    """, binds: lookups), logger: logger
+        ).decode((Int32, ByteBuffer, ByteBuffer?, ByteBuffer?).self) {
+            probe.bucketKeys[bucket] = try subjectKeys.bucketKey(bucket, wrapped: Array(buffer: bucketWrapped))
+            if let lookup, let wrapped { probe.wrappedKeys[Hex.encode(Array(buffer: lookup))] = Array(buffer: wrapped) }
         }
 
         let images = jobs.compactMap(\.submission.image)

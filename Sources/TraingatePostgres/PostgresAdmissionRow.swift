@@ -5,33 +5,50 @@ import StrictDocuments
 import TraingateStore
 
 /// Reads admissions back as `StoredAdmission`, with what each shares with its audit entry
-/// (time, policy version, hash), its reason list, and its image's metadata (never its bytes).
+/// (time, policy version, hash), its reason list, its image's metadata (never its bytes), and
+/// the subject's key, which opens the image id.
 enum PostgresAdmissionRow {
     static let select = """
-        SELECT a.id, a.source, a.image_id, a.subject_ref, a.request_hash, a.decision, r.reasons, a.jurisdictions, a.signals,
+        SELECT a.id, a.source, a.image_id_sealed, \(PostgresSubjectKeys.columns), a.subject_ref, a.request_hash, a.decision, r.reasons, a.jurisdictions, a.signals,
             a.policy_id, a.audit_seq, a.queued, a.image_sha256, a.superseded_by, a.api_key, a.erased_at, e.at, k.version, e.hash,
             i.byte_count, i.content_type, i.width, i.height, i.phash
         FROM admission a JOIN audit_entry e ON e.seq = a.audit_seq JOIN reason_list r ON r.id = a.reasons
         LEFT JOIN known_policy_version k ON k.id = e.policy_version LEFT JOIN image i ON i.sha256 = a.image_sha256
+        \(PostgresSubjectKeys.joined(on: "a.subject_ref"))
         """
 
     typealias Columns = (
-        String, String, String, ByteBuffer?, ByteBuffer?, String, String, String, String, String, Int64, Bool, String?, String?, String?,
+        String, String, ByteBuffer?, ByteBuffer?, Int32?, ByteBuffer?, ByteBuffer?, ByteBuffer?, String, String, String, String, String, Int64, Bool,
+        String?, String?, String?,
         String?, String, String?, ByteBuffer, Int32?, String?, Int32?, Int32?, Int64?
     )
 
     /// The admissions `rows` hold, in order.
-    static func decode(_ rows: PostgresRowSequence) async throws -> [StoredAdmission] {
+    static func decode(_ rows: PostgresRowSequence, keys: PostgresSubjectKeys) async throws -> [StoredAdmission] {
         var admissions: [StoredAdmission] = []
-        for try await columns in rows.decode(Columns.self) { admissions.append(try admission(columns)) }
+        // Rows of one subject share its key: unwrapped once.
+        var subjectKeys: [ByteBuffer: SubjectKey] = [:]
+        for try await columns in rows.decode(Columns.self) {
+            let (id, _, sealedImageID, wrapped, bucket, bucketWrapped, lookup) = (
+                columns.0, columns.1, columns.2, columns.3, columns.4, columns.5, columns.6
+            )
+            var key: SubjectKey?
+            if let lookup, let wrapped, let bucket, let bucketWrapped {
+                key =
+                    try subjectKeys[lookup]
+                    ?? keys.subjectKey(lookup: lookup, wrapped: wrapped, bucket: bucket, bucketWrapped: bucketWrapped)
+                subjectKeys[lookup] = key
+            }
+            admissions.append(try admission(columns, imageID: try PostgresSealedAdmission.imageID(sealedImageID, admissionID: id, key: key)))
+        }
         return admissions
     }
 
     /// A row's admission. A row whose JSON columns or decision do not decode is reported, never
     /// served with silently emptied reasons.
-    private static func admission(_ columns: Columns) throws -> StoredAdmission {
+    private static func admission(_ columns: Columns, imageID: String) throws -> StoredAdmission {
         let (
-            id, source, imageID, subjectRef, requestHash, decision, reasons, jurisdictions, signals, policyID, auditSeq, queued,
+            id, source, _, _, _, _, subjectRef, requestHash, decision, reasons, jurisdictions, signals, policyID, auditSeq, queued,
             imageSHA256, supersededBy, apiKey, erasedAt, decidedAt, policyVersion, auditHash, byteCount, contentType, width, height,
             phash
         ) = columns

@@ -11,6 +11,7 @@ import TraingateStore
 public struct PostgresAdmissionStore: AdmissionRecording {
     private let store: PostgresStore
     private let keyring: SubjectKeyring
+    private let keys: PostgresSubjectKeys
     /// Largest pHash distance at which an image counts as a copy of erased content.
     private let nearDuplicateDistance: Int
     public let committer: PostgresGroupCommitter<PostgresAdmissionJob, PostgresAdmissionWritten>
@@ -18,6 +19,8 @@ public struct PostgresAdmissionStore: AdmissionRecording {
     public init(store: PostgresStore, keyring: SubjectKeyring, nearDuplicateDistance: Int = 6, maxBatchSize: Int = 512) {
         self.store = store
         self.keyring = keyring
+        let keys = PostgresSubjectKeys(keyring: keyring)
+        self.keys = keys
         self.nearDuplicateDistance = nearDuplicateDistance
         let (logger, texts) = (store.logger, store.committedTexts)
         committer = PostgresGroupCommitter(store: store, maxBatchSize: maxBatchSize) { jobs, connection in
@@ -25,8 +28,8 @@ public struct PostgresAdmissionStore: AdmissionRecording {
             // reads next stays true until it commits.
             let head = try await PostgresAuditChain.head(on: connection, locking: true, logger: logger)
             let probe = try await PostgresAdmissionProbe.fetch(
-                for: jobs, nearDuplicateDistance: nearDuplicateDistance, on: connection, logger: logger)
-            var plan = PostgresAdmissionPlan(head: head, probe: probe, keyring: keyring, texts: texts)
+                for: jobs, nearDuplicateDistance: nearDuplicateDistance, keys: keys, on: connection, logger: logger)
+            var plan = PostgresAdmissionPlan(head: head, probe: probe, keys: keys, texts: texts)
             for job in jobs { try await plan.add(job, on: connection, logger: logger) }
             return try await plan.write(on: connection, logger: logger)
         }
@@ -38,7 +41,7 @@ public struct PostgresAdmissionStore: AdmissionRecording {
         let prepared = try PreparedSubjectKey(
             cached: cached, keyring: keyring, lookup: submission.subjectRef, source: submission.source,
             subjectID: submission.subjectID, facts: submission.sealedFacts)
-        let written = try await committer.submit(try PostgresAdmissionJob(submission, prepared: prepared))
+        let written = try await committer.submit(try PostgresAdmissionJob(submission, prepared: prepared, keyring: keyring))
         if let used = written.subjectKey { keyring.cache.remember(used, forLookup: submission.subjectRef, generation: generation) }
         return written.outcome
     }
@@ -48,7 +51,7 @@ public struct PostgresAdmissionStore: AdmissionRecording {
         binds.append(id)
         let rows = try await store.openClient().query(
             PostgresQuery(unsafeSQL: PostgresAdmissionRow.select + " WHERE a.id = $1", binds: binds), logger: store.logger)
-        return try await PostgresAdmissionRow.decode(rows).first
+        return try await PostgresAdmissionRow.decode(rows, keys: keys).first
     }
 
     public func standing(subjectRef: String, contentSHA256: String?, perceptualHash: UInt64?) async throws -> SubjectStanding {

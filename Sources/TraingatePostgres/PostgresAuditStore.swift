@@ -84,11 +84,8 @@ public struct PostgresAuditStore: AuditLogStore {
 
     /// The subject's key if it still exists (nil once erased).
     private func existingKey(forLookup lookup: String, keyring: SubjectKeyring) async throws -> SubjectKey? {
-        var binds = PostgresBindings()
-        binds.append(try PostgresBytes.hex(lookup, field: "the subject's lookup pseudonym"))
-        let rows = try await store.openClient().query(
-            PostgresQuery(unsafeSQL: "SELECT wrapped FROM subject_key WHERE lookup = $1", binds: binds), logger: store.logger
-        ).collect()
-        return try rows.first.map { try keyring.unwrap(Array(buffer: try $0.decode(ByteBuffer.self)), lookup: lookup) }
+        let bytes = try PostgresBytes.hex(lookup, field: "the subject's lookup pseudonym")
+        let rows = try await store.openClient().query(PostgresSubjectKeys.keyQuery(lookup: bytes), logger: store.logger).collect()
+        return try PostgresSubjectKeys(keyring: keyring).existingKey(lookup: bytes, rows: rows)
     }
 }

@@ -7,7 +7,7 @@ enum PostgresMigrations {
         let statements: [String]
     }
 
-    static let all: [Migration] = [auditChain, admissions, apiKeys, training, instances]
+    static let all: [Migration] = [auditChain, admissions, apiKeys, training, instances, sealedStorage]
 
     /// The hash-chained log. `audit_head` is the chain's single serialisation point: each group
     /// commit of every instance locks its one row, appends after it and moves it, so several
@@ -229,5 +229,33 @@ enum PostgresMigrations {
             "CREATE TABLE readiness_probe (id integer PRIMARY KEY CHECK (id = 1), at text NOT NULL)",
             "ALTER TABLE training_job ADD COLUMN cancel_requested boolean NOT NULL DEFAULT false",
             "ALTER TABLE training_job ADD COLUMN cancel_requested_by text",
+        ])
+
+    /// Nothing personal reaches PostgreSQL's files in the clear, since a deleted row lingers
+    /// there (docs/postgres.md, "Erasure and the disk"): subject keys are wrapped under bucket
+    /// keys that erasure rotates (`PostgresSubjectKeys`); the stored copies are sealed under the
+    /// key of the subject whose admission stored them (`sealed_by`); a pipeline's image id is
+    /// kept as an HMAC for the idempotency lookup (`image_key`) and sealed under the subject's
+    /// key for display (`image_id_sealed`). A database holding admissions from before this step
+    /// (a development build's, the backend shipped with it) is refused, not converted.
+    static let sealedStorage = Migration(
+        identifier: "pg6-sealed-storage",
+        statements: [
+            """
+            DO $$ BEGIN
+                IF EXISTS (SELECT 1 FROM admission) OR EXISTS (SELECT 1 FROM subject_key) OR EXISTS (SELECT 1 FROM image) THEN
+                    RAISE EXCEPTION 'this database holds admissions stored in the clear by a development build; start on an empty database';
+                END IF;
+            END $$
+            """,
+            "CREATE TABLE key_bucket (bucket integer PRIMARY KEY CHECK (bucket >= 0), wrapped bytea NOT NULL)",
+            "ALTER TABLE subject_key ADD COLUMN bucket integer NOT NULL REFERENCES key_bucket(bucket)",
+            "CREATE INDEX subject_key_bucket ON subject_key (bucket)",
+            "ALTER TABLE admission DROP COLUMN image_id",
+            "ALTER TABLE admission ADD COLUMN image_key bytea CHECK (length(image_key) = 32), ADD COLUMN image_id_sealed bytea",
+            "CREATE UNIQUE INDEX admission_current_key ON admission (image_key) WHERE superseded_by IS NULL",
+            "ALTER TABLE queue_item DROP COLUMN image_id",
+            "ALTER TABLE queue_item ADD COLUMN image_key bytea NOT NULL UNIQUE",
+            "ALTER TABLE image ADD COLUMN sealed_by bytea NOT NULL",
         ])
 }

@@ -8,21 +8,20 @@ import TraingateStore
 /// key), the embeddings of each image and the checkpoints each trained. One statement per kind.
 enum PostgresSubjectAccess {
     static func read(
-        lookup: ByteBuffer, subjectRef: String, keyring: SubjectKeyring, on connection: PostgresConnection, logger: Logger
+        lookup: ByteBuffer, keyring: SubjectKeyring, on connection: PostgresConnection, logger: Logger
     ) async throws -> (objectionRegisteredAt: String?, admissions: [SubjectReport.Admission]) {
         var subject = PostgresBindings()
         subject.append(lookup)
         let objection = try await connection.query(
             PostgresQuery(unsafeSQL: "SELECT registered_at FROM objection WHERE subject_ref = $1", binds: subject), logger: logger
         ).collect().first?.decode(String.self)
+        let keys = PostgresSubjectKeys(keyring: keyring)
         let admissions = try await PostgresAdmissionRow.decode(
             try await connection.query(
                 PostgresQuery(unsafeSQL: PostgresAdmissionRow.select + " WHERE a.subject_ref = $1 ORDER BY a.audit_seq", binds: subject),
-                logger: logger))
-        let wrapped = try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT wrapped FROM subject_key WHERE lookup = $1", binds: subject), logger: logger
-        ).collect().first?.decode(ByteBuffer.self)
-        let key = try wrapped.map { try keyring.unwrap(Array(buffer: $0), lookup: subjectRef) }
+                logger: logger), keys: keys)
+        let key = try keys.existingKey(
+            lookup: lookup, rows: try await connection.query(PostgresSubjectKeys.keyQuery(lookup: lookup), logger: logger).collect())
 
         var ids = PostgresBindings()
         ids.append(admissions.map(\.id))

@@ -8,13 +8,18 @@ import TraingateStore
 /// effects and the same receipt as SQLite's `SubjectErasure`: the subject's queue items and
 /// embeddings go, the checkpoints trained on it are flagged, its decisions keep only their
 /// non-personal fields, its content enters the suppression list and its stored copies go
-/// (unless another subject's decision holds the same content), and its key is destroyed.
+/// (unless another subject's decision holds the same content: then the copy is sealed again
+/// under that subject's key), and its key is destroyed, with the key of its bucket
+/// (`PostgresSubjectKeys.rotate`). Runs under the chain head's lock, taken by the caller.
 enum PostgresSubjectErasure {
     static func erase(
-        lookup: ByteBuffer, at: String, apiKey: String?, texts: PostgresCommittedTexts, on connection: PostgresConnection, logger: Logger
+        lookup: ByteBuffer, at: String, apiKey: String?, keys: PostgresSubjectKeys, texts: PostgresCommittedTexts,
+        on connection: PostgresConnection, logger: Logger
     ) async throws -> ErasureReceipt {
         var subject = PostgresBindings()
         subject.append(lookup)
+        let subjectKey = try keys.existingKey(
+            lookup: lookup, rows: try await connection.query(PostgresSubjectKeys.keyQuery(lookup: lookup), logger: logger).collect())
         var rows: [(id: String, sha256: String?, reasons: String)] = []
         for try await row in try await connection.query(
             PostgresQuery(
@@ -65,11 +70,14 @@ enum PostgresSubjectErasure {
             var only = PostgresBindings()
             only.append(sha256)
             // The subject's rows no longer name it: any admission that still does is another subject's.
-            let shared = try await connection.query(
-                PostgresQuery(unsafeSQL: "SELECT EXISTS (SELECT 1 FROM admission WHERE image_sha256 = $1)", binds: only), logger: logger
-            ).collect()[0].decode(Bool.self)
-            if shared {
+            let holder = try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT subject_ref FROM admission WHERE image_sha256 = $1 LIMIT 1", binds: only), logger: logger
+            ).collect().first?.decode(ByteBuffer?.self)
+            if let holder {
                 sharedKept += 1
+                if let subjectKey {
+                    try await reseal(sha256, from: lookup, key: subjectKey, to: holder, keys: keys, on: connection, logger: logger)
+                }
             } else {
                 images += try await connection.query(
                     PostgresQuery(unsafeSQL: "DELETE FROM image WHERE sha256 = $1 RETURNING sha256", binds: only), logger: logger
@@ -81,6 +89,8 @@ enum PostgresSubjectErasure {
         let keyDestroyed = try await !connection.query(
             PostgresQuery(unsafeSQL: "DELETE FROM subject_key WHERE lookup = $1 RETURNING lookup", binds: subject), logger: logger
         ).collect().isEmpty
+        // The key's row lingers in the files: what opens it goes too.
+        if keyDestroyed { try await keys.rotate(bucket: PostgresSubjectKeys.bucket(of: lookup), on: connection, logger: logger) }
         if queueItems > 0 { try await PostgresQueue.bumpRemovals(on: connection, logger: logger) }
         let record = ErasureReceipt.record(
             admissions: rows.count, images: images, sharedImagesKept: sharedKept, queueItems: queueItems, embeddings: embeddings,
@@ -89,6 +99,32 @@ enum PostgresSubjectErasure {
         return ErasureReceipt(
             admissions: rows.count, images: images, sharedImagesKept: sharedKept, queueItems: queueItems, embeddings: embeddings,
             taintedCheckpoints: tainted.sorted(), keyDestroyed: keyDestroyed, audit: audit)
+    }
+
+    /// A copy the erased subject's key sealed, kept for another subject's decision, is sealed
+    /// again under that subject's key before the erased key goes.
+    private static func reseal(
+        _ sha256: String, from lookup: ByteBuffer, key: SubjectKey, to holder: ByteBuffer, keys: PostgresSubjectKeys,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        var binds = PostgresBindings()
+        binds.append(sha256)
+        binds.append(lookup)
+        guard
+            let sealed = try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT bytes FROM image WHERE sha256 = $1 AND sealed_by = $2", binds: binds), logger: logger
+            ).collect().first?.decode(ByteBuffer.self)
+        else { return }  // Sealed by another subject's key already.
+        guard
+            let holderKey = try keys.existingKey(
+                lookup: holder, rows: try await connection.query(PostgresSubjectKeys.keyQuery(lookup: holder), logger: logger).collect())
+        else { throw StoreError.corruptRecord("the subject of a decision that keeps image \(sha256) has no key") }
+        var update = PostgresBindings()
+        update.append(sha256)
+        update.append(ByteBuffer(bytes: try holderKey.seal(try key.open(Array(buffer: sealed)))))
+        update.append(holder)
+        try await connection.query(
+            PostgresQuery(unsafeSQL: "UPDATE image SET bytes = $2, sealed_by = $3 WHERE sha256 = $1", binds: update), logger: logger)
     }
 
     /// An erased decision keeps what proves the gate worked (its id, source, verdict, reason
@@ -114,7 +150,7 @@ enum PostgresSubjectErasure {
         try await connection.query(
             PostgresQuery(
                 unsafeSQL: """
-                    UPDATE admission SET image_id = 'erased:' || admission.id, subject_ref = NULL, request_hash = NULL, reasons = v.reasons,
+                    UPDATE admission SET image_key = NULL, image_id_sealed = NULL, subject_ref = NULL, request_hash = NULL, reasons = v.reasons,
                         jurisdictions = '[]', signals = '[]', image_sha256 = NULL, queued = false, erased_at = $3
                     FROM unnest($1::text[], $2::int8[]) AS v(id, reasons) WHERE admission.id = v.id
                     """, binds: binds), logger: logger)

@@ -11,10 +11,13 @@ public struct PostgresSubjectRightsStore: SubjectRightsHandling {
     private let store: PostgresStore
     /// Opens the subject's sealed facts for an access report.
     private let keyring: SubjectKeyring
+    /// Erasure rotates the subject's bucket key and reseals shared copies.
+    private let keys: PostgresSubjectKeys
 
     public init(store: PostgresStore, keyring: SubjectKeyring) {
         self.store = store
         self.keyring = keyring
+        keys = PostgresSubjectKeys(keyring: keyring)
     }
 
     public func report(subjectRef: String, format: String, at date: Date, apiKey: String?) async throws -> SubjectReport {
@@ -22,7 +25,7 @@ public struct PostgresSubjectRightsStore: SubjectRightsHandling {
         return try await store.transaction { [keyring, logger = store.logger] connection in
             _ = try await PostgresAuditChain.head(on: connection, locking: true, logger: logger)
             let report = try await PostgresSubjectAccess.read(
-                lookup: lookup, subjectRef: subjectRef, keyring: keyring, on: connection, logger: logger)
+                lookup: lookup, keyring: keyring, on: connection, logger: logger)
             let record = SubjectReport.record(
                 found: report.objectionRegisteredAt != nil || !report.admissions.isEmpty, admissions: report.admissions.count, format: format,
                 apiKey: apiKey, at: Timestamp.format(date))
@@ -57,11 +60,14 @@ public struct PostgresSubjectRightsStore: SubjectRightsHandling {
         // Whatever the write's outcome, the key leaves memory too.
         defer { keyring.cache.forget(lookup: subjectRef) }
         let lookup = try PostgresBytes.hex(subjectRef, field: "the subject's lookup pseudonym")
-        return try await store.transaction { [logger = store.logger] connection in
+        let receipt = try await store.transaction { [keys, logger = store.logger] connection in
             _ = try await PostgresAuditChain.head(on: connection, locking: true, logger: logger)
             return try await PostgresSubjectErasure.erase(
-                lookup: lookup, at: Timestamp.format(date), apiKey: apiKey, texts: store.committedTexts, on: connection, logger: logger)
+                lookup: lookup, at: Timestamp.format(date), apiKey: apiKey, keys: keys, texts: store.committedTexts, on: connection,
+                logger: logger)
         }
+        if receipt.keyDestroyed { await PostgresPhysicalErasure.run(on: store) }
+        return receipt
     }
 
     /// Counts, on every checkpoint trained on the subject's admissions, the items whose subject

@@ -7,9 +7,12 @@ import TraingateStore
 /// items in the order their decisions were logged, the audit seq as the cursor.
 public struct PostgresTrainingManifest: ManifestReading {
     private let store: PostgresStore
+    /// Open the stored copies.
+    private let keys: PostgresSubjectKeys
 
-    public init(store: PostgresStore) {
+    public init(store: PostgresStore, keyring: SubjectKeyring) {
         self.store = store
+        keys = PostgresSubjectKeys(keyring: keyring)
     }
 
     public func page(after: Int64, limit: Int) async throws -> [ManifestItem] {
@@ -40,12 +43,14 @@ public struct PostgresTrainingManifest: ManifestReading {
         let rows = try await store.openClient().query(
             PostgresQuery(
                 unsafeSQL: """
-                    SELECT i.bytes, i.content_type FROM queue_item q JOIN image i ON i.sha256 = q.image_sha256
+                    SELECT i.content_type, i.sha256, \(PostgresStoredCopy.columns) FROM queue_item q
+                    JOIN image i ON i.sha256 = q.image_sha256 \(PostgresStoredCopy.joined)
                     WHERE q.admission_id = $1
                     """, binds: binds), logger: store.logger
         ).collect()
         guard let row = rows.first else { return nil }
-        let (bytes, contentType) = try row.decode((ByteBuffer, String).self)
-        return (Array(buffer: bytes), contentType)
+        let (contentType, sha256, sealed, sealedBy, wrapped, bucket, bucketWrapped) = try row.decode(
+            (String, String, ByteBuffer, ByteBuffer, ByteBuffer?, Int32?, ByteBuffer?).self)
+        return (try PostgresStoredCopy.open((sealed, sealedBy, wrapped, bucket, bucketWrapped), sha256: sha256, keys: keys), contentType)
     }
 }

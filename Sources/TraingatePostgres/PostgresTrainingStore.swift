@@ -13,11 +13,14 @@ public struct PostgresTrainingStore: TrainingJobStore {
     /// jobs are started, and interrupted ones failed, only in a transaction that sees its
     /// session hold the lock.
     let lead: PostgresLeadership?
+    /// Open the stored copies the snapshot reads.
+    let keys: PostgresSubjectKeys
     /// Images the snapshot reads per round trip: its memory holds this many stored copies at most.
     static let snapshotPage = 64
 
-    public init(store: PostgresStore, lead: PostgresLeadership? = nil) {
+    public init(store: PostgresStore, keyring: SubjectKeyring, lead: PostgresLeadership? = nil) {
         self.store = store
+        keys = PostgresSubjectKeys(keyring: keyring)
         self.lead = lead
     }
 
@@ -127,22 +130,25 @@ public struct PostgresTrainingStore: TrainingJobStore {
         var after: Int64 = 0
         while snapshot.count < limit {
             let pageSize = Int64(min(Self.snapshotPage, limit - snapshot.count))
-            let page = try PostgresBlocking.run { [store, logger, after] in
+            let page = try PostgresBlocking.run { [store, logger, keys, after] in
                 var binds = PostgresBindings()
                 binds.append(after)
                 binds.append(pageSize)
                 let rows = try await store.openClient().query(
                     PostgresQuery(
                         unsafeSQL: """
-                            SELECT a.audit_seq, q.admission_id, k.version, i.sha256, i.bytes FROM queue_item q
+                            SELECT a.audit_seq, q.admission_id, k.version, i.sha256, \(PostgresStoredCopy.columns) FROM queue_item q
                             JOIN admission a ON a.id = q.admission_id JOIN audit_entry e ON e.seq = a.audit_seq
                             LEFT JOIN known_policy_version k ON k.id = e.policy_version JOIN image i ON i.sha256 = q.image_sha256
+                            \(PostgresStoredCopy.joined)
                             WHERE a.audit_seq > $1 ORDER BY a.audit_seq LIMIT $2
                             """, binds: binds), logger: logger)
                 var page: [(seq: Int64, image: QueuedImage, bytes: [UInt8])] = []
-                for try await (seq, admissionID, policyVersion, sha256, bytes) in rows.decode((Int64, String, String?, String, ByteBuffer).self) {
-                    page.append(
-                        (seq, QueuedImage(admissionID: admissionID, policyVersion: policyVersion ?? "", imageSHA256: sha256), Array(buffer: bytes)))
+                for try await (seq, admissionID, policyVersion, sha256, sealed, sealedBy, wrapped, bucket, bucketWrapped) in rows.decode(
+                    (Int64, String, String?, String, ByteBuffer, ByteBuffer, ByteBuffer?, Int32?, ByteBuffer?).self)
+                {
+                    let bytes = try PostgresStoredCopy.open((sealed, sealedBy, wrapped, bucket, bucketWrapped), sha256: sha256, keys: keys)
+                    page.append((seq, QueuedImage(admissionID: admissionID, policyVersion: policyVersion ?? "", imageSHA256: sha256), bytes))
                 }
                 return page
             }

@@ -8,6 +8,10 @@ import TraingatePostgres
 /// (its URL in `TRAINGATE_TEST_POSTGRES_URL`), made for one test and dropped after it.
 public enum PostgresTestDatabase {
     public static let url = ProcessInfo.processInfo.environment["TRAINGATE_TEST_POSTGRES_URL"]
+    /// The cluster's data directory (`TRAINGATE_TEST_POSTGRES_DIR`), for tests that read its files.
+    public static let dataDirectory = ProcessInfo.processInfo.environment["TRAINGATE_TEST_POSTGRES_DIR"].map {
+        URL(fileURLWithPath: $0)
+    }
 
     /// Whether the PostgreSQL suites run: with a cluster, or when one is required
     /// (`TRAINGATE_REQUIRE_POSTGRES=1`, as `make test` sets), so that a missing cluster fails

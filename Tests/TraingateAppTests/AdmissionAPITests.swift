@@ -289,7 +289,12 @@ import TraingateTesting
                 .compactMap { ($0.element["audit"] as? [String: Any])?["seq"] as? Int }
             #expect(sameSeqs == sameSeqs.sorted(), "lines for one key must be recorded in input order")
             #expect(results.last?["decision"] as? String == "rejected")
-            let queued = try await traingate.count("SELECT count(*) FROM queue_item WHERE image_id = 'same'")
+            // By the lines' admission ids: PostgreSQL keeps no image id in the clear.
+            let sameIDs = results.enumerated().filter { $0.offset % 2 == 0 || $0.offset == 40 }
+                .compactMap { $0.element["admission_id"] as? String }.map { "'\($0)'" }
+            #expect(sameIDs.count == 21)
+            let queued = try await traingate.count(
+                "SELECT count(*) FROM queue_item WHERE admission_id IN (\(sameIDs.joined(separator: ", ")))")
             #expect(queued == 0, "the last line opted out, so the image must not stay queued")
         }
     }

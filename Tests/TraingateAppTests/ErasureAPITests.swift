@@ -66,6 +66,10 @@ import TraingateTesting
             #expect(
                 try await traingate.texts("SELECT admission_id FROM queue_item").sorted()
                     == theirs.sorted())
+            // The copy user-1's admission stored, which user-2's holds too, still serves (on
+            // PostgreSQL it was sealed under user-1's key, and is sealed again under user-2's).
+            let shared = try await client.get("/v1/training/images/\(theirs[0])", key: nil)
+            #expect(shared.status == .ok && shared.body.readableBytes > 1000, "\(shared.status)")
             let flagged = try await TrainingAPITests.job(client, jobID)
             let lineage = try #require(flagged["lineage"] as? [String: Any])
             #expect(lineage["erased_items"] as? Int == 4 && lineage["usable_for_new_embeddings"] as? Bool == false)

@@ -21,6 +21,29 @@ import TraingateTesting
     static let consentRef = "consent-\(marker)"
     static let photos = ["china.jpg", "astronaut.jpg", "chelsea.png"]
 
+    /// Admits each of `photos` for `subject-MARKER`, on consent `consent-MARKER`, as image
+    /// `img-MARKER-INDEX`; returns the admission ids and the image ids.
+    static func admitMarked(
+        _ client: any TestClientProtocol, marker: String, photos: [String]
+    ) async throws -> (admissionIDs: [String], imageIDs: [String]) {
+        var admissionIDs: [String] = []
+        var imageIDs: [String] = []
+        for (index, photo) in photos.enumerated() {
+            let imageID = "img-\(marker)-\(index)"
+            let body = """
+                {"image_id":"\(imageID)","source":"instagram","visibility":"public",
+                "subject":{"id":"subject-\(marker)","account_country":"US"},
+                "lawful_basis":{"basis":"consent","purposes":["model_training"],"given_at":"2026-01-01T00:00:00Z","consent_ref":"consent-\(marker)"},
+                "image_base64":"\(Data(Bodies.image(photo)).base64EncodedString())"}
+                """
+            let admitted = try await client.postJSON("/v1/admissions", body)
+            #expect(admitted.json["decision"] as? String == "admitted", "\(admitted.json)")
+            admissionIDs.append(try #require(admitted.json["admission_id"] as? String))
+            imageIDs.append(imageID)
+        }
+        return (admissionIDs, imageIDs)
+    }
+
     /// Whether any file under `directory` contains `needle`.
     static func found(_ needle: [UInt8], in directory: URL) throws -> [String] {
         let files = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
@@ -47,20 +70,8 @@ import TraingateTesting
         let (needles, copies) = try await traingate.application.test(.router) { client in
             var needles: [Needle] = [("subject id", Array(Self.subjectID.utf8)), ("consent ref", Array(Self.consentRef.utf8))]
             var copies: [Copy] = []
-            var admissionIDs: [String] = []
-            for (index, photo) in Self.photos.enumerated() {
-                let imageID = "img-\(Self.marker)-\(index)"
-                let body = """
-                    {"image_id":"\(imageID)","source":"instagram","visibility":"public",
-                    "subject":{"id":"\(Self.subjectID)","account_country":"US"},
-                    "lawful_basis":{"basis":"consent","purposes":["model_training"],"given_at":"2026-01-01T00:00:00Z","consent_ref":"\(Self.consentRef)"},
-                    "image_base64":"\(Data(Bodies.image(photo)).base64EncodedString())"}
-                    """
-                let admitted = try await client.postJSON("/v1/admissions", body)
-                #expect(admitted.json["decision"] as? String == "admitted", "\(admitted.json)")
-                admissionIDs.append(try #require(admitted.json["admission_id"] as? String))
-                needles.append(("image id \(index)", Array(imageID.utf8)))
-            }
+            let (admissionIDs, imageIDs) = try await Self.admitMarked(client, marker: Self.marker, photos: Self.photos)
+            needles += imageIDs.enumerated().map { ("image id \($0.offset)", Array($0.element.utf8)) }
             _ = try await ErasureAPITests.admit(client, "coffee.webp", imageID: "other", subject: "someone-else")
             let job = try await TrainingAPITests.submit(client, #"{"epochs": 1, "batch_size": 2, "embedding_dim": 8, "seed": 5}"#)
             #expect(

@@ -73,10 +73,11 @@ struct BackendFixture {
         let logger = database.logger
         let fixture = BackendFixture(
             store: store, audit: PostgresAuditStore(store: database, writer: writer, anchorDirectory: anchors),
-            keys: PostgresAPIKeyStore(store: database), training: PostgresTrainingStore(store: database),
+            keys: PostgresAPIKeyStore(store: database), training: PostgresTrainingStore(store: database, keyring: StoreFixture.keyring),
             embeddings: PostgresEmbeddingStore(store: database),
             rights: PostgresSubjectRightsStore(store: database, keyring: StoreFixture.keyring),
-            manifest: PostgresTrainingManifest(store: database), admissibility: PostgresAdmissibilityCheck(store: database),
+            manifest: PostgresTrainingManifest(store: database, keyring: StoreFixture.keyring),
+            admissibility: PostgresAdmissibilityCheck(store: database),
             entries: { try await PostgresAuditLog(database: database).entries(after: 0, limit: 100_000) },
             verify: { try await PostgresAuditLog(database: database).verify() },
             count: { table in

@@ -74,8 +74,8 @@ import Testing
     @Test func aDeposedLeadCannotEndAJobTheNewLeadFailed() async throws {
         try await PostgresTestDatabase.with { database in
             let at = Date()
-            let oldLead = PostgresTrainingStore(store: database)
-            let newLead = PostgresTrainingStore(store: database)
+            let oldLead = PostgresTrainingStore(store: database, keyring: StoreFixture.keyring)
+            let newLead = PostgresTrainingStore(store: database, keyring: StoreFixture.keyring)
             _ = try await oldLead.submit(parameters: .object([:]), at: at, apiKey: nil, maxQueued: .max)
             let job = try #require(try await oldLead.startNext(at: at))
             #expect(try await OffPool.run { try newLead.failInterrupted(at: at) } == [job.id])
@@ -96,7 +96,7 @@ import Testing
     @Test func aCancelIsRecordedForARunningJobOnly() async throws {
         try await PostgresTestDatabase.with { database in
             let at = Date()
-            let training = PostgresTrainingStore(store: database)
+            let training = PostgresTrainingStore(store: database, keyring: StoreFixture.keyring)
             _ = try await training.submit(parameters: .object([:]), at: at, apiKey: nil, maxQueued: .max)
             let job = try #require(try await training.startNext(at: at))
             #expect(try await training.cancelRequest(of: job.id) == nil)

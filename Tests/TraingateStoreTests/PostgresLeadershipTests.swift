@@ -80,7 +80,7 @@ import TraingateStore
         try await PostgresTestDatabase.withURL { url in
             let lead = try Self.leaders(url, count: 1)[0]
             try await PostgresTestDatabase.running(url: url) { database in
-                let training = PostgresTrainingStore(store: database, lead: lead)
+                let training = PostgresTrainingStore(store: database, keyring: StoreFixture.keyring, lead: lead)
                 for _ in 0..<2 { _ = try await training.submit(parameters: .object([:]), at: Date(), apiKey: nil, maxQueued: 10) }
                 #expect(try await training.startNext(at: Date()) == nil, "not leading yet")
                 let task = Task { try await lead.run() }

@@ -35,6 +35,11 @@ extension AppStorage {
             if let change = try await audit.recordPolicyInForce(id: policy.id, version: policy.version, at: now()) {
                 logger.notice("policy change recorded", metadata: ["audit.seq": "\(change.seq)", "policy.version": "\(policy.version)"])
             }
+            if try await PostgresPhysicalErasure.recyclesWAL(setup) {
+                logger.warning(
+                    "PostgreSQL runs with wal_recycle = on: an erased subject's key can stay in recycled WAL segments until they are overwritten; set wal_recycle = off (docs/postgres.md, \"Erasure and the disk\")"
+                )
+            }
             return (pseudonymKey, try await PostgresAPIKeyStore(store: setup).all())
         }
         let keyring = SubjectKeyring(masterKey: masterKey)
@@ -44,12 +49,12 @@ extension AppStorage {
             maxBatchSize: configuration.groupCommitMaxBatch)
         let lead = PostgresLeadership(
             location: location, lockKey: PostgresLeadership.trainingLockKey, interval: trainingLookInterval, logger: logger)
-        let training = PostgresTrainingStore(store: store, lead: lead)
+        let training = PostgresTrainingStore(store: store, keyring: keyring, lead: lead)
         return AppStorage(
             admissions: admissions,
             audit: PostgresAuditStore(store: store, writer: auditWriter, anchorDirectory: dataDirectory),
             keys: keys, training: training, embeddings: PostgresEmbeddingStore(store: store),
-            subjects: PostgresSubjectRightsStore(store: store, keyring: keyring), manifest: PostgresTrainingManifest(store: store),
+            subjects: PostgresSubjectRightsStore(store: store, keyring: keyring), manifest: PostgresTrainingManifest(store: store, keyring: keyring),
             admissibility: PostgresAdmissibilityCheck(store: store), health: PostgresHealth(store: store),
             sharedTraining: TrainingWorker.SharedStore(lead: lead, jobs: training, pollInterval: trainingLookInterval),
             keepers: [store], writers: [auditWriter, admissions.committer, lead], handle: .postgres(store), pseudonymKey: pseudonymKey,

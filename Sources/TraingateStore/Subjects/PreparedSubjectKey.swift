@@ -34,6 +34,19 @@ package struct PreparedSubjectKey: Sendable {
         }
     }
 
+    /// The same key and sealed facts, wrapped otherwise (PostgreSQL wraps under a bucket key).
+    package func rewrapped(_ wrapped: [UInt8]) -> PreparedSubjectKey {
+        PreparedSubjectKey(key: key, wrapped: wrapped, isNew: isNew, reference: reference, sealed: sealed)
+    }
+
+    private init(key: SubjectKey, wrapped: [UInt8], isNew: Bool, reference: String, sealed: [UInt8]) {
+        self.key = key
+        self.wrapped = wrapped
+        self.isNew = isNew
+        self.reference = reference
+        self.sealed = sealed
+    }
+
     /// Whether the key stored now (as the write read it) is the one this was made from.
     package func matches(stored: [UInt8]?) -> Bool {
         isNew ? stored == nil : stored == wrapped

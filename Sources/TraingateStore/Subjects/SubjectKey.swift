@@ -17,7 +17,7 @@ public struct SubjectKey: Sendable {
         SubjectKey(bytes: SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
     }
 
-    var bytes: [UInt8] { key.withUnsafeBytes { Array($0) } }
+    package var bytes: [UInt8] { key.withUnsafeBytes { Array($0) } }
 
     /// The subject's pseudonym in audit entries: HMAC-SHA256 under this key (docs/audit-format.md).
     public func reference(source: String, subjectID: String) -> String {

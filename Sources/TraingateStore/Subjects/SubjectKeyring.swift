@@ -9,6 +9,9 @@ import GRDB
 /// admission rows); deleting its row is what erasure does to make its audit entries unreadable.
 public struct SubjectKeyring: Sendable {
     private let wrappingKey: SymmetricKey
+    /// Keys the pseudonym of a pipeline's image id where a store must find it without holding
+    /// it in the clear (PostgreSQL's `admission.image_key`).
+    private let imageLookupKey: SymmetricKey
     /// Keys committed admissions used, shared by every copy of this keyring (one per app).
     package let cache = SubjectKeyCache()
 
@@ -17,6 +20,18 @@ public struct SubjectKeyring: Sendable {
         // the lookup pseudonyms.
         wrappingKey = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: masterKey, info: Array("traingate subject-key wrapping v1".utf8), outputByteCount: 32)
+        imageLookupKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: masterKey, info: Array("traingate image-id lookup v1".utf8), outputByteCount: 32)
+    }
+
+    /// HMAC-SHA256 of (`source`, `imageID`) under a key of the master key's: the same pair
+    /// always gives the same 32 bytes, and no one without the master key can tell which pair.
+    package func imageLookup(source: String, imageID: String) -> [UInt8] {
+        var hmac = HMAC<SHA256>(key: imageLookupKey)
+        hmac.update(data: Array(source.utf8))
+        hmac.update(data: [0])
+        hmac.update(data: Array(imageID.utf8))
+        return Array(hmac.finalize())
     }
 
     /// The subject's key, created and stored on first use. Runs inside the caller's write, so a
