@@ -26,6 +26,8 @@ struct BackendFixture {
     let failInserts: @Sendable (_ table: String) async throws -> Void
     /// Deletes a subject's key (what erasure does to shred its entries).
     let shredKey: @Sendable (_ lookup: String) async throws -> Void
+    /// Runs SQL as the database's owner would, behind the service's back.
+    let execute: @Sendable (_ sql: String) async throws -> Void
 
     static func with<T: Sendable>(_ backend: StoreBackend, _ body: (BackendFixture) async throws -> T) async throws -> T {
         switch backend {
@@ -61,7 +63,8 @@ struct BackendFixture {
                 try await writer.write { db in
                     try db.execute(sql: "DELETE FROM subject_key WHERE lookup = ?", arguments: [StoredLookup(lookup)])
                 }
-            })
+            },
+            execute: { sql in try await writer.write { db in try db.execute(sql: sql) } })
     }
 
     private static func withPostgres<T>(_ database: PostgresStore, _ body: (BackendFixture) async throws -> T) async throws -> T {
@@ -107,7 +110,8 @@ struct BackendFixture {
                 binds.append(try PostgresBytes.hex(lookup, field: "lookup"))
                 try await database.openClient().query(
                     PostgresQuery(unsafeSQL: "DELETE FROM subject_key WHERE lookup = $1", binds: binds), logger: logger)
-            })
+            },
+            execute: { sql in try await database.openClient().query(PostgresQuery(unsafeSQL: sql), logger: logger) })
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.committer.run() }
             group.addTask { try await writer.run() }
