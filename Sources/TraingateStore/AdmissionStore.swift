@@ -167,21 +167,28 @@ public struct AdmissionStore: AdmissionRecording {
             try (decidedAgain ? nil : known.reasons)
             ?? InternedText.reasonLists.reference(to: decidedAgain ? PreparedColumns.reasons(of: decision) : columns.reasons, in: db)
         // What the audit entry holds (time, policy version, hash) is not stored again here.
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO admission (audit_seq, id, source, image_id, subject_ref, request_hash, decision, reasons,
-                    jurisdictions, signals, policy_id, queued, image_sha256, api_key)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(
-            arguments: [
-                audit.seq, id, submission.source, submission.imageID, lookup,
-                try HexColumn.bytes(of: submission.requestHash, field: "request hash"), decision.verdict.rawValue,
-                reasonsID,
-                decidedAgain ? PreparedColumns.jurisdictions(of: decision) : columns.jurisdictions,
-                columns.signals, decision.policyID, queued, keptImage?.sha256,
-                submission.apiKey,
-            ])
+        var insert = RawStatement(
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO admission (audit_seq, id, source, image_id, subject_ref, request_hash, decision, reasons,
+                        jurisdictions, signals, policy_id, queued, image_sha256, api_key)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """))
+        insert.bind(audit.seq)
+        insert.bind(id)
+        insert.bind(submission.source)
+        insert.bind(submission.imageID)
+        insert.bind(lookup.databaseValue)
+        insert.bind(bytes: try HexColumn.bytes(of: submission.requestHash, field: "request hash"))
+        insert.bind(decision.verdict.rawValue)
+        insert.bind(reasonsID)
+        insert.bind(decidedAgain ? PreparedColumns.jurisdictions(of: decision) : columns.jurisdictions)
+        insert.bind(columns.signals)
+        insert.bind(decision.policyID)
+        insert.bind(queued)
+        insert.bind(keptImage?.sha256)
+        insert.bind(submission.apiKey)
+        try insert.execute(in: db)
         if let image = keptImage {
             try db.cachedStatement(
                 sql: "INSERT INTO queue_item (admission_id, source, image_id, image_sha256, enqueued_at) VALUES (?, ?, ?, ?, ?)"

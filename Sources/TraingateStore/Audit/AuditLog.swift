@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import StrictDocuments
 
 /// Appends to and reads the audit chain. Appends happen inside the caller's write transaction,
@@ -19,19 +20,27 @@ public enum AuditLog {
             content: content, prevHash: head.map { Hex.encode($0.hash) } ?? AuditChain.genesisHash, hash: Hex.encode(digest))
         // Stored compactly (`CompactColumns`): hashes and the pseudonym as bytes, the policy
         // version by reference, and no `prev_hash`, which is the hash of the entry before.
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO audit_entry (seq, v, at, kind, admission_id, decision, reason_codes, policy_version,
-                    subject_ref, sealed, details, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(
-            arguments: [
-                entry.seq, entry.version, entry.at, entry.kind.rawValue, entry.admissionID, entry.decision,
-                JSONText.encode(.array(entry.reasonCodes.map(JSONValue.string))),
-                try record.knownPolicyVersionID ?? entry.policyVersion.map { try InternedText.policyVersions.reference(to: $0, in: db) },
-                try entry.subjectRef.map { try HexColumn.bytes(of: $0, field: "audit entry's subject_ref") },
-                entry.sealed.map { Data($0) }, entry.details.map(JSONText.encode), digest.withUnsafeBytes { Data($0) },
-            ])
+        let policyVersionID =
+            try record.knownPolicyVersionID ?? entry.policyVersion.map { try InternedText.policyVersions.reference(to: $0, in: db) }
+        var insert = RawStatement(
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO audit_entry (seq, v, at, kind, admission_id, decision, reason_codes, policy_version,
+                        subject_ref, sealed, details, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """))
+        insert.bind(entry.seq)
+        insert.bind(entry.version)
+        insert.bind(entry.at)
+        insert.bind(entry.kind.rawValue)
+        insert.bind(entry.admissionID)
+        insert.bind(entry.decision)
+        insert.bind(JSONText.encode(.array(entry.reasonCodes.map(JSONValue.string))))
+        insert.bind(policyVersionID)
+        insert.bind(bytes: try entry.subjectRef.map { try HexColumn.bytes(of: $0, field: "audit entry's subject_ref") })
+        insert.bind(bytes: entry.sealed)
+        insert.bind(entry.details.map(JSONText.encode))
+        insert.bind(bytes: digest)
+        try insert.execute(in: db)
         return entry
     }
 
@@ -44,14 +53,15 @@ public enum AuditLog {
 
     /// The same, with the hash as its 32 bytes.
     private static func rawHead(in db: Database) throws -> (seq: Int64, hash: [UInt8])? {
-        // Columns by position: a lookup by name lower-cases the name on every call, once per append.
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"))
-        else { return nil }
+        // Read raw: once per append, on the serialized writer.
+        let query = RawStatement(try db.cachedStatement(sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"))
+        guard try query.step(in: db) else { return nil }
+        defer { query.finish() }
         // An edited head must fail the append with a clear error, not trap in a conversion.
-        guard case .blob(let hash) = (row[1] as DatabaseValue).storage, hash.count == 32,
-            case .int64(let seq) = (row[0] as DatabaseValue).storage
-        else { throw StoreError.corruptRecord("the newest audit entry does not decode; run `traingate audit verify`") }
-        return (seq: seq, hash: Array(hash))
+        guard query.type(0) == SQLITE_INTEGER, let hash = query.blob(1), hash.count == 32 else {
+            throw StoreError.corruptRecord("the newest audit entry does not decode; run `traingate audit verify`")
+        }
+        return (seq: query.int64(0), hash: hash)
     }
 
     /// One page of entries in `seq` order.

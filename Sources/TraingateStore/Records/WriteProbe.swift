@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 
 /// What recording a decision must read before it writes, in one statement instead of three:
 /// the current decision for the idempotency key, whether the subject objected (Art. 21), and
@@ -19,23 +20,19 @@ struct WriteProbe {
         """
 
     static func fetch(source: String, imageID: String, subjectRef: StoredLookup, in db: Database) throws -> WriteProbe {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [source, imageID, subjectRef]) else {
-            throw StoreError.corruptRecord("the write probe returned no row")
+        var query = RawStatement(try db.cachedStatement(sql: sql))
+        query.bind(source)
+        query.bind(imageID)
+        query.bind(subjectRef.databaseValue)
+        guard try query.step(in: db) else { throw StoreError.corruptRecord("the write probe returned no row") }
+        defer { query.finish() }
+        guard query.type(1) == SQLITE_INTEGER else { throw StoreError.corruptRecord("the objection check returned no integer") }
+        let wrapped: [UInt8]?
+        switch query.type(2) {
+        case SQLITE_NULL: wrapped = nil
+        case SQLITE_BLOB: wrapped = query.blob(2)
+        default: throw StoreError.corruptRecord("the key of subject \(subjectRef.hex.prefix(12))… is not a blob")
         }
-        let wrapped: DatabaseValue = row[2]
-        guard case .int64(let objected) = (row[1] as DatabaseValue).storage else {
-            throw StoreError.corruptRecord("the objection check returned no integer")
-        }
-        return WriteProbe(
-            currentAdmissionID: row[0],
-            objectionRegistered: objected != 0,
-            wrappedSubjectKey: wrapped.isNull ? nil : try Self.bytes(of: wrapped, lookup: subjectRef.hex))
-    }
-
-    private static func bytes(of value: DatabaseValue, lookup: String) throws -> [UInt8] {
-        guard case .blob(let data) = value.storage else {
-            throw StoreError.corruptRecord("the key of subject \(lookup.prefix(12))… is not a blob")
-        }
-        return Array(data)
+        return WriteProbe(currentAdmissionID: query.text(0), objectionRegistered: query.int64(1) != 0, wrappedSubjectKey: wrapped)
     }
 }

@@ -65,11 +65,12 @@ public struct SubjectRightsStore: SubjectRightsHandling {
     /// Takes every queued item of the subject out of the training queue, inside the caller's
     /// write (an objection's, or an admission that withdraws consent); returns how many left.
     static func dequeueAll(subjectRef: String, in db: Database) throws -> Int {
-        try db.execute(
-            sql: "DELETE FROM queue_item WHERE admission_id IN (SELECT id FROM admission WHERE subject_ref = ?)",
-            arguments: [StoredLookup(subjectRef)])
+        // Cached: a withdrawal of consent runs these inside the admission's write.
+        let lookup = StoredLookup(subjectRef)
+        try db.cachedStatement(sql: "DELETE FROM queue_item WHERE admission_id IN (SELECT id FROM admission WHERE subject_ref = ?)")
+            .execute(arguments: [lookup])
         let dequeued = db.changesCount
-        try db.execute(sql: "UPDATE admission SET queued = 0 WHERE subject_ref = ? AND queued = 1", arguments: [StoredLookup(subjectRef)])
+        try db.cachedStatement(sql: "UPDATE admission SET queued = 0 WHERE subject_ref = ? AND queued = 1").execute(arguments: [lookup])
         if dequeued > 0 { try bumpQueueRemovals(in: db) }
         return dequeued
     }
