@@ -13,11 +13,14 @@ public struct PostgresSubjectRightsStore: SubjectRightsHandling {
     private let keyring: SubjectKeyring
     /// Erasure rotates the subject's bucket key and reseals shared copies.
     private let keys: PostgresSubjectKeys
+    /// Takes the replaced bucket keys out of the files after erasures commit.
+    private let purger: PostgresErasurePurger
 
     public init(store: PostgresStore, keyring: SubjectKeyring) {
         self.store = store
         self.keyring = keyring
         keys = PostgresSubjectKeys(keyring: keyring)
+        purger = PostgresErasurePurger { await PostgresPhysicalErasure.run(on: store) }
     }
 
     public func report(subjectRef: String, format: String, at date: Date, apiKey: String?) async throws -> SubjectReport {
@@ -66,7 +69,7 @@ public struct PostgresSubjectRightsStore: SubjectRightsHandling {
                 lookup: lookup, at: Timestamp.format(date), apiKey: apiKey, keys: keys, texts: store.committedTexts, on: connection,
                 logger: logger)
         }
-        if receipt.keyDestroyed { await PostgresPhysicalErasure.run(on: store) }
+        if receipt.keyDestroyed { await purger.afterCommit() }
         return receipt
     }
 
