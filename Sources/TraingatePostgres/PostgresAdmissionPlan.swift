@@ -45,6 +45,10 @@ struct PostgresAdmissionPlan {
     private var supersessions: [(old: String, new: String, imageKey: ByteBuffer, wasQueued: Bool)] = []
     /// Subjects (lookup hex) whose stored items a withdrawal earlier in the group dequeued.
     private var dequeuedSubjects: Set<String> = []
+    /// Admissions stored before the group whose queue items the group takes out: superseded
+    /// (`supersessions`), or dequeued by a withdrawal at the write (`withdrawnItems`).
+    private var supersededIDs: Set<String> = []
+    private var withdrawnItems: [String] = []
     private var rowOfCurrent: [PostgresAdmissionKey: Int] = [:]
     private var newKeys: [(lookup: ByteBuffer, wrapped: [UInt8], bucket: Int32, createdAt: String)] = []
     /// Buckets the group's new subjects are the first in.
@@ -102,6 +106,7 @@ struct PostgresAdmissionPlan {
             rows[row].queued = false
         } else if let current = supersededStored {
             supersessions.append((current.id, id, job.imageKey, supersededWasQueued))
+            supersededIDs.insert(current.id)
         }
         rowOfCurrent[key] = rows.count
         outcomes.append((.created(row: rows.count, queued: keptImage != nil), SubjectKeyCache.Entry(wrapped: keyed.wrapped, key: keyed.key)))
@@ -167,8 +172,18 @@ struct PostgresAdmissionPlan {
     /// the database, after the supersessions so far), and those the group queued. Returns how
     /// many left.
     private mutating func dequeueEarlierItems(of job: PostgresAdmissionJob, on connection: PostgresConnection, logger: Logger) async throws -> Int {
-        try await writeSupersessions(on: connection, logger: logger)
-        let stored = try await PostgresQueue.dequeueAll(lookup: job.lookup, on: connection, logger: logger)
+        let stored: Int
+        if let queued = probe.queuedBeforeGroup[job.submission.subjectRef] {
+            // Read with the group's other reads: taken out at the write, with no round trip now.
+            let items = queued.filter { !supersededIDs.contains($0) && !withdrawnItems.contains($0) }
+            withdrawnItems += items
+            if !items.isEmpty { queueRemoved = true }
+            stored = items.count
+        } else {
+            // A withdrawal only the decision made again inside the write found.
+            try await writeSupersessions(on: connection, logger: logger)
+            stored = try await PostgresQueue.dequeueAll(lookup: job.lookup, on: connection, logger: logger)
+        }
         dequeuedSubjects.insert(job.submission.subjectRef)
         var ofTheGroup = 0
         for index in rows.indices where rows[index].queued && rows[index].job.submission.subjectRef == job.submission.subjectRef {
@@ -227,6 +242,13 @@ struct PostgresAdmissionPlan {
         }
         try await write.insert(Self.insertAdmission, rows.map { ($0, reasonIDs[$0.reasons]) })
         try await write.insert(Self.insertQueueItem, rows.filter(\.queued))
+        if !withdrawnItems.isEmpty {
+            for sql in [
+                "DELETE FROM queue_item WHERE admission_id = ANY($%d::text[])", "UPDATE admission SET queued = false WHERE id = ANY($%d::text[])",
+            ] {
+                try await write.statement(parameters: 1, { String(format: sql, $0) }) { $0.append(withdrawnItems) }
+            }
+        }
         if queueRemoved {
             try await write.statement(parameters: 0, { _ in "UPDATE queue_removals SET generation = generation + 1" }) { _ in }
         }

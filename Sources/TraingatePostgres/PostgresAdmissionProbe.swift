@@ -16,6 +16,10 @@ struct PostgresAdmissionProbe {
     var wrappedKeys: [String: [UInt8]] = [:]
     /// The keys of the subjects' buckets that exist (a bucket's first subject creates it).
     var bucketKeys: [Int32: SymmetricKey] = [:]
+    /// For subjects whose submitted decision withdraws consent: the ids of their admissions
+    /// queued before the group (by lookup hex; an empty list for a subject with none), which the
+    /// withdrawal takes out at the group's write instead of in statements of its own.
+    var queuedBeforeGroup: [String: [String]] = [:]
     var erasedSHA256: Set<String> = []
     /// Perceptual hashes within the near-duplicate distance of erased content.
     var erasedNear: Set<UInt64> = []
@@ -53,6 +57,22 @@ struct PostgresAdmissionProbe {
         ).decode((Int32, ByteBuffer, ByteBuffer?, ByteBuffer?).self) {
             probe.bucketKeys[bucket] = try subjectKeys.bucketKey(bucket, wrapped: Array(buffer: bucketWrapped))
             if let lookup, let wrapped { probe.wrappedKeys[Hex.encode(Array(buffer: lookup))] = Array(buffer: wrapped) }
+        }
+
+        let withdrawing = Set(jobs.filter { $0.submission.decision.reasonCodes.contains(.consentWithdrawn) }.map(\.lookup))
+        if !withdrawing.isEmpty {
+            for lookup in withdrawing { probe.queuedBeforeGroup[Hex.encode(Array(buffer: lookup))] = [] }
+            var subjects = PostgresBindings()
+            subjects.append(Array(withdrawing))
+            for try await (lookup, admissionID) in try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT a.subject_ref, q.admission_id FROM queue_item q JOIN admission a ON a.id = q.admission_id
+                        WHERE a.subject_ref = ANY($1::bytea[]) ORDER BY q.admission_id
+                        """, binds: subjects), logger: logger
+            ).decode((ByteBuffer, String).self) {
+                probe.queuedBeforeGroup[Hex.encode(Array(buffer: lookup)), default: []].append(admissionID)
+            }
         }
 
         let images = jobs.compactMap(\.submission.image)
