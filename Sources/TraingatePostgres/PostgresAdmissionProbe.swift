@@ -38,40 +38,35 @@ struct PostgresAdmissionProbe {
                     binds: keys), logger: logger), keys: subjectKeys)
         for admission in current { probe.current[PostgresAdmissionKey(source: admission.source, imageID: admission.imageID)] = admission }
 
-        var lookups = PostgresBindings()
-        lookups.append(Array(Set(jobs.map(\.lookup))))
-        for try await lookup in try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT subject_ref FROM objection WHERE subject_ref = ANY($1::bytea[])", binds: lookups), logger: logger
-        ).decode(ByteBuffer.self) {
-            probe.objected.insert(Hex.encode(Array(buffer: lookup)))
-        }
-        // One row per bucket that exists, with the group's subjects in it that have a key.
-        lookups.append(Array(Set(jobs.map { PostgresSubjectKeys.bucket(of: $0.lookup) })))
-        for try await (bucket, bucketWrapped, lookup, wrapped) in try await connection.query(
+        // What the group's subjects bring, in one statement (each part a round trip saved under
+        // the chain head's lock): (0) one row per bucket that exists, with the group's subjects
+        // in it that have a key; (1) the subjects who objected; (2) for subjects whose submitted
+        // decision withdraws consent, their admissions queued before the group.
+        let withdrawing = Set(jobs.filter { $0.submission.decision.reasonCodes.contains(.consentWithdrawn) }.map(\.lookup))
+        for lookup in withdrawing { probe.queuedBeforeGroup[Hex.encode(Array(buffer: lookup))] = [] }
+        var subjects = PostgresBindings()
+        subjects.append(Array(Set(jobs.map(\.lookup))))
+        subjects.append(Array(Set(jobs.map { PostgresSubjectKeys.bucket(of: $0.lookup) })))
+        subjects.append(Array(withdrawing))
+        for try await (part, bucket, bucketWrapped, lookup, wrapped, queued) in try await connection.query(
             PostgresQuery(
                 unsafeSQL: """
-                    SELECT kb.bucket, kb.wrapped, sk.lookup, sk.wrapped FROM key_bucket kb
-                    LEFT JOIN subject_key sk ON sk.bucket = kb.bucket AND sk.lookup = ANY($1::bytea[])
-                    WHERE kb.bucket = ANY($2::int4[])
-                    """, binds: lookups), logger: logger
-        ).decode((Int32, ByteBuffer, ByteBuffer?, ByteBuffer?).self) {
-            probe.bucketKeys[bucket] = try subjectKeys.bucketKey(bucket, wrapped: Array(buffer: bucketWrapped))
-            if let lookup, let wrapped { probe.wrappedKeys[Hex.encode(Array(buffer: lookup))] = Array(buffer: wrapped) }
-        }
-
-        let withdrawing = Set(jobs.filter { $0.submission.decision.reasonCodes.contains(.consentWithdrawn) }.map(\.lookup))
-        if !withdrawing.isEmpty {
-            for lookup in withdrawing { probe.queuedBeforeGroup[Hex.encode(Array(buffer: lookup))] = [] }
-            var subjects = PostgresBindings()
-            subjects.append(Array(withdrawing))
-            for try await (lookup, admissionID) in try await connection.query(
-                PostgresQuery(
-                    unsafeSQL: """
-                        SELECT a.subject_ref, q.admission_id FROM queue_item q JOIN admission a ON a.id = q.admission_id
-                        WHERE a.subject_ref = ANY($1::bytea[]) ORDER BY q.admission_id
-                        """, binds: subjects), logger: logger
-            ).decode((ByteBuffer, String).self) {
-                probe.queuedBeforeGroup[Hex.encode(Array(buffer: lookup)), default: []].append(admissionID)
+                    SELECT 0, kb.bucket, kb.wrapped, sk.lookup, sk.wrapped, NULL::text FROM key_bucket kb
+                    LEFT JOIN subject_key sk ON sk.bucket = kb.bucket AND sk.lookup = ANY($1::bytea[]) WHERE kb.bucket = ANY($2::int4[])
+                    UNION ALL SELECT 1, NULL, NULL, subject_ref, NULL, NULL FROM objection WHERE subject_ref = ANY($1::bytea[])
+                    UNION ALL SELECT 2, NULL, NULL, a.subject_ref, NULL, q.admission_id FROM queue_item q
+                    JOIN admission a ON a.id = q.admission_id WHERE a.subject_ref = ANY($3::bytea[])
+                    """, binds: subjects), logger: logger
+        ).decode((Int32, Int32?, ByteBuffer?, ByteBuffer?, ByteBuffer?, String?).self) {
+            let subject = lookup.map { Hex.encode(Array(buffer: $0)) }
+            switch (part, subject) {
+            case (0, _):
+                guard let bucket, let bucketWrapped else { throw StoreError.corruptRecord("a key bucket without its key") }
+                probe.bucketKeys[bucket] = try subjectKeys.bucketKey(bucket, wrapped: Array(buffer: bucketWrapped))
+                if let subject, let wrapped { probe.wrappedKeys[subject] = Array(buffer: wrapped) }
+            case (1, let subject?): probe.objected.insert(subject)
+            case (2, let subject?): if let queued { probe.queuedBeforeGroup[subject, default: []].append(queued) }
+            default: throw StoreError.corruptRecord("the admission probe returned an unexpected row")
             }
         }
 
