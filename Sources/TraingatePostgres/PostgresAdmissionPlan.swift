@@ -66,7 +66,8 @@ struct PostgresAdmissionPlan {
     }
 
     /// Decides `job` after the ones added before it. A withdrawal of consent dequeues the
-    /// subject's earlier items at once (a statement of its own), as it reaches back in time.
+    /// subject's earlier items, as it reaches back in time: those of the group at once, those
+    /// stored before it (read by the probe) at the group's write.
     mutating func add(_ job: PostgresAdmissionJob, on connection: PostgresConnection, logger: Logger) async throws {
         let submission = job.submission
         let key = job.key

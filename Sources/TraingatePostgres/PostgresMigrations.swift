@@ -7,7 +7,7 @@ enum PostgresMigrations {
         let statements: [String]
     }
 
-    static let all: [Migration] = [auditChain, admissions, apiKeys, training, instances, sealedStorage]
+    static let all: [Migration] = [auditChain, admissions, apiKeys, training, instances, sealedStorage, keysOutOfStatistics]
 
     /// The hash-chained log. `audit_head` is the chain's single serialisation point: each group
     /// commit of every instance locks its one row, appends after it and moves it, so several
@@ -257,5 +257,16 @@ enum PostgresMigrations {
             "ALTER TABLE queue_item DROP COLUMN image_id",
             "ALTER TABLE queue_item ADD COLUMN image_key bytea NOT NULL UNIQUE",
             "ALTER TABLE image ADD COLUMN sealed_by bytea NOT NULL",
+        ])
+
+    /// `ANALYZE` copies sample values of a column into `pg_statistic`, where a rotated bucket
+    /// key's old bytes would outlive `key_bucket`'s rewrite (and an erased subject's wrapped
+    /// key would outlive its row): no statistics are kept for the keys' columns.
+    static let keysOutOfStatistics = Migration(
+        identifier: "pg7-keys-out-of-statistics",
+        statements: [
+            "ALTER TABLE key_bucket ALTER COLUMN wrapped SET STATISTICS 0",
+            "ALTER TABLE subject_key ALTER COLUMN wrapped SET STATISTICS 0",
+            "ALTER TABLE key_envelope ALTER COLUMN sealed SET STATISTICS 0",
         ])
 }

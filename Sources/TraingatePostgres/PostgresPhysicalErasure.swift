@@ -17,7 +17,11 @@ import PostgresNIO
 /// `pg_checkpoint` role, `pg_switch_wal` superuser or a grant) is logged and left for the
 /// server's own checkpoints and WAL recycling.
 public enum PostgresPhysicalErasure {
-    static let statements = ["VACUUM (FULL) key_bucket", "SELECT pg_switch_wal()", "CHECKPOINT"]
+    /// The rewrite's exclusive lock waits at most `lock_timeout` behind a long reader (a
+    /// `pg_dump`): every admission group would queue behind it, under the chain head's lock.
+    static let statements = [
+        "SET lock_timeout = '2s'", "VACUUM (FULL) key_bucket", "RESET lock_timeout", "SELECT pg_switch_wal()", "CHECKPOINT",
+    ]
     /// Longer than any admission group or erasure runs; a long read (an audit export in one
     /// snapshot) may hold it up, and the purge then goes ahead and says so.
     static let oldTransactionWait = Duration.seconds(30)
@@ -44,8 +48,14 @@ public enum PostgresPhysicalErasure {
         do {
             try await store.openClient().withConnection { connection in
                 try await waitForOlderTransactions(on: connection, logger: store.logger)
-                for statement in statements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: store.logger)
+                do {
+                    for statement in statements {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: store.logger)
+                    }
+                } catch {
+                    // The connection goes back to the pool: without the timeout it was given.
+                    _ = try? await connection.query("RESET lock_timeout", logger: store.logger)
+                    throw error
                 }
             }
         } catch {

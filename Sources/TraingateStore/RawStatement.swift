@@ -11,6 +11,9 @@ struct RawStatement {
     private let statement: Statement
     private let raw: OpaquePointer
     private var index: Int32 = 0
+    /// The first `sqlite3_bind_*` that failed (too big, out of memory): reported by `execute`
+    /// or `step`, never left to run with that value missing.
+    private var bindFailure: Int32 = SQLITE_OK
 
     /// Resets the statement and clears what an earlier use bound.
     init(_ statement: Statement) {
@@ -30,16 +33,17 @@ struct RawStatement {
     mutating func bind(_ value: String?) {
         let position = next()
         guard var value else { return }  // cleared bindings are NULL
-        value.withUTF8 { text in
-            _ = sqlite3_bind_text(
+        let code = value.withUTF8 { text in
+            sqlite3_bind_text(
                 raw, position, text.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(text.count), Self.transient)
         }
+        note(code)
     }
 
     mutating func bind(_ value: Int64?) {
         let position = next()
         guard let value else { return }
-        sqlite3_bind_int64(raw, position, value)
+        note(sqlite3_bind_int64(raw, position, value))
     }
 
     mutating func bind(_ value: Int?) { bind(value.map(Int64.init)) }
@@ -50,9 +54,10 @@ struct RawStatement {
     mutating func bind<Bytes: ContiguousBytes>(bytes value: Bytes?) {
         let position = next()
         guard let value else { return }
-        value.withUnsafeBytes { bytes in
-            _ = sqlite3_bind_blob(raw, position, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), Self.transient)
+        let code = value.withUnsafeBytes { bytes in
+            sqlite3_bind_blob(raw, position, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), Self.transient)
         }
+        note(code)
     }
 
     /// A value GRDB already holds as a `DatabaseValue` (a lookup pseudonym, decoded once).
@@ -60,15 +65,26 @@ struct RawStatement {
         switch value.storage {
         case .null: _ = next()
         case .int64(let number): bind(number)
-        case .double(let number): sqlite3_bind_double(raw, next(), number)
+        case .double(let number): note(sqlite3_bind_double(raw, next(), number))
         case .string(let text): bind(text)
         case .blob(let bytes): bind(bytes: bytes)
+        }
+    }
+
+    private mutating func note(_ code: Int32) {
+        if code != SQLITE_OK, bindFailure == SQLITE_OK { bindFailure = code }
+    }
+
+    private func checkBindings(in db: Database) throws {
+        guard bindFailure == SQLITE_OK else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: bindFailure), message: "a value could not be bound", sql: statement.sql)
         }
     }
 
     /// Steps a query to its next row: false when there is none. Read the row's columns before
     /// the next step, and `finish` after the last.
     func step(in db: Database) throws -> Bool {
+        try checkBindings(in: db)
         let code = sqlite3_step(raw)
         if code == SQLITE_ROW { return true }
         sqlite3_reset(raw)
@@ -92,7 +108,9 @@ struct RawStatement {
     /// The column's text, nil when it is NULL.
     func text(_ column: Int32) -> String? {
         guard type(column) != SQLITE_NULL, let text = sqlite3_column_text(raw, column) else { return nil }
-        return String(cString: text)
+        // By its length: text may hold a NUL.
+        let count = Int(sqlite3_column_bytes(raw, column))
+        return String(decoding: UnsafeRawBufferPointer(start: text, count: count), as: UTF8.self)
     }
 
     /// The column's bytes when it holds a BLOB, nil otherwise.
@@ -105,6 +123,7 @@ struct RawStatement {
 
     /// Steps an insert, update or delete to its end.
     func execute(in db: Database) throws {
+        try checkBindings(in: db)
         let code = sqlite3_step(raw)
         sqlite3_reset(raw)
         guard code == SQLITE_DONE else {
