@@ -78,7 +78,10 @@ import TraingateTesting
             // Statistics sample column values into pg_statistic, which no rewrite of key_bucket
             // reaches: with a few more buckets, the bucket key would be among them.
             for other in 0..<6 {
-                let body = #"{"image_id":"o-\#(other)","source":"instagram","visibility":"public","subject":{"id":"other-\#(other)","account_country":"US"}}"#
+                let body = """
+                    {"image_id":"o-\(other)","source":"instagram","visibility":"public",
+                    "subject":{"id":"other-\(other)","account_country":"US"}}
+                    """
                 #expect(try await client.postJSON("/v1/admissions", body).status == .created)
             }
             _ = try await traingate.texts("ANALYZE key_bucket")
