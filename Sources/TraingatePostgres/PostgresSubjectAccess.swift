@@ -20,8 +20,7 @@ enum PostgresSubjectAccess {
             try await connection.query(
                 PostgresQuery(unsafeSQL: PostgresAdmissionRow.select + " WHERE a.subject_ref = $1 ORDER BY a.audit_seq", binds: subject),
                 logger: logger), keys: keys)
-        let key = try keys.existingKey(
-            lookup: lookup, rows: try await connection.query(PostgresSubjectKeys.keyQuery(lookup: lookup), logger: logger).collect())
+        let key = try await keys.existingKey(lookup: lookup, on: connection, logger: logger)
 
         var ids = PostgresBindings()
         ids.append(admissions.map(\.id))

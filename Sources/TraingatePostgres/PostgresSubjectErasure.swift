@@ -18,8 +18,7 @@ enum PostgresSubjectErasure {
     ) async throws -> ErasureReceipt {
         var subject = PostgresBindings()
         subject.append(lookup)
-        let subjectKey = try keys.existingKey(
-            lookup: lookup, rows: try await connection.query(PostgresSubjectKeys.keyQuery(lookup: lookup), logger: logger).collect())
+        let subjectKey = try await keys.existingKey(lookup: lookup, on: connection, logger: logger)
         var rows: [(id: String, sha256: String?, reasons: String)] = []
         for try await row in try await connection.query(
             PostgresQuery(
@@ -116,8 +115,7 @@ enum PostgresSubjectErasure {
             ).collect().first?.decode(ByteBuffer.self)
         else { return }  // Sealed by another subject's key already.
         guard
-            let holderKey = try keys.existingKey(
-                lookup: holder, rows: try await connection.query(PostgresSubjectKeys.keyQuery(lookup: holder), logger: logger).collect())
+            let holderKey = try await keys.existingKey(lookup: holder, on: connection, logger: logger)
         else { throw StoreError.corruptRecord("the subject of a decision that keeps image \(sha256) has no key") }
         var update = PostgresBindings()
         update.append(sha256)

@@ -35,10 +35,11 @@ public struct PostgresSubjectKeys: Sendable {
 
     /// A new bucket key, and how `key_bucket.wrapped` holds it.
     func newBucketKey(_ bucket: Int32) throws -> (key: SymmetricKey, wrapped: [UInt8]) {
-        let key = SubjectKey.random()
-        let wrapped = try keyring.wrap(key, lookup: Self.label(of: bucket))
-        cache.remember(bucket, wrapped: wrapped, key: SymmetricKey(data: key.bytes))
-        return (SymmetricKey(data: key.bytes), wrapped)
+        let raw = SubjectKey.random()
+        let wrapped = try keyring.wrap(raw, lookup: Self.label(of: bucket))
+        let key = SymmetricKey(data: raw.bytes)
+        cache.remember(bucket, wrapped: wrapped, key: key)
+        return (key, wrapped)
     }
 
     /// The bucket's key, from the bytes `key_bucket.wrapped` holds now (unwrapped once per
@@ -87,6 +88,11 @@ public struct PostgresSubjectKeys: Sendable {
         guard let row = rows.first else { return nil }
         let (wrapped, bucket, bucketWrapped) = try row.decode((ByteBuffer, Int32, ByteBuffer).self)
         return try subjectKey(lookup: lookup, wrapped: wrapped, bucket: bucket, bucketWrapped: bucketWrapped)
+    }
+
+    /// The subject's key, read on `connection` (nil once erased).
+    func existingKey(lookup: ByteBuffer, on connection: PostgresConnection, logger: Logger) async throws -> SubjectKey? {
+        try existingKey(lookup: lookup, rows: try await connection.query(Self.keyQuery(lookup: lookup), logger: logger).collect())
     }
 
     /// The columns `subjectKey` reads, for a query that joins `subject_key sk` and `key_bucket kb`.
