@@ -52,6 +52,9 @@ public final class PostgresGroupCommitter<Job: Sendable, Output: Sendable>: Serv
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
+    /// Jobs submitted and not yet taken into a group.
+    public var pendingJobs: Int { state.withLock { $0.pending.count } }
+
     /// Transactions committed so far; with concurrent submitters this stays below the job count.
     public var committedTransactions: Int { transactions.load(ordering: .relaxed) }
 

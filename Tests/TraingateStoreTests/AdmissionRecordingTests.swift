@@ -1,6 +1,8 @@
 import PostgresTesting
 import Foundation
 import PolicyEngine
+import StrictDocuments
+import Synchronization
 import Testing
 @testable import TraingateStore
 
@@ -144,6 +146,47 @@ import Testing
                 #expect((stored.supersededBy == nil) == queued.contains(admission.id))
             }
             #expect(try await fixture.count("subject_key") == 7)
+            #expect(try await fixture.verify().ok)
+        }
+    }
+
+    /// Withdrawals of consent committed in one group count and dequeue what they would one at a
+    /// time, on both backends: a subject's second withdrawal finds nothing left, and a withdrawal
+    /// after a supersession in the same group takes the new item with the stored ones.
+    @Test(arguments: StoreBackend.available)
+    func withdrawalsCommittedTogetherDequeueAsOneAtATime(_ backend: StoreBackend) async throws {
+        try await BackendFixture.with(backend) { fixture in
+            func submission(_ subject: String, _ image: Int, _ hash: String, withdrawn: Bool = false) -> AdmissionSubmission {
+                StoreFixture.submission(imageID: "\(subject)-\(image)", subjectID: subject, requestHash: hash, consentWithdrawn: withdrawn)
+            }
+            var stored: [String: String] = [:]
+            for (subject, image) in [("a", 0), ("a", 1), ("a", 2), ("b", 0), ("c", 0), ("c", 1)] {
+                stored["\(subject)\(image)"] = try await fixture.store.record(submission(subject, image, "first")).admission.id
+            }
+            let together = [
+                submission("a", 0, "withdrawn", withdrawn: true), submission("a", 1, "withdrawn", withdrawn: true),
+                submission("c", 0, "second"), submission("c", 1, "withdrawn", withdrawn: true), submission("b", 1, "first"),
+            ]
+            let groupsBefore = fixture.committedTransactions()
+            let recordings = Mutex<[Task<AdmissionOutcome, any Error>]>([])
+            try await fixture.holdingWrites {
+                // Submitted one after another, so that the group decides them in this order.
+                for (index, job) in together.enumerated() {
+                    recordings.withLock { $0.append(Task { try await fixture.store.record(job) }) }
+                    while fixture.pendingJobs() < index + 1 { try await Task.sleep(for: .milliseconds(5)) }
+                }
+            }
+            var admissions: [StoredAdmission] = []
+            for recording in recordings.withLock({ $0 }) { admissions.append(try await recording.value.admission) }
+            #expect(fixture.committedTransactions() - groupsBefore == 2, "the held group, then the five together")
+            let dequeued = try await fixture.entries().reduce(into: [String: JSONValue]()) { found, entry in
+                if let id = entry.admissionID, case .object(let details)? = entry.details, let count = details["dequeued"] { found[id] = count }
+            }
+            // a's first withdrawal takes a0 (the decision it supersedes), a1 and a2, its second
+            // finds none; c's takes c1 and the c0 the group had just queued in place of the old.
+            #expect(dequeued == [admissions[0].id: .integer(3), admissions[1].id: .integer(0), admissions[3].id: .integer(2)])
+            #expect(Set(try await fixture.store.queuedAdmissionIDs()) == [stored["b0"]!, admissions[4].id])
+            #expect(try await fixture.count("admission WHERE queued") == 2)
             #expect(try await fixture.verify().ok)
         }
     }

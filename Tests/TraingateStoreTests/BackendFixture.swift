@@ -28,6 +28,11 @@ struct BackendFixture {
     let shredKey: @Sendable (_ lookup: String) async throws -> Void
     /// Runs SQL as the database's owner would, behind the service's back.
     let execute: @Sendable (_ sql: String) async throws -> Void
+    /// Jobs submitted to the group committer and not yet taken into a group.
+    let pendingJobs: @Sendable () -> Int
+    /// Runs `body` while no group can write (SQLite's writer, or PostgreSQL's chain head, held
+    /// by the test), so that what `body` submits waits and is then committed together.
+    let holdingWrites: @Sendable (_ body: @Sendable () async throws -> Void) async throws -> Void
 
     static func with<T: Sendable>(_ backend: StoreBackend, _ body: (BackendFixture) async throws -> T) async throws -> T {
         switch backend {
@@ -64,7 +69,23 @@ struct BackendFixture {
                     try db.execute(sql: "DELETE FROM subject_key WHERE lookup = ?", arguments: [StoredLookup(lookup)])
                 }
             },
-            execute: { sql in try await writer.write { db in try db.execute(sql: sql) } })
+            execute: { sql in try await writer.write { db in try db.execute(sql: sql) } },
+            pendingJobs: { fixture.committer.pendingJobs },
+            holdingWrites: { body in
+                // A job that blocks the writer: it is a group of its own, and what is submitted
+                // meanwhile waits for the next. It waits on the writer's thread, not Swift's pool.
+                let (held, released) = (Latch(), DispatchSemaphore(value: 0))
+                let holder = Task {
+                    try await fixture.committer.submit { _ in
+                        held.raise(); released.wait()
+                    }
+                }
+                defer { released.signal() }
+                while !held.isRaised { try await Task.sleep(for: .milliseconds(5)) }
+                try await body()
+                released.signal()
+                try await holder.value
+            })
     }
 
     private static func withPostgres<T>(_ database: PostgresStore, _ body: (BackendFixture) async throws -> T) async throws -> T {
@@ -111,7 +132,34 @@ struct BackendFixture {
                 try await database.openClient().query(
                     PostgresQuery(unsafeSQL: "DELETE FROM subject_key WHERE lookup = $1", binds: binds), logger: logger)
             },
-            execute: { sql in try await database.openClient().query(PostgresQuery(unsafeSQL: sql), logger: logger) })
+            execute: { sql in try await database.openClient().query(PostgresQuery(unsafeSQL: sql), logger: logger) },
+            pendingJobs: { store.committer.pendingJobs },
+            holdingWrites: { body in
+                // The chain head locked by the test; a rejected decision for subject "holder" is
+                // the group that waits for it (seen waiting in pg_stat_activity), and what is
+                // submitted meanwhile waits for the next group.
+                let released = Latch()
+                let lock = Task {
+                    try await database.transaction { connection in
+                        _ = try await PostgresAuditChain.head(on: connection, locking: true, logger: logger)
+                        while !released.isRaised { try await Task.sleep(for: .milliseconds(5)) }
+                    }
+                }
+                defer { released.raise() }
+                func waiting() async throws -> Int {
+                    Int(
+                        try await database.openClient().query(
+                            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                            logger: logger
+                        ).collect()[0].decode(Int64.self))
+                }
+                let holder = Task { try await store.record(StoreFixture.submission(imageID: "held", subjectID: "holder", verdict: .rejected)) }
+                while try await waiting() < 1 { try await Task.sleep(for: .milliseconds(5)) }
+                try await body()
+                released.raise()
+                try await lock.value
+                _ = try await holder.value
+            })
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.committer.run() }
             group.addTask { try await writer.run() }
