@@ -23,7 +23,7 @@ import TraingateTesting
     @Test(arguments: probes.indices) func aFramingErrorIsA400(_ index: Int) async throws {
         let probe = Self.probes[index]
         try await LiveServer.run { port, _, _ in
-            let answer = try await RawHTTP.exchange(port: port, Array(probe.bytes.utf8), receiveTimeout: 5)
+            let answer = try await RawHTTP.exchange(port: port, Array(probe.bytes.utf8), receiveTimeout: 30, oneResponse: true)
             #expect(answer.hasPrefix("HTTP/1.1 400 "), "\(probe.name): \(answer.prefix(200))")
             #expect(answer.contains("Content-Type: application/problem+json"), "\(probe.name)")
             #expect(answer.contains("https://traingate.dev/problems/malformed-request"), "\(probe.name)")
@@ -37,7 +37,7 @@ import TraingateTesting
     @Test func aBodyCutShortIsA400() async throws {
         try await LiveServer.run { port, _, _ in
             let bytes = Array((Self.admissionHead + "Content-Length: 100\r\n\r\n{\"a\":1}").utf8)
-            let answer = try await RawHTTP.exchange(port: port, bytes, receiveTimeout: 5, halfClose: true)
+            let answer = try await RawHTTP.exchange(port: port, bytes, receiveTimeout: 30, halfClose: true)
             #expect(answer.hasPrefix("HTTP/1.1 400 "), "\(answer.prefix(200))")
             #expect(answer.contains("ended before the whole body arrived"))
         }
@@ -48,7 +48,7 @@ import TraingateTesting
     @Test func expectContinueIsAnswered() async throws {
         try await LiveServer.run { port, _, _ in
             let head = Self.admissionHead + "Content-Length: 2\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"
-            let interim = try await RawHTTP.exchange(port: port, Array(head.utf8), receiveTimeout: 5, firstBytesOnly: true)
+            let interim = try await RawHTTP.exchange(port: port, Array(head.utf8), receiveTimeout: 30, firstBytesOnly: true)
             #expect(interim.hasPrefix("HTTP/1.1 100 Continue\r\n"), "\(interim)")
         }
     }

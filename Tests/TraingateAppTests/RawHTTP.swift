@@ -14,23 +14,27 @@ enum RawHTTP {
     /// - Parameter receiveTimeout: seconds to wait for the server's bytes before giving up; nil
     ///   waits until the server closes the connection, however long that takes.
     /// - Parameter halfClose: shut down the sending side after the request (the client is done,
-    ///   however short its body); `firstBytesOnly` returns after the first bytes received.
+    ///   however short its body); `firstBytesOnly` returns after the first bytes received, and
+    ///   `oneResponse` once a whole response with a Content-Length has arrived (a connection the
+    ///   server keeps open for the next request need not time out).
     static func exchange(
-        port: Int, _ request: [UInt8], receiveTimeout: Int? = 15, halfClose: Bool = false, firstBytesOnly: Bool = false
+        port: Int, _ request: [UInt8], receiveTimeout: Int? = 15, halfClose: Bool = false, firstBytesOnly: Bool = false,
+        oneResponse: Bool = false
     ) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
                 continuation.resume(
                     with: Result {
                         try blockingExchange(
-                            port: port, request, receiveTimeout: receiveTimeout, halfClose: halfClose, firstBytesOnly: firstBytesOnly)
+                            port: port, request, receiveTimeout: receiveTimeout, halfClose: halfClose, firstBytesOnly: firstBytesOnly,
+                            oneResponse: oneResponse)
                     })
             }.start()
         }
     }
 
     private static func blockingExchange(
-        port: Int, _ request: [UInt8], receiveTimeout: Int?, halfClose: Bool, firstBytesOnly: Bool
+        port: Int, _ request: [UInt8], receiveTimeout: Int?, halfClose: Bool, firstBytesOnly: Bool, oneResponse: Bool
     ) throws -> String {
         // A server that never answers fails the test instead of hanging it.
         let fd = try LoopbackSocket.connect(port: port, receiveTimeout: receiveTimeout)
@@ -48,9 +52,23 @@ enum RawHTTP {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n <= 0 { break }
             response += buffer[0..<n]
-            if firstBytesOnly { break }
+            if firstBytesOnly || (oneResponse && isWhole(response)) { break }
         }
         return String(decoding: response, as: UTF8.self)
+    }
+
+    /// Whether `response` holds a head and as many body bytes as its Content-Length says.
+    private static func isWhole(_ response: [UInt8]) -> Bool {
+        let text = String(decoding: response, as: UTF8.self)
+        guard let end = text.range(of: "\r\n\r\n") else { return false }
+        let length = text[..<end.lowerBound].split(separator: "\r\n").lazy
+            .compactMap { line -> Int? in
+                let parts = line.split(separator: ":", maxSplits: 1)
+                guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
+                return Int(parts[1].trimmingCharacters(in: .whitespaces))
+            }.first
+        guard let length else { return false }
+        return text[end.upperBound...].utf8.count >= length
     }
 
     static func post(port: Int, path: String, contentType: String, body: String) async throws -> String {
