@@ -51,20 +51,10 @@ public final class PostgresLeadership: Service, Sendable {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            var attempt = 0
-            while !Task.isCancelled {
-                attempt += 1
-                do {
-                    try await self.holdSession(id: attempt)
-                } catch {
-                    // A connection that failed or was cut: follow, and try again.
-                    if !Task.isCancelled { self.logger.debug("training lead: session ended", metadata: ["error": "\(error)"]) }
-                }
-                self.setLeading(false)
-                try? await Task.sleep(for: self.interval)
-            }
-        }
+        // A lost session follows until the next one takes the lock.
+        await PostgresSessions.keep(
+            interval: interval, logger: logger, level: .debug, what: "training lead", session: { try await self.holdSession(id: $0) },
+            ended: { self.setLeading(false) })
         changes.finish()
     }
 
@@ -96,7 +86,7 @@ public final class PostgresLeadership: Service, Sendable {
                     // A session the server ended can leave a query waiting for good (seen with
                     // postgres-nio 1.33 after pg_terminate_backend): no answer in time is a
                     // lost session too.
-                    let answered = try await Self.answers(within: interval * 4) { [logger] in
+                    let answered = try await PostgresDeadline.answers(within: interval * 4) { [logger] in
                         _ = try await connection.query("SELECT 1", logger: logger).collect()
                     }
                     guard answered else { throw SessionLost() }
@@ -115,39 +105,6 @@ public final class PostgresLeadership: Service, Sendable {
     }
 
     private struct SessionLost: Error {}
-
-    /// Resumes a continuation once, with whichever outcome comes first.
-    private final class FirstOutcome: Sendable {
-        private let continuation: Mutex<CheckedContinuation<Bool, any Error>?>
-
-        init(_ continuation: CheckedContinuation<Bool, any Error>) {
-            self.continuation = Mutex(continuation)
-        }
-
-        func settle(_ result: Result<Bool, any Error>) {
-            continuation.withLock { $0.take() }?.resume(with: result)
-        }
-    }
-
-    /// Whether `body` finished within `deadline` (and did not throw). One that is still
-    /// running then is left to end on its own.
-    private static func answers(within deadline: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws -> Bool {
-        try await withCheckedThrowingContinuation { continuation in
-            let outcome = FirstOutcome(continuation)
-            Task {
-                do {
-                    try await body()
-                    outcome.settle(.success(true))
-                } catch {
-                    outcome.settle(.failure(error))
-                }
-            }
-            Task {
-                try? await Task.sleep(for: deadline)
-                outcome.settle(.success(false))
-            }
-        }
-    }
 
     private func setLeading(_ now: Bool) {
         guard leading.exchange(now, ordering: .relaxed) != now else { return }

@@ -89,7 +89,12 @@ enum PostgresSubjectErasure {
             PostgresQuery(unsafeSQL: "DELETE FROM subject_key WHERE lookup = $1 RETURNING lookup", binds: subject), logger: logger
         ).collect().isEmpty
         // The key's row lingers in the files: what opens it goes too.
-        if keyDestroyed { try await keys.rotate(bucket: PostgresSubjectKeys.bucket(of: lookup), on: connection, logger: logger) }
+        if keyDestroyed {
+            let bucket = PostgresSubjectKeys.bucket(of: lookup)
+            try await keys.rotate(bucket: bucket, on: connection, logger: logger)
+            // And from every instance's memory, once this commits.
+            try await PostgresErasureNotices.announce(lookup: lookup, bucket: bucket, on: connection, logger: logger)
+        }
         if queueItems > 0 { try await PostgresQueue.bumpRemovals(on: connection, logger: logger) }
         let record = ErasureReceipt.record(
             admissions: rows.count, images: images, sharedImagesKept: sharedKept, queueItems: queueItems, embeddings: embeddings,

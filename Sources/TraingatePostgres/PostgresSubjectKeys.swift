@@ -20,7 +20,7 @@ public struct PostgresSubjectKeys: Sendable {
     static let bucketCount: Int32 = 4096
 
     let keyring: SubjectKeyring
-    private let cache = PostgresBucketKeyCache()
+    private var cache: BucketKeyCache { keyring.bucketKeys }
 
     public init(keyring: SubjectKeyring) {
         self.keyring = keyring
@@ -43,12 +43,20 @@ public struct PostgresSubjectKeys: Sendable {
     }
 
     /// The bucket's key, from the bytes `key_bucket.wrapped` holds now (unwrapped once per
-    /// rotation, then from memory).
+    /// rotation, then from memory). Only for a reader holding the chain head's lock, who alone
+    /// may store it (`BucketKeyCache`); others call `readBucketKey`.
     func bucketKey(_ bucket: Int32, wrapped: [UInt8]) throws -> SymmetricKey {
-        if let key = cache.key(bucket, wrapped: wrapped) { return key }
-        let key = SymmetricKey(data: try keyring.unwrap(wrapped, lookup: Self.label(of: bucket)).bytes)
+        let key = try readBucketKey(bucket, wrapped: wrapped)
         cache.remember(bucket, wrapped: wrapped, key: key)
         return key
+    }
+
+    /// The bucket's key from memory, or unwrapped without storing it: a reader outside the
+    /// head's lock may have read bytes an erasure has rotated since, and must not bring the old
+    /// key back into memory after the erasure's notice took it out.
+    func readBucketKey(_ bucket: Int32, wrapped: [UInt8]) throws -> SymmetricKey {
+        if let key = cache.key(bucket, wrapped: wrapped) { return key }
+        return SymmetricKey(data: try keyring.unwrap(wrapped, lookup: Self.label(of: bucket)).bytes)
     }
 
     /// A subject key as `subject_key.wrapped` holds it. The lookup is authenticated, so a
@@ -72,7 +80,7 @@ public struct PostgresSubjectKeys: Sendable {
     /// The subject key a row read with `joined` holds: the subject's wrapped key, its bucket,
     /// and the bucket's wrapped key.
     func subjectKey(lookup: ByteBuffer, wrapped: ByteBuffer, bucket: Int32, bucketWrapped: ByteBuffer) throws -> SubjectKey {
-        try unwrap(Array(buffer: wrapped), lookup: lookup, under: bucketKey(bucket, wrapped: Array(buffer: bucketWrapped)))
+        try unwrap(Array(buffer: wrapped), lookup: lookup, under: readBucketKey(bucket, wrapped: Array(buffer: bucketWrapped)))
     }
 
     /// The query for one subject's key (`existingKey` reads its rows).
@@ -112,7 +120,7 @@ public struct PostgresSubjectKeys: Sendable {
             PostgresQuery(unsafeSQL: "SELECT wrapped FROM key_bucket WHERE bucket = $1 FOR UPDATE", binds: binds), logger: logger
         ).collect()
         guard let row = rows.first else { return }
-        let old = try bucketKey(bucket, wrapped: Array(buffer: try row.decode(ByteBuffer.self)))
+        let old = try readBucketKey(bucket, wrapped: Array(buffer: try row.decode(ByteBuffer.self)))
         let new = try newBucketKey(bucket)
         var lookups: [ByteBuffer] = []
         var rewrapped: [ByteBuffer] = []

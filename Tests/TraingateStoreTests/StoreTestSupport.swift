@@ -11,19 +11,22 @@ struct StoreFixture {
     let directory: URL
     let database: AppDatabase
     let committer: GroupCommitWriter
+    let keyring: SubjectKeyring
     let store: AdmissionStore
 
     /// A fixed master key, so tests can open what the store sealed.
     static let keyring = SubjectKeyring(masterKey: SymmetricKey(data: [UInt8](repeating: 7, count: 32)))
 
-    static func withStore<T>(_ body: (StoreFixture) async throws -> T) async throws -> T {
+    /// - Parameter keyring: the app's keyring; a suite that watches its caches passes one of its
+    ///   own, which other suites' erasures do not touch.
+    static func withStore<T>(keyring: SubjectKeyring = keyring, _ body: (StoreFixture) async throws -> T) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traingate-store-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = try AppDatabase.open(directory: directory)
         let committer = GroupCommitWriter(writer: database.writer)
         let fixture = StoreFixture(
             directory: directory, database: database, committer: committer,
-            store: AdmissionStore(database: database, committer: committer, keyring: StoreFixture.keyring))
+            keyring: keyring, store: AdmissionStore(database: database, committer: committer, keyring: keyring))
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await committer.run() }
             defer { group.cancelAll() }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import Testing
@@ -7,22 +8,28 @@ import Testing
 /// admission used. The write trusts that only when it is the key stored now, and an erasure
 /// takes the key out of memory as well as out of the database.
 @Suite struct SubjectKeyCacheTests {
+    /// The shared master key, in a keyring of the test's own: other suites' erasures move the
+    /// shared keyring's cache generation, which would drop what these tests expect kept.
+    static func ownKeyring() -> SubjectKeyring {
+        SubjectKeyring(masterKey: SymmetricKey(data: [UInt8](repeating: 7, count: 32)))
+    }
+
     /// The decision entries of the log, in order.
     static func decisions(_ fixture: StoreFixture) async throws -> [AuditEntry] {
         try await AuditStore(database: fixture.database).entries().filter { $0.kind == .decision }
     }
 
     @Test func anErasedSubjectsKeyLeavesMemoryAndIsNeverUsedAgain() async throws {
-        try await StoreFixture.withStore { fixture in
+        try await StoreFixture.withStore(keyring: Self.ownKeyring()) { fixture in
             let subject = "cache-\(UUID().uuidString)"
             let first = StoreFixture.submission(imageID: "a", subjectID: subject, requestHash: "a")
             _ = try await fixture.store.record(first)
-            #expect(StoreFixture.keyring.cache.contains(lookup: first.subjectRef))
+            #expect(fixture.keyring.cache.contains(lookup: first.subjectRef))
             _ = try await fixture.store.record(StoreFixture.submission(imageID: "b", subjectID: subject, requestHash: "b"))
 
-            let rights = SubjectRightsStore(database: fixture.database, keyring: StoreFixture.keyring)
+            let rights = SubjectRightsStore(database: fixture.database, keyring: fixture.keyring)
             _ = try await rights.erase(subjectRef: first.subjectRef, at: Date(), apiKey: nil)
-            #expect(!StoreFixture.keyring.cache.contains(lookup: first.subjectRef))
+            #expect(!fixture.keyring.cache.contains(lookup: first.subjectRef))
 
             _ = try await fixture.store.record(StoreFixture.submission(imageID: "c", subjectID: subject, requestHash: "c"))
             let refs = try await Self.decisions(fixture).map(\.subjectRef)
@@ -32,22 +39,22 @@ import Testing
     }
 
     @Test func aCachedKeyThatIsNotTheStoredOneIsNotUsed() async throws {
-        try await StoreFixture.withStore { fixture in
+        try await StoreFixture.withStore(keyring: Self.ownKeyring()) { fixture in
             let subject = "stale-\(UUID().uuidString)"
             let first = StoreFixture.submission(imageID: "a", subjectID: subject, requestHash: "a")
             _ = try await fixture.store.record(first)
             // Another key in the cache (as a database restored from elsewhere would leave it).
             let other = SubjectKey.random()
-            let cache = StoreFixture.keyring.cache
+            let cache = fixture.keyring.cache
             cache.remember(
-                .init(wrapped: try StoreFixture.keyring.wrap(other, lookup: first.subjectRef), key: other), forLookup: first.subjectRef,
+                .init(wrapped: try fixture.keyring.wrap(other, lookup: first.subjectRef), key: other), forLookup: first.subjectRef,
                 generation: cache.entry(forLookup: first.subjectRef).generation)
             _ = try await fixture.store.record(StoreFixture.submission(imageID: "b", subjectID: subject, requestHash: "b"))
             let entries = try await Self.decisions(fixture)
             #expect(entries.count == 2 && entries[1].subjectRef == entries[0].subjectRef)
             // The second entry's facts open under the stored key, as every entry's must.
             let audit = AuditStore(database: fixture.database)
-            guard case .open = try await audit.facts(of: entries[1], keyring: StoreFixture.keyring) else {
+            guard case .open = try await audit.facts(of: entries[1], keyring: fixture.keyring) else {
                 throw TestFailure("the facts do not open under the stored key")
             }
             // And the cache holds the stored key again.

@@ -50,6 +50,7 @@ extension AppStorage {
         let lead = PostgresLeadership(
             location: location, lockKey: PostgresLeadership.trainingLockKey, interval: trainingLookInterval, logger: logger)
         let training = PostgresTrainingStore(store: store, keyring: keyring, lead: lead)
+        let notices = PostgresErasureNotices(location: location, keyring: keyring, logger: logger)
         return AppStorage(
             admissions: admissions,
             audit: PostgresAuditStore(store: store, writer: auditWriter, anchorDirectory: dataDirectory),
@@ -57,7 +58,7 @@ extension AppStorage {
             subjects: PostgresSubjectRightsStore(store: store, keyring: keyring), manifest: PostgresTrainingManifest(store: store, keyring: keyring),
             admissibility: PostgresAdmissibilityCheck(store: store), health: PostgresHealth(store: store),
             sharedTraining: TrainingWorker.SharedStore(lead: lead, jobs: training, pollInterval: trainingLookInterval),
-            keepers: [store], writers: [auditWriter, admissions.committer, lead], handle: .postgres(store), pseudonymKey: pseudonymKey,
+            keepers: [store, notices], writers: [auditWriter, admissions.committer, lead], handle: .postgres(store), pseudonymKey: pseudonymKey,
             startingKeys: startingKeys)
     }
 }

@@ -14,6 +14,8 @@ public struct SubjectKeyring: Sendable {
     private let imageLookupKey: SymmetricKey
     /// Keys committed admissions used, shared by every copy of this keyring (one per app).
     package let cache = SubjectKeyCache()
+    /// Bucket keys (PostgreSQL), shared the same way.
+    package let bucketKeys = BucketKeyCache()
 
     public init(masterKey: SymmetricKey) {
         // A key of its own for wrapping (HKDF), never the master key itself, which also keys
@@ -22,6 +24,13 @@ public struct SubjectKeyring: Sendable {
             inputKeyMaterial: masterKey, info: Array("traingate subject-key wrapping v1".utf8), outputByteCount: 32)
         imageLookupKey = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: masterKey, info: Array("traingate image-id lookup v1".utf8), outputByteCount: 32)
+    }
+
+    /// Every key held in memory leaves it (both caches), as after erasures this process may not
+    /// have heard of.
+    package func forgetCachedKeys() {
+        cache.forgetAll()
+        bucketKeys.forgetAll()
     }
 
     /// HMAC-SHA256 of (`source`, `imageID`) under a key of the master key's: the same pair
