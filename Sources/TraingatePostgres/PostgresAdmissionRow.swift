@@ -9,7 +9,7 @@ import TraingateStore
 /// the subject's key, which opens the image id.
 enum PostgresAdmissionRow {
     static let select = """
-        SELECT a.id, a.source, a.image_id_sealed, \(PostgresSubjectKeys.columns), a.subject_ref, a.request_hash, a.decision, r.reasons, a.jurisdictions, a.signals,
+        SELECT a.id, a.source, a.image_id_sealed, \(PostgresSubjectKeys.columns), a.image_key, a.subject_ref, a.request_hash, a.decision, r.reasons, a.jurisdictions, a.signals,
             a.policy_id, a.audit_seq, a.queued, a.image_sha256, a.superseded_by, a.api_key, a.erased_at, e.at, k.version, e.hash,
             i.byte_count, i.content_type, i.width, i.height, i.phash
         FROM admission a JOIN audit_entry e ON e.seq = a.audit_seq JOIN reason_list r ON r.id = a.reasons
@@ -18,7 +18,8 @@ enum PostgresAdmissionRow {
         """
 
     typealias Columns = (
-        String, String, ByteBuffer?, ByteBuffer?, Int32?, ByteBuffer?, ByteBuffer?, ByteBuffer?, String, String, String, String, String, Int64, Bool,
+        String, String, ByteBuffer?, ByteBuffer?, Int32?, ByteBuffer?, ByteBuffer?, ByteBuffer?, ByteBuffer?, String, String, String, String, String,
+        Int64, Bool,
         String?, String?, String?,
         String?, String, String?, ByteBuffer, Int32?, String?, Int32?, Int32?, Int64?
     )
@@ -29,8 +30,8 @@ enum PostgresAdmissionRow {
         // Rows of one subject share its key: unwrapped once.
         var subjectKeys: [ByteBuffer: SubjectKey] = [:]
         for try await columns in rows.decode(Columns.self) {
-            let (id, _, sealedImageID, wrapped, bucket, bucketWrapped, lookup) = (
-                columns.0, columns.1, columns.2, columns.3, columns.4, columns.5, columns.6
+            let (id, source, sealedImageID, wrapped, bucket, bucketWrapped, imageKey, lookup) = (
+                columns.0, columns.1, columns.2, columns.3, columns.4, columns.5, columns.6, columns.7
             )
             var key: SubjectKey?
             if let lookup, let wrapped, let bucket, let bucketWrapped {
@@ -39,7 +40,9 @@ enum PostgresAdmissionRow {
                     ?? keys.subjectKey(lookup: lookup, wrapped: wrapped, bucket: bucket, bucketWrapped: bucketWrapped)
                 subjectKeys[lookup] = key
             }
-            admissions.append(try admission(columns, imageID: try PostgresSealedAdmission.imageID(sealedImageID, admissionID: id, key: key)))
+            let imageID = try PostgresSealedAdmission.imageID(
+                sealedImageID, imageKey: imageKey, source: source, admissionID: id, key: key, keyring: keys.keyring)
+            admissions.append(try admission(columns, imageID: imageID))
         }
         return admissions
     }
@@ -48,7 +51,7 @@ enum PostgresAdmissionRow {
     /// served with silently emptied reasons.
     private static func admission(_ columns: Columns, imageID: String) throws -> StoredAdmission {
         let (
-            id, source, _, _, _, _, subjectRef, requestHash, decision, reasons, jurisdictions, signals, policyID, auditSeq, queued,
+            id, source, _, _, _, _, _, subjectRef, requestHash, decision, reasons, jurisdictions, signals, policyID, auditSeq, queued,
             imageSHA256, supersededBy, apiKey, erasedAt, decidedAt, policyVersion, auditHash, byteCount, contentType, width, height,
             phash
         ) = columns

@@ -15,7 +15,7 @@ enum PostgresStoredCopy {
         do {
             guard let wrapped, let bucket, let bucketWrapped else { throw StoreError.corruptRecord("no key") }
             let key = try keys.subjectKey(lookup: sealedBy, wrapped: wrapped, bucket: bucket, bucketWrapped: bucketWrapped)
-            return try key.open(Array(buffer: sealed))
+            return try PostgresSealedAdmission.openCopy(Array(buffer: sealed), sha256: sha256, key: key)
         } catch {
             throw StoreError.corruptRecord("the stored copy of \(sha256) does not open under its subject's key")
         }

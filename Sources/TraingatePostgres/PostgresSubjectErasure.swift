@@ -124,7 +124,8 @@ enum PostgresSubjectErasure {
         else { throw StoreError.corruptRecord("the subject of a decision that keeps image \(sha256) has no key") }
         var update = PostgresBindings()
         update.append(sha256)
-        update.append(ByteBuffer(bytes: try holderKey.seal(try key.open(Array(buffer: sealed)))))
+        let copy = try PostgresSealedAdmission.openCopy(Array(buffer: sealed), sha256: sha256, key: key)
+        update.append(ByteBuffer(bytes: try PostgresSealedAdmission.sealCopy(copy, sha256: sha256, key: holderKey)))
         update.append(holder)
         try await connection.query(
             PostgresQuery(unsafeSQL: "UPDATE image SET bytes = $2, sealed_by = $3 WHERE sha256 = $1", binds: update), logger: logger)

@@ -34,6 +34,15 @@ public struct SubjectKey: Sendable {
         try Self.seal(plaintext, using: key, nonce: AES.GCM.Nonce())
     }
 
+    /// As `seal`, bound to `context` (authenticated, not stored): the result opens only with the
+    /// same context, so sealed bytes moved to another row (another context) do not open.
+    public func seal(_ plaintext: [UInt8], authenticating context: [UInt8]) throws -> [UInt8] {
+        guard let combined = try AES.GCM.seal(plaintext, using: key, nonce: AES.GCM.Nonce(), authenticating: context).combined else {
+            throw StoreError.corruptRecord("AES-GCM produced no combined form")
+        }
+        return Array(combined)
+    }
+
     static func seal(_ plaintext: [UInt8], using key: SymmetricKey, nonce: AES.GCM.Nonce) throws -> [UInt8] {
         guard let combined = try AES.GCM.seal(plaintext, using: key, nonce: nonce).combined else {
             throw StoreError.corruptRecord("AES-GCM produced no combined form")
@@ -44,5 +53,10 @@ public struct SubjectKey: Sendable {
     /// The plaintext of `seal`; throws when the bytes were not sealed under this key or were altered.
     public func open(_ sealed: [UInt8]) throws -> [UInt8] {
         Array(try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key))
+    }
+
+    /// The plaintext of `seal(_:authenticating:)` under the same context.
+    public func open(_ sealed: [UInt8], authenticating context: [UInt8]) throws -> [UInt8] {
+        Array(try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: context))
     }
 }

@@ -1,0 +1,80 @@
+import Foundation
+import NIOCore
+import PostgresNIO
+import PostgresTesting
+import StrictDocuments
+import Testing
+@testable import TraingatePostgres
+@testable import TraingateStore
+
+/// On PostgreSQL a stored copy and a pipeline's image id are sealed under their subject's key,
+/// so anyone with the master key's help could open them; what stops the database's owner from
+/// moving one to another row of the same subject is that each is bound to its row: the copy to
+/// its SHA-256 (authenticated data), the image id to its row's `image_key`. A moved value is
+/// reported, never served as the other row's.
+@Suite(.enabled(if: PostgresTestDatabase.enabled)) struct PostgresSealedValueTests {
+    static let (first, second): ([UInt8], [UInt8]) = ([0xFF, 0xD8, 0xFF, 0x01], [0xFF, 0xD8, 0xFF, 0x02])
+
+    /// One subject's two photos, admitted; `body` gets their admissions.
+    private func withTwoPhotos(_ body: @escaping @Sendable (BackendFixture, [StoredAdmission]) async throws -> Void) async throws {
+        try await BackendFixture.with(.postgres) { fixture in
+            var admissions: [StoredAdmission] = []
+            for (index, bytes) in [Self.first, Self.second].enumerated() {
+                let submission = StoreFixture.submission(imageID: "photo-\(index)", subjectID: "owner", requestHash: "\(index)", image: bytes)
+                admissions.append(try await fixture.store.record(submission).admission)
+            }
+            try await body(fixture, admissions)
+        }
+    }
+
+    @Test func aCopyMovedToAnotherImagesRowIsReportedNotServed() async throws {
+        try await withTwoPhotos { fixture, admissions in
+            #expect(try await fixture.manifest.image(of: admissions[0].id)?.bytes == Self.first)
+            let (a, b) = (admissions[0].image!.sha256, admissions[1].image!.sha256)
+            try await fixture.execute(
+                """
+                UPDATE image SET bytes = CASE sha256 WHEN '\(a)' THEN (SELECT bytes FROM image WHERE sha256 = '\(b)')
+                    ELSE (SELECT bytes FROM image WHERE sha256 = '\(a)') END WHERE sha256 IN ('\(a)', '\(b)')
+                """)
+            for admission in admissions {
+                await #expect {
+                    _ = try await fixture.manifest.image(of: admission.id)
+                } throws: { error in
+                    (error as? StoreError)?.code == .corruptRecord && "\(error)".contains(admission.image!.sha256)
+                }
+            }
+        }
+    }
+
+    @Test func anImageIDMovedToAnotherRowIsReportedNotShown() async throws {
+        try await withTwoPhotos { fixture, admissions in
+            #expect(try await fixture.store.admission(id: admissions[1].id)?.imageID == "photo-1")
+            let (a, b) = (admissions[0].id, admissions[1].id)
+            try await fixture.execute(
+                """
+                UPDATE admission SET image_id_sealed = CASE id WHEN '\(a)' THEN (SELECT image_id_sealed FROM admission WHERE id = '\(b)')
+                    ELSE (SELECT image_id_sealed FROM admission WHERE id = '\(a)') END WHERE id IN ('\(a)', '\(b)')
+                """)
+            for admission in admissions {
+                await #expect {
+                    _ = try await fixture.store.admission(id: admission.id)
+                } throws: { error in
+                    (error as? StoreError)?.code == .corruptRecord && "\(error)".contains("image_id_sealed")
+                }
+            }
+        }
+    }
+
+    /// Copies sealed before copies were bound to their SHA-256 still open, and only under the
+    /// key they were sealed with; a bound copy never opens without its SHA-256.
+    @Test func aCopySealedBeforeBindingStillOpens() throws {
+        let key = SubjectKey.random()
+        let sha256 = Hex.encode(SHA256Digest.of(Self.first))
+        #expect(try PostgresSealedAdmission.openCopy(try key.seal(Self.first), sha256: sha256, key: key) == Self.first)
+        let bound = try PostgresSealedAdmission.sealCopy(Self.first, sha256: sha256, key: key)
+        #expect(try PostgresSealedAdmission.openCopy(bound, sha256: sha256, key: key) == Self.first)
+        #expect(throws: (any Error).self) { try key.open(bound) }
+        #expect(throws: (any Error).self) { try PostgresSealedAdmission.openCopy(bound, sha256: String(repeating: "0", count: 64), key: key) }
+        #expect(throws: (any Error).self) { try PostgresSealedAdmission.openCopy(try key.seal(Self.first), sha256: sha256, key: SubjectKey.random()) }
+    }
+}
