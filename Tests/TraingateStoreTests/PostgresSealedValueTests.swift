@@ -27,15 +27,22 @@ import Testing
         }
     }
 
+    /// Swaps `column` between two rows, as the database's owner could.
+    private static func swap(_ column: String, of table: String, keyedBy key: String, _ a: String, _ b: String, in fixture: BackendFixture)
+        async throws
+    {
+        try await fixture.execute(
+            """
+            UPDATE \(table) SET \(column) = CASE \(key) WHEN '\(a)' THEN (SELECT \(column) FROM \(table) WHERE \(key) = '\(b)')
+                ELSE (SELECT \(column) FROM \(table) WHERE \(key) = '\(a)') END WHERE \(key) IN ('\(a)', '\(b)')
+            """)
+    }
+
     @Test func aCopyMovedToAnotherImagesRowIsReportedNotServed() async throws {
         try await withTwoPhotos { fixture, admissions in
             #expect(try await fixture.manifest.image(of: admissions[0].id)?.bytes == Self.first)
             let (a, b) = (admissions[0].image!.sha256, admissions[1].image!.sha256)
-            try await fixture.execute(
-                """
-                UPDATE image SET bytes = CASE sha256 WHEN '\(a)' THEN (SELECT bytes FROM image WHERE sha256 = '\(b)')
-                    ELSE (SELECT bytes FROM image WHERE sha256 = '\(a)') END WHERE sha256 IN ('\(a)', '\(b)')
-                """)
+            try await Self.swap("bytes", of: "image", keyedBy: "sha256", a, b, in: fixture)
             for admission in admissions {
                 await #expect {
                     _ = try await fixture.manifest.image(of: admission.id)
@@ -50,11 +57,7 @@ import Testing
         try await withTwoPhotos { fixture, admissions in
             #expect(try await fixture.store.admission(id: admissions[1].id)?.imageID == "photo-1")
             let (a, b) = (admissions[0].id, admissions[1].id)
-            try await fixture.execute(
-                """
-                UPDATE admission SET image_id_sealed = CASE id WHEN '\(a)' THEN (SELECT image_id_sealed FROM admission WHERE id = '\(b)')
-                    ELSE (SELECT image_id_sealed FROM admission WHERE id = '\(a)') END WHERE id IN ('\(a)', '\(b)')
-                """)
+            try await Self.swap("image_id_sealed", of: "admission", keyedBy: "id", a, b, in: fixture)
             for admission in admissions {
                 await #expect {
                     _ = try await fixture.store.admission(id: admission.id)
