@@ -23,10 +23,12 @@ public struct PostgresAdmissionStore: AdmissionRecording {
         self.keys = keys
         self.nearDuplicateDistance = nearDuplicateDistance
         let (logger, texts) = (store.logger, store.committedTexts)
-        committer = PostgresGroupCommitter(store: store, maxBatchSize: maxBatchSize) { jobs, connection in
+        committer = PostgresGroupCommitter(store: store, maxBatchSize: maxBatchSize) { group, connection in
             // The head first: every writer of every instance queues here, so what the group
-            // reads next stays true until it commits.
+            // reads next stays true until it commits. The group forms only once the lock is
+            // held, with every job that came in while another instance's group held it.
             let head = try await PostgresAuditChain.head(on: connection, locking: true, logger: logger)
+            let jobs = group.jobs()
             let probe = try await PostgresAdmissionProbe.fetch(
                 for: jobs, nearDuplicateDistance: nearDuplicateDistance, keys: keys, on: connection, logger: logger)
             var plan = PostgresAdmissionPlan(head: head, probe: probe, keys: keys, texts: texts)

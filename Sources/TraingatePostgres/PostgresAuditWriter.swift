@@ -9,8 +9,8 @@ public final class PostgresAuditWriter: Service, Sendable {
 
     public init(store: PostgresStore, maxBatchSize: Int = 512, maxPendingJobs: Int = 10_000) {
         let (logger, texts) = (store.logger, store.committedTexts)
-        committer = PostgresGroupCommitter(store: store, maxBatchSize: maxBatchSize, maxPendingJobs: maxPendingJobs) { records, connection in
-            try await PostgresAuditChain.append(texts: texts, records, on: connection, logger: logger)
+        committer = PostgresGroupCommitter(store: store, maxBatchSize: maxBatchSize, maxPendingJobs: maxPendingJobs) { group, connection in
+            try await PostgresAuditChain.append(texts: texts, group.jobs(), on: connection, logger: logger)
         }
     }
 

@@ -18,8 +18,9 @@ import TraingateStore
 /// Runs as a `Service`: on graceful shutdown it stops accepting jobs, commits the ones already
 /// submitted, and returns.
 public final class PostgresGroupCommitter<Job: Sendable, Output: Sendable>: Service, Sendable {
-    /// Commits `jobs` in the transaction on `connection`, returning one output per job in order.
-    public typealias Commit = @Sendable ([Job], PostgresConnection) async throws -> [Output]
+    /// Commits the group's jobs in the transaction on `connection`, returning one output per job
+    /// in order. The group forms when `commit` first asks for its jobs (`PostgresGroup`).
+    public typealias Commit = @Sendable (PostgresGroup<Job>, PostgresConnection) async throws -> [Output]
 
     private struct Pending: Sendable {
         let job: Job
@@ -78,10 +79,10 @@ public final class PostgresGroupCommitter<Job: Sendable, Output: Sendable>: Serv
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 for await _ in wakeups {
-                    while let batch = nextBatch() { await commit(batch) }
+                    while hasPending { await commitGroup() }
                 }
                 // Stopped: what was accepted before is still committed.
-                while let batch = nextBatch() { await commit(batch) }
+                while hasPending { await commitGroup() }
             } onGracefulShutdown: {
                 self.stopAccepting()
             }
@@ -95,35 +96,54 @@ public final class PostgresGroupCommitter<Job: Sendable, Output: Sendable>: Serv
         wake.finish()
     }
 
-    private func nextBatch() -> [Pending]? {
+    private var hasPending: Bool { state.withLock { !$0.pending.isEmpty } }
+
+    /// Takes up to `maxBatchSize` waiting jobs.
+    private func nextBatch() -> [Pending] {
         state.withLock { state in
-            guard !state.pending.isEmpty else { return nil }
             let count = min(state.pending.count, maxBatchSize)
             defer { state.pending.removeFirst(count) }
             return Array(state.pending.prefix(count))
         }
     }
 
-    private func commit(_ batch: [Pending]) async {
-        let results = await outcomes(of: batch.map(\.job))
+    /// One group: the jobs its commit takes when it asks (after locking what it locks), each
+    /// answered with its outcome.
+    private func commitGroup() async {
+        let taken = Mutex<[Pending]>([])
+        let group = PostgresGroup<Job> {
+            let batch = self.nextBatch()
+            taken.withLock { $0 = batch }
+            return batch.map(\.job)
+        }
+        let results = await outcomes(of: group)
         if results.contains(where: { (try? $0.get()) != nil }) { transactions.add(1, ordering: .relaxed) }
-        for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
+        for (pending, result) in zip(taken.withLock { $0 }, results) { pending.continuation.resume(with: result) }
     }
 
     /// The group's outputs, or, when PostgreSQL refused something in it, each job's own outcome.
-    private func outcomes(of jobs: [Job]) async -> [Result<Output, any Error>] {
+    /// A commit that failed before it formed its group (at its begin, or its lock) fails the
+    /// jobs it would have taken.
+    private func outcomes(of group: PostgresGroup<Job>) async -> [Result<Output, any Error>] {
+        let failure: any Error
         do {
-            let outputs = try await store.transaction { connection in try await commit(jobs, connection) }
+            let outputs = try await store.transaction { connection in try await commit(group, connection) }
+            guard outputs.count == group.jobs().count else {
+                return Array(
+                    repeating: .failure(StoreError.corruptRecord("a group commit answered the wrong number of jobs")), count: group.jobs().count)
+            }
             return outputs.map { .success($0) }
         } catch {
-            guard jobs.count > 1, PostgresFailure.isJobFailure(error) else {
-                return Array(repeating: .failure(Self.storeError(error)), count: jobs.count)
-            }
+            failure = error
+        }
+        let jobs = group.jobs()
+        guard jobs.count > 1, PostgresFailure.isJobFailure(failure) else {
+            return Array(repeating: .failure(Self.storeError(failure)), count: jobs.count)
         }
         var results: [Result<Output, any Error>] = []
         for job in jobs {
             do {
-                let output = try await store.transaction { connection in try await commit([job], connection) }
+                let output = try await store.transaction { connection in try await commit(PostgresGroup([job]), connection) }
                 results.append(.success(output[0]))
             } catch {
                 results.append(.failure(Self.storeError(error)))

@@ -31,8 +31,9 @@ struct BackendFixture {
     /// Jobs submitted to the group committer and not yet taken into a group.
     let pendingJobs: @Sendable () -> Int
     /// Runs `body` while no group can write (SQLite's writer, or PostgreSQL's chain head, held
-    /// by the test), so that what `body` submits waits and is then committed together.
-    let holdingWrites: @Sendable (_ body: @Sendable () async throws -> Void) async throws -> Void
+    /// by the test), so that what `body` submits waits and is then committed together. Returns
+    /// the transactions the hold itself committed.
+    let holdingWrites: @Sendable (_ body: @Sendable () async throws -> Void) async throws -> Int
 
     static func with<T: Sendable>(_ backend: StoreBackend, _ body: (BackendFixture) async throws -> T) async throws -> T {
         switch backend {
@@ -85,6 +86,7 @@ struct BackendFixture {
                 try await body()
                 released.signal()
                 try await holder.value
+                return 1
             })
     }
 
@@ -135,30 +137,22 @@ struct BackendFixture {
             execute: { sql in try await database.openClient().query(PostgresQuery(unsafeSQL: sql), logger: logger) },
             pendingJobs: { store.committer.pendingJobs },
             holdingWrites: { body in
-                // The chain head locked by the test; a rejected decision for subject "holder" is
-                // the group that waits for it (seen waiting in pg_stat_activity), and what is
-                // submitted meanwhile waits for the next group.
-                let released = Latch()
+                // The chain head locked by the test: the group of the first job submitted
+                // meanwhile waits for it, and forms (with every job then waiting) once it has it.
+                let (held, released) = (Latch(), Latch())
                 let lock = Task {
                     try await database.transaction { connection in
                         _ = try await PostgresAuditChain.head(on: connection, locking: true, logger: logger)
+                        held.raise()
                         while !released.isRaised { try await Task.sleep(for: .milliseconds(5)) }
                     }
                 }
                 defer { released.raise() }
-                func waiting() async throws -> Int {
-                    Int(
-                        try await database.openClient().query(
-                            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-                            logger: logger
-                        ).collect()[0].decode(Int64.self))
-                }
-                let holder = Task { try await store.record(StoreFixture.submission(imageID: "held", subjectID: "holder", verdict: .rejected)) }
-                while try await waiting() < 1 { try await Task.sleep(for: .milliseconds(5)) }
+                while !held.isRaised { try await Task.sleep(for: .milliseconds(5)) }
                 try await body()
                 released.raise()
                 try await lock.value
-                _ = try await holder.value
+                return 0
             })
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.committer.run() }
