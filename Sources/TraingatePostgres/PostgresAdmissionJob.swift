@@ -25,7 +25,7 @@ public struct PostgresAdmissionJob: Sendable {
         lookup = try PostgresBytes.hex(submission.subjectRef, field: "the subject's lookup pseudonym")
         requestHash = try PostgresBytes.hex(submission.requestHash, field: "the request hash")
         imageKey = ByteBuffer(bytes: keyring.imageLookup(source: submission.source, imageID: submission.imageID))
-        sealed = try PostgresSealedAdmission(submission, key: prepared.key)
+        sealed = try PostgresSealedAdmission(submission, admissionID: columns.admissionID, key: prepared.key)
     }
 
     /// The idempotency key.

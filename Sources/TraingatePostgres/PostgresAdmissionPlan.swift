@@ -117,7 +117,8 @@ struct PostgresAdmissionPlan {
                 reasons: decidedAgain ? PreparedColumns.reasons(of: decision) : job.columns.reasons,
                 jurisdictions: decidedAgain ? PreparedColumns.jurisdictions(of: decision) : job.columns.jurisdictions,
                 keptImage: keptImage,
-                sealed: keyed.key.bytes == job.prepared.key.bytes ? job.sealed : try PostgresSealedAdmission(submission, key: keyed.key),
+                sealed: keyed.key.bytes == job.prepared.key.bytes
+                    ? job.sealed : try PostgresSealedAdmission(submission, admissionID: job.columns.admissionID, key: keyed.key),
                 record: AuditRecord(
                     kind: .decision, at: job.columns.decidedAt, admissionID: id, decision: decision.verdict.rawValue,
                     reasonCodes: decision.reasonCodes.map(\.rawValue), policyVersion: decision.policyVersion,

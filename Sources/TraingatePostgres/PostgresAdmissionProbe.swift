@@ -59,7 +59,7 @@ struct PostgresAdmissionProbe {
             switch (part, subject) {
             case (0, _):
                 guard let bucket, let bucketWrapped else { throw StoreError.corruptRecord("a key bucket without its key") }
-                probe.bucketKeys[bucket] = try subjectKeys.bucketKey(bucket, wrapped: Array(buffer: bucketWrapped))
+                probe.bucketKeys[bucket] = try subjectKeys.bucketKeyUnderHeadLock(bucket, wrapped: Array(buffer: bucketWrapped))
                 if let subject, let wrapped { probe.wrappedKeys[subject] = Array(buffer: wrapped) }
             case (1, let subject?): probe.objected.insert(subject)
             case (2, let subject?): if let admissionID { probe.queuedBeforeGroup[subject, default: []].append(admissionID) }

@@ -2,16 +2,17 @@ import Logging
 import NIOCore
 import PostgresNIO
 import ServiceLifecycle
-import StrictDocuments
 import Synchronization
 import TraingateStore
 
 /// Erasure on one instance takes the subject's key, and its bucket's old key, out of the memory
 /// of every instance on the database, not only out of the database.
 ///
-/// The erasure's transaction announces the subject's lookup and bucket (`announce`, delivered
-/// by PostgreSQL when it commits); every instance listens on a connection of its own and drops
-/// what its caches hold for them (`SubjectKeyring.cache`, `.bucketKeys`). An instance that
+/// The erasure's transaction announces the subject's bucket (`announce`, delivered by
+/// PostgreSQL when it commits); every instance listens on a connection of its own and drops the
+/// bucket's key and the keys of every subject in that bucket (`SubjectKeyring.bucketKeys`,
+/// `.cache`): about 1/4,096 of what it holds. The notice names no subject, not even by its
+/// pseudonym: anyone who may connect may listen, and PostgreSQL queues notices on disk. An instance that
 /// cannot be sure it heard everything (before its `LISTEN` took hold, or after its connection
 /// failed, or stopped answering) drops every cached key instead: the caches only save time, and
 /// refill from the database.
@@ -45,10 +46,10 @@ public final class PostgresErasureNotices: Service, Sendable {
     public var listeningBackendPID: Int32 { sessionPID.load(ordering: .relaxed) }
 
     /// Inside the erasure's transaction: its notice goes out when (and only if) it commits.
-    static func announce(lookup: ByteBuffer, bucket: Int32, on connection: PostgresConnection, logger: Logger) async throws {
+    static func announce(bucket: Int32, on connection: PostgresConnection, logger: Logger) async throws {
         var binds = PostgresBindings()
         binds.append(channel)
-        binds.append("\(Hex.encode(Array(buffer: lookup))) \(bucket)")
+        binds.append(String(bucket))
         _ = try await connection.query(PostgresQuery(unsafeSQL: "SELECT pg_notify($1, $2)", binds: binds), logger: logger).collect()
     }
 
@@ -63,8 +64,6 @@ public final class PostgresErasureNotices: Service, Sendable {
             })
     }
 
-    private struct SessionLost: Error {}
-
     /// One session: listens until the connection fails or stops answering.
     private func listen(id: Int) async throws {
         let connection = try await PostgresConnection.connect(configuration: try location.connectionConfiguration(), id: id, logger: logger)
@@ -78,15 +77,12 @@ public final class PostgresErasureNotices: Service, Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for try await notice in notices { self.apply(notice.payload) }
-                    throw SessionLost()
+                    throw PostgresSessions.SessionLost()
                 }
                 group.addTask { [interval, logger] in
                     while true {
                         try await Task.sleep(for: interval)
-                        let answered = try await PostgresDeadline.answers(within: interval * 4) {
-                            _ = try await connection.query("SELECT 1", logger: logger).collect()
-                        }
-                        guard answered else { throw SessionLost() }
+                        try await PostgresSessions.ping(connection, within: interval * 4, logger: logger)
                     }
                 }
                 defer { group.cancelAll() }
@@ -95,17 +91,16 @@ public final class PostgresErasureNotices: Service, Sendable {
         }
     }
 
-    /// Drops what the caches hold for the erased subject and its rotated bucket.
+    /// Drops what the caches hold for the rotated bucket: its key and its subjects' keys.
     private func apply(_ payload: String) {
-        let parts = payload.split(separator: " ")
-        guard parts.count == 2, let bucket = Int32(parts[1]) else {
-            // Not a notice this version writes: be safe rather than fast.
-            logger.warning("erasure notices: a notice that does not parse; cached keys dropped", metadata: ["payload": "\(payload)"])
+        guard let bucket = Int32(payload), (0..<PostgresSubjectKeys.bucketCount).contains(bucket) else {
+            // Not a notice this version writes (another program on the channel): be safe.
+            logger.warning("erasure notices: a notice that does not parse; cached keys dropped")
             keyring.forgetCachedKeys()
             return
         }
-        keyring.cache.forget(lookup: String(parts[0]))
         keyring.bucketKeys.forget(bucket)
+        keyring.cache.forget { PostgresSubjectKeys.bucket(ofHex: $0) == bucket }
         heard.add(1, ordering: .relaxed)
     }
 }

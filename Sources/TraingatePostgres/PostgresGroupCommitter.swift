@@ -19,8 +19,8 @@ import TraingateStore
 /// submitted, and returns.
 public final class PostgresGroupCommitter<Job: Sendable, Output: Sendable>: Service, Sendable {
     /// Commits the group's jobs in the transaction on `connection`, returning one output per job
-    /// in order. The group forms when `commit` first asks for its jobs (`PostgresGroup`).
-    public typealias Commit = @Sendable (PostgresGroup<Job>, PostgresConnection) async throws -> [Output]
+    /// in order. The group forms when `commit` first asks for its jobs (`PostgresCommitGroup`).
+    public typealias Commit = @Sendable (PostgresCommitGroup<Job>, PostgresConnection) async throws -> [Output]
 
     private struct Pending: Sendable {
         let job: Job
@@ -111,7 +111,7 @@ public final class PostgresGroupCommitter<Job: Sendable, Output: Sendable>: Serv
     /// answered with its outcome.
     private func commitGroup() async {
         let taken = Mutex<[Pending]>([])
-        let group = PostgresGroup<Job> {
+        let group = PostgresCommitGroup<Job> {
             let batch = self.nextBatch()
             taken.withLock { $0 = batch }
             return batch.map(\.job)
@@ -124,7 +124,7 @@ public final class PostgresGroupCommitter<Job: Sendable, Output: Sendable>: Serv
     /// The group's outputs, or, when PostgreSQL refused something in it, each job's own outcome.
     /// A commit that failed before it formed its group (at its begin, or its lock) fails the
     /// jobs it would have taken.
-    private func outcomes(of group: PostgresGroup<Job>) async -> [Result<Output, any Error>] {
+    private func outcomes(of group: PostgresCommitGroup<Job>) async -> [Result<Output, any Error>] {
         let failure: any Error
         do {
             let outputs = try await store.transaction { connection in try await commit(group, connection) }
@@ -143,7 +143,7 @@ public final class PostgresGroupCommitter<Job: Sendable, Output: Sendable>: Serv
         var results: [Result<Output, any Error>] = []
         for job in jobs {
             do {
-                let output = try await store.transaction { connection in try await commit(PostgresGroup([job]), connection) }
+                let output = try await store.transaction { connection in try await commit(PostgresCommitGroup([job]), connection) }
                 results.append(.success(output[0]))
             } catch {
                 results.append(.failure(Self.storeError(error)))

@@ -83,13 +83,8 @@ public final class PostgresLeadership: Service, Sendable {
         do {
             while true {
                 if isLeader {
-                    // A session the server ended can leave a query waiting for good (seen with
-                    // postgres-nio 1.33 after pg_terminate_backend): no answer in time is a
-                    // lost session too.
-                    let answered = try await PostgresDeadline.answers(within: interval * 4) { [logger] in
-                        _ = try await connection.query("SELECT 1", logger: logger).collect()
-                    }
-                    guard answered else { throw SessionLost() }
+                    // No answer in time is a lost session too.
+                    try await PostgresSessions.ping(connection, within: interval * 4, logger: logger)
                 } else if try await connection.query(tryLock, logger: logger).collect()[0].decode(Bool.self) {
                     setLeading(true)
                 }
@@ -103,8 +98,6 @@ public final class PostgresLeadership: Service, Sendable {
             throw error
         }
     }
-
-    private struct SessionLost: Error {}
 
     private func setLeading(_ now: Bool) {
         guard leading.exchange(now, ordering: .relaxed) != now else { return }

@@ -7,7 +7,7 @@ enum PostgresMigrations {
         let statements: [String]
     }
 
-    static let all: [Migration] = [auditChain, admissions, apiKeys, training, instances, sealedStorage, keysOutOfStatistics]
+    static let all: [Migration] = [auditChain, admissions, apiKeys, training, instances, sealedStorage, keysOutOfStatistics, sealsBoundToRows]
 
     /// The hash-chained log. `audit_head` is the chain's single serialisation point: each group
     /// commit of every instance locks its one row, appends after it and moves it, so several
@@ -268,5 +268,22 @@ enum PostgresMigrations {
             "ALTER TABLE key_bucket ALTER COLUMN wrapped SET STATISTICS 0",
             "ALTER TABLE subject_key ALTER COLUMN wrapped SET STATISTICS 0",
             "ALTER TABLE key_envelope ALTER COLUMN sealed SET STATISTICS 0",
+        ])
+
+    /// Sealed image ids and stored copies are bound to their rows (authenticated data: the
+    /// admission's id, the copy's SHA-256), so that the database's owner cannot move one to
+    /// another row of the same subject. Values sealed by the development builds before this step
+    /// carry no binding and cannot be told from a moved one: a database holding any is refused,
+    /// not served with a weaker guarantee.
+    static let sealsBoundToRows = Migration(
+        identifier: "pg8-seals-bound-to-rows",
+        statements: [
+            """
+            DO $$ BEGIN
+                IF EXISTS (SELECT 1 FROM image) OR EXISTS (SELECT 1 FROM admission WHERE image_id_sealed IS NOT NULL) THEN
+                    RAISE EXCEPTION 'this database holds image ids and copies sealed by a development build without their rows bound; start on an empty database';
+                END IF;
+            END $$
+            """
         ])
 }

@@ -1,4 +1,5 @@
 import Logging
+import PostgresNIO
 import ServiceLifecycle
 
 /// A service that holds one PostgreSQL session of its own at a time (the training lead's lock,
@@ -25,5 +26,17 @@ enum PostgresSessions {
                 try? await Task.sleep(for: interval)
             }
         }
+    }
+
+    /// The session stopped answering.
+    struct SessionLost: Error {}
+
+    /// Checks the session answers within `deadline` (a session the server ended can leave a
+    /// query waiting for good: `PostgresDeadline`); throws `SessionLost` when it does not.
+    static func ping(_ connection: PostgresConnection, within deadline: Duration, logger: Logger) async throws {
+        let answered = try await PostgresDeadline.answers(within: deadline) {
+            _ = try await connection.query("SELECT 1", logger: logger).collect()
+        }
+        guard answered else { throw SessionLost() }
     }
 }

@@ -93,7 +93,7 @@ enum PostgresSubjectErasure {
             let bucket = PostgresSubjectKeys.bucket(of: lookup)
             try await keys.rotate(bucket: bucket, on: connection, logger: logger)
             // And from every instance's memory, once this commits.
-            try await PostgresErasureNotices.announce(lookup: lookup, bucket: bucket, on: connection, logger: logger)
+            try await PostgresErasureNotices.announce(bucket: bucket, on: connection, logger: logger)
         }
         if queueItems > 0 { try await PostgresQueue.bumpRemovals(on: connection, logger: logger) }
         let record = ErasureReceipt.record(

@@ -1,6 +1,7 @@
 import Crypto
 import NIOCore
 import PostgresNIO
+import StrictDocuments
 import Synchronization
 import TraingateStore
 
@@ -33,6 +34,11 @@ public struct PostgresSubjectKeys: Sendable {
         return (high << 8 | low) % bucketCount
     }
 
+    /// The bucket of a lookup pseudonym given as hex (nil when it is not hex).
+    static func bucket(ofHex lookup: String) -> Int32? {
+        Hex.decode(String(lookup.prefix(4))).map { bucket(of: ByteBuffer(bytes: $0)) }
+    }
+
     /// A new bucket key, and how `key_bucket.wrapped` holds it.
     func newBucketKey(_ bucket: Int32) throws -> (key: SymmetricKey, wrapped: [UInt8]) {
         let raw = SubjectKey.random()
@@ -45,7 +51,7 @@ public struct PostgresSubjectKeys: Sendable {
     /// The bucket's key, from the bytes `key_bucket.wrapped` holds now (unwrapped once per
     /// rotation, then from memory). Only for a reader holding the chain head's lock, who alone
     /// may store it (`BucketKeyCache`); others call `readBucketKey`.
-    func bucketKey(_ bucket: Int32, wrapped: [UInt8]) throws -> SymmetricKey {
+    func bucketKeyUnderHeadLock(_ bucket: Int32, wrapped: [UInt8]) throws -> SymmetricKey {
         let key = try readBucketKey(bucket, wrapped: wrapped)
         cache.remember(bucket, wrapped: wrapped, key: key)
         return key

@@ -59,16 +59,16 @@ enum RawHTTP {
 
     /// Whether `response` holds a head and as many body bytes as its Content-Length says.
     private static func isWhole(_ response: [UInt8]) -> Bool {
-        let text = String(decoding: response, as: UTF8.self)
-        guard let end = text.range(of: "\r\n\r\n") else { return false }
-        let length = text[..<end.lowerBound].split(separator: "\r\n").lazy
+        let separator = Array("\r\n\r\n".utf8)
+        guard let end = response.indices.dropLast(3).first(where: { response[$0..<$0 + 4].elementsEqual(separator) }) else { return false }
+        let length = String(decoding: response[..<end], as: UTF8.self).split(separator: "\r\n").lazy
             .compactMap { line -> Int? in
                 let parts = line.split(separator: ":", maxSplits: 1)
                 guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
                 return Int(parts[1].trimmingCharacters(in: .whitespaces))
             }.first
         guard let length else { return false }
-        return text[end.upperBound...].utf8.count >= length
+        return response.count - (end + 4) >= length
     }
 
     static func post(port: Int, path: String, contentType: String, body: String) async throws -> String {

@@ -173,7 +173,7 @@ import Testing
                 // Submitted one after another, so that the group decides them in this order.
                 for (index, job) in together.enumerated() {
                     recordings.withLock { $0.append(Task { try await fixture.store.record(job) }) }
-                    while fixture.pendingJobs() < index + 1 { try await Task.sleep(for: .milliseconds(5)) }
+                    try await Eventually.wait("job \(index) submitted") { fixture.pendingJobs() >= index + 1 }
                 }
             }
             var admissions: [StoredAdmission] = []

@@ -82,7 +82,7 @@ struct BackendFixture {
                     }
                 }
                 defer { released.signal() }
-                while !held.isRaised { try await Task.sleep(for: .milliseconds(5)) }
+                try await Eventually.wait("the writer held") { held.isRaised }
                 try await body()
                 released.signal()
                 try await holder.value
@@ -148,7 +148,7 @@ struct BackendFixture {
                     }
                 }
                 defer { released.raise() }
-                while !held.isRaised { try await Task.sleep(for: .milliseconds(5)) }
+                try await Eventually.wait("the chain head held") { held.isRaised }
                 try await body()
                 released.raise()
                 try await lock.value

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Logging
 import NIOCore
 import PostgresNIO
 import PostgresTesting
@@ -31,31 +32,22 @@ import Testing
         func nest(_ made: [Instance]) async throws -> T {
             guard made.count < 2 else { return try await body(made) }
             return try await PostgresTestDatabase.running(url: url) { database in
-                let keyring = SubjectKeyring(masterKey: SymmetricKey(data: [UInt8](repeating: 7, count: 32)))
+                let keyring = StoreFixture.freshKeyring()
                 let instance = Instance(
                     keyring: keyring, admissions: PostgresAdmissionStore(store: database, keyring: keyring),
                     rights: PostgresSubjectRightsStore(store: database, keyring: keyring),
                     notices: PostgresErasureNotices(
-                        location: try PostgresLocation(url: url), keyring: keyring, interval: .milliseconds(200), logger: database.logger))
+                        location: try PostgresLocation(url: url), keyring: keyring, interval: .seconds(1), logger: database.logger))
                 return try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await instance.admissions.committer.run() }
                     group.addTask { try await instance.notices.run() }
                     defer { group.cancelAll() }
-                    try await eventually { instance.notices.isListening }
+                    try await Eventually.wait("listening") { instance.notices.isListening }
                     return try await nest(made + [instance])
                 }
             }
         }
         return try await nest([])
-    }
-
-    /// Waits up to 20 s for `condition`.
-    static func eventually(_ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw TestFailure("not within 20 s") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
     }
 
     /// Subject ids whose keys fall in different buckets.
@@ -71,9 +63,23 @@ import Testing
                     _ = try await instances[0].admissions.record(StoreFixture.submission(imageID: subject, subjectID: subject))
                 }
                 #expect(instances[0].caches(Self.erased) == (true, true) && instances[0].caches(Self.kept) == (true, true))
+                // What anyone allowed to connect hears on the channel: the bucket, no pseudonym.
+                let listening = Latch()
+                let connection = try await PostgresConnection.connect(
+                    configuration: try PostgresLocation(url: url).connectionConfiguration(), id: 99, logger: Logger(label: "listener"))
+                let overheard = Task {
+                    try await connection.listen(on: PostgresErasureNotices.channel) { notices in
+                        listening.raise()
+                        for try await notice in notices { return notice.payload }
+                        return ""
+                    }
+                }
+                try await Eventually.wait("the test listening") { listening.isRaised }
                 let heard = instances[0].notices.noticesHeard
                 _ = try await instances[1].rights.erase(subjectRef: StoreFixture.lookup(Self.erased), at: Date(), apiKey: nil)
-                try await Self.eventually { instances[0].notices.noticesHeard > heard }
+                try await Eventually.wait("the notice heard") { instances[0].notices.noticesHeard > heard }
+                #expect(try await overheard.value == String(PostgresKeyBucketTests.bucket(of: Self.erased)))
+                try await connection.close()
                 #expect(instances[0].caches(Self.erased) == (false, false))
                 // Only what the erasure reached: the other subject's keys stay in memory.
                 #expect(instances[0].caches(Self.kept) == (true, true))
@@ -99,7 +105,7 @@ import Testing
                     ).collect()
                 }
                 // Erasures may have gone unheard while it was cut off: every cached key goes.
-                try await Self.eventually { instances[0].notices.listeningBackendPID != cut && instances[0].notices.isListening }
+                try await Eventually.wait("listening again") { instances[0].notices.listeningBackendPID != cut && instances[0].notices.isListening }
                 #expect(instances[0].caches(Self.kept) == (false, false))
                 #expect(instances[0].caches(Self.erased) == (false, false))
                 // And the new session hears the next erasure.
@@ -107,7 +113,7 @@ import Testing
                 #expect(instances[0].caches(Self.erased).subject)
                 let heard = instances[0].notices.noticesHeard
                 _ = try await instances[1].rights.erase(subjectRef: StoreFixture.lookup(Self.erased), at: Date(), apiKey: nil)
-                try await Self.eventually { instances[0].notices.noticesHeard > heard }
+                try await Eventually.wait("the notice heard") { instances[0].notices.noticesHeard > heard }
                 #expect(instances[0].caches(Self.erased) == (false, false))
             }
         }

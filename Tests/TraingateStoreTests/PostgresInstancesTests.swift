@@ -57,7 +57,7 @@ import Testing
             guard made.count < count else { return try await body(made) }
             return try await PostgresTestDatabase.running(url: url) { database in
                 // A keyring of its own (its own key cache), under the shared master key.
-                let keyring = SubjectKeyring(masterKey: SymmetricKey(data: [UInt8](repeating: 7, count: 32)))
+                let keyring = StoreFixture.freshKeyring()
                 let store = PostgresAdmissionStore(store: database, keyring: keyring)
                 return try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await store.committer.run() }

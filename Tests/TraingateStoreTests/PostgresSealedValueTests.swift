@@ -53,11 +53,16 @@ import Testing
         }
     }
 
-    @Test func anImageIDMovedToAnotherRowIsReportedNotShown() async throws {
-        try await withTwoPhotos { fixture, admissions in
+    @Test(arguments: [false, true]) func anImageIDMovedToAnotherRowIsReportedNotShown(moveTheLookupToo: Bool) async throws {
+        try await withTwoPhotos { [moveTheLookupToo] fixture, admissions in
             #expect(try await fixture.store.admission(id: admissions[1].id)?.imageID == "photo-1")
             let (a, b) = (admissions[0].id, admissions[1].id)
             try await Self.swap("image_id_sealed", of: "admission", keyedBy: "id", a, b, in: fixture)
+            if moveTheLookupToo {
+                // With each row's HMAC moved along, only the binding to the admission's id is left.
+                try await fixture.execute("DROP INDEX admission_current_key")
+                try await Self.swap("image_key", of: "admission", keyedBy: "id", a, b, in: fixture)
+            }
             for admission in admissions {
                 await #expect {
                     _ = try await fixture.store.admission(id: admission.id)
@@ -68,16 +73,44 @@ import Testing
         }
     }
 
-    /// Copies sealed before copies were bound to their SHA-256 still open, and only under the
-    /// key they were sealed with; a bound copy never opens without its SHA-256.
-    @Test func aCopySealedBeforeBindingStillOpens() throws {
+    /// A copy opens only under its own SHA-256 and its subject's key, and never as sealed before
+    /// copies were bound (without authenticated data).
+    @Test func aCopyOpensOnlyForItsOwnRow() throws {
         let key = SubjectKey.random()
         let sha256 = Hex.encode(SHA256Digest.of(Self.first))
-        #expect(try PostgresSealedAdmission.openCopy(try key.seal(Self.first), sha256: sha256, key: key) == Self.first)
         let bound = try PostgresSealedAdmission.sealCopy(Self.first, sha256: sha256, key: key)
         #expect(try PostgresSealedAdmission.openCopy(bound, sha256: sha256, key: key) == Self.first)
-        #expect(throws: (any Error).self) { try key.open(bound) }
         #expect(throws: (any Error).self) { try PostgresSealedAdmission.openCopy(bound, sha256: String(repeating: "0", count: 64), key: key) }
-        #expect(throws: (any Error).self) { try PostgresSealedAdmission.openCopy(try key.seal(Self.first), sha256: sha256, key: SubjectKey.random()) }
+        #expect(throws: (any Error).self) { try PostgresSealedAdmission.openCopy(bound, sha256: sha256, key: SubjectKey.random()) }
+        #expect(throws: (any Error).self) { try key.open(bound) }
+        #expect(throws: (any Error).self) { try PostgresSealedAdmission.openCopy(try key.seal(Self.first), sha256: sha256, key: key) }
+    }
+
+    /// A database holding values sealed before they were bound (the development builds' migration
+    /// `pg7` and earlier) is refused at start, not served with a weaker guarantee; an empty one
+    /// takes the step.
+    @Test func aDatabaseWithUnboundSealsIsRefused() async throws {
+        let step = "DELETE FROM schema_migration WHERE identifier = 'pg8-seals-bound-to-rows'"
+        try await PostgresTestDatabase.with { database in
+            let store = PostgresAdmissionStore(store: database, keyring: StoreFixture.keyring)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await store.committer.run() }
+                defer { group.cancelAll() }
+                _ = try await store.record(StoreFixture.submission(imageID: "photo", subjectID: "owner", image: Self.first))
+            }
+            // As a database the step has not run on yet.
+            try await database.openClient().query(PostgresQuery(unsafeSQL: step), logger: database.logger)
+            await #expect {
+                try await database.migrate()
+            } throws: { "\($0)".contains("sealed by a development build") }
+        }
+        try await PostgresTestDatabase.with { database in
+            try await database.openClient().query(PostgresQuery(unsafeSQL: step), logger: database.logger)
+            try await database.migrate()
+            let applied = try await database.openClient().query(
+                "SELECT count(*) FROM schema_migration WHERE identifier = 'pg8-seals-bound-to-rows'", logger: database.logger
+            ).collect()[0].decode(Int64.self)
+            #expect(applied == 1)
+        }
     }
 }

@@ -15,7 +15,12 @@ struct StoreFixture {
     let store: AdmissionStore
 
     /// A fixed master key, so tests can open what the store sealed.
-    static let keyring = SubjectKeyring(masterKey: SymmetricKey(data: [UInt8](repeating: 7, count: 32)))
+    static let masterKey = SymmetricKey(data: [UInt8](repeating: 7, count: 32))
+    static let keyring = SubjectKeyring(masterKey: masterKey)
+
+    /// The same master key in a keyring of its own, so with caches of its own: another instance,
+    /// or a suite whose cache checks other suites' erasures must not move.
+    static func freshKeyring() -> SubjectKeyring { SubjectKeyring(masterKey: masterKey) }
 
     /// - Parameter keyring: the app's keyring; a suite that watches its caches passes one of its
     ///   own, which other suites' erasures do not touch.
@@ -41,7 +46,7 @@ struct StoreFixture {
 
     /// The lookup pseudonym the app would compute (HMAC under the master key).
     static func lookup(_ subjectID: String) -> String {
-        SubjectKey.pseudonym(source: "test", subjectID: subjectID, key: SymmetricKey(data: [UInt8](repeating: 7, count: 32)))
+        SubjectKey.pseudonym(source: "test", subjectID: subjectID, key: masterKey)
     }
 
     static func submission(

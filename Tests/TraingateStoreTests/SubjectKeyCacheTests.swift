@@ -8,19 +8,13 @@ import Testing
 /// admission used. The write trusts that only when it is the key stored now, and an erasure
 /// takes the key out of memory as well as out of the database.
 @Suite struct SubjectKeyCacheTests {
-    /// The shared master key, in a keyring of the test's own: other suites' erasures move the
-    /// shared keyring's cache generation, which would drop what these tests expect kept.
-    static func ownKeyring() -> SubjectKeyring {
-        SubjectKeyring(masterKey: SymmetricKey(data: [UInt8](repeating: 7, count: 32)))
-    }
-
     /// The decision entries of the log, in order.
     static func decisions(_ fixture: StoreFixture) async throws -> [AuditEntry] {
         try await AuditStore(database: fixture.database).entries().filter { $0.kind == .decision }
     }
 
     @Test func anErasedSubjectsKeyLeavesMemoryAndIsNeverUsedAgain() async throws {
-        try await StoreFixture.withStore(keyring: Self.ownKeyring()) { fixture in
+        try await StoreFixture.withStore(keyring: StoreFixture.freshKeyring()) { fixture in
             let subject = "cache-\(UUID().uuidString)"
             let first = StoreFixture.submission(imageID: "a", subjectID: subject, requestHash: "a")
             _ = try await fixture.store.record(first)
@@ -39,7 +33,7 @@ import Testing
     }
 
     @Test func aCachedKeyThatIsNotTheStoredOneIsNotUsed() async throws {
-        try await StoreFixture.withStore(keyring: Self.ownKeyring()) { fixture in
+        try await StoreFixture.withStore(keyring: StoreFixture.freshKeyring()) { fixture in
             let subject = "stale-\(UUID().uuidString)"
             let first = StoreFixture.submission(imageID: "a", subjectID: subject, requestHash: "a")
             _ = try await fixture.store.record(first)

@@ -59,6 +59,15 @@ package final class SubjectKeyCache: Sendable {
         }
     }
 
+    /// After an erasure another process made, known only by its subject's bucket: every key
+    /// whose lookup `matches` leaves memory.
+    package func forget(where matches: (String) -> Bool) {
+        state.withLock { state in
+            state.entries = state.entries.filter { !matches($0.key) }
+            state.generation &+= 1
+        }
+    }
+
     /// When erasures elsewhere may have gone unheard (`PostgresErasureNotices` lost its
     /// connection): every key leaves memory, and writes that began before keep nothing.
     package func forgetAll() {

@@ -5,7 +5,7 @@ import Synchronization
 /// then forms its group takes in every job that arrived while it waited for the lock (another
 /// instance's group held it), so that instances sharing a database commit in larger groups as
 /// they contend, not in more of them.
-public final class PostgresGroup<Job: Sendable>: Sendable {
+public final class PostgresCommitGroup<Job: Sendable>: Sendable {
     private let form: @Sendable () -> [Job]
     private let formed = Mutex<[Job]?>(nil)
 
