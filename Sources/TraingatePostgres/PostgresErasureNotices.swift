@@ -12,10 +12,11 @@ import TraingateStore
 /// PostgreSQL when it commits); every instance listens on a connection of its own and drops the
 /// bucket's key and the keys of every subject in that bucket (`SubjectKeyring.bucketKeys`,
 /// `.cache`): about 1/4,096 of what it holds. The notice names no subject, not even by its
-/// pseudonym: anyone who may connect may listen, and PostgreSQL queues notices on disk. An instance that
-/// cannot be sure it heard everything (before its `LISTEN` took hold, or after its connection
-/// failed, or stopped answering) drops every cached key instead: the caches only save time, and
-/// refill from the database.
+/// pseudonym: anyone who may connect may listen, and PostgreSQL queues notices on disk.
+///
+/// An instance that cannot be sure it heard everything (before its `LISTEN` took hold, or after
+/// its connection failed or stopped answering) drops every cached key instead: the caches only
+/// save time, and refill from the database.
 public final class PostgresErasureNotices: Service, Sendable {
     /// The notification channel erasures announce on.
     static let channel = "traingate_erasure"
