@@ -55,11 +55,15 @@ public final class PostgresErasureNotices: Service, Sendable {
     }
 
     public func run() async throws {
+        // Each failed attempt is logged at debug level; losing a session that listened, and
+        // listening again, once each (not every second of an outage).
         await PostgresSessions.keep(
-            interval: interval, logger: logger, level: .warning, what: "erasure notices (cached keys dropped)",
+            interval: interval, logger: logger, level: .debug, what: "erasure notices",
             session: { try await self.listen(id: $0) },
             ended: {
-                self.listening.store(false, ordering: .releasing)
+                if self.listening.exchange(false, ordering: .acquiringAndReleasing) {
+                    self.logger.warning("erasure notices: listening session lost; cached keys dropped until it is back")
+                }
                 // Erasures that committed while no one listened went unheard.
                 self.keyring.forgetCachedKeys()
             })
@@ -75,6 +79,7 @@ public final class PostgresErasureNotices: Service, Sendable {
             // Erasures that committed before the LISTEN took hold were not heard.
             keyring.forgetCachedKeys()
             listening.store(true, ordering: .releasing)
+            if id > 1 { logger.notice("erasure notices: listening again") }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for try await notice in notices { self.apply(notice.payload) }
