@@ -37,14 +37,12 @@ public struct SubjectKey: Sendable {
     /// As `seal`, bound to `context` (authenticated, not stored): the result opens only with the
     /// same context, so sealed bytes moved to another row (another context) do not open.
     public func seal(_ plaintext: [UInt8], authenticating context: [UInt8]) throws -> [UInt8] {
-        guard let combined = try AES.GCM.seal(plaintext, using: key, nonce: AES.GCM.Nonce(), authenticating: context).combined else {
-            throw StoreError.corruptRecord("AES-GCM produced no combined form")
-        }
-        return Array(combined)
+        try Self.seal(plaintext, using: key, nonce: AES.GCM.Nonce(), authenticating: context)
     }
 
-    static func seal(_ plaintext: [UInt8], using key: SymmetricKey, nonce: AES.GCM.Nonce) throws -> [UInt8] {
-        guard let combined = try AES.GCM.seal(plaintext, using: key, nonce: nonce).combined else {
+    /// An empty `context` is GCM without authenticated data: `seal` and `open` without one.
+    static func seal(_ plaintext: [UInt8], using key: SymmetricKey, nonce: AES.GCM.Nonce, authenticating context: [UInt8] = []) throws -> [UInt8] {
+        guard let combined = try AES.GCM.seal(plaintext, using: key, nonce: nonce, authenticating: context).combined else {
             throw StoreError.corruptRecord("AES-GCM produced no combined form")
         }
         return Array(combined)
@@ -52,7 +50,7 @@ public struct SubjectKey: Sendable {
 
     /// The plaintext of `seal`; throws when the bytes were not sealed under this key or were altered.
     public func open(_ sealed: [UInt8]) throws -> [UInt8] {
-        Array(try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key))
+        try open(sealed, authenticating: [])
     }
 
     /// The plaintext of `seal(_:authenticating:)` under the same context.

@@ -71,10 +71,7 @@ package final class SubjectKeyCache: Sendable {
     /// When erasures elsewhere may have gone unheard (`PostgresErasureNotices` lost its
     /// connection): every key leaves memory, and writes that began before keep nothing.
     package func forgetAll() {
-        state.withLock { state in
-            state.entries.removeAll()
-            state.generation &+= 1
-        }
+        forget { _ in true }
     }
 
     var count: Int { state.withLock { $0.entries.count } }
